@@ -1,0 +1,77 @@
+/** Stable failure codes (SPEC §8); they appear in failure records, metrics and CLI errors. */
+export type ErrorCode =
+  | 'AUDIO_DECODE'
+  | 'AUDIO_TOO_LONG'
+  | 'TRANSCRIPT_EMPTY'
+  | 'UNKNOWN_TOKENS'
+  | 'ALIGNMENT_IMPOSSIBLE'
+  | 'MODEL'
+  | 'TRITON_UNAVAILABLE'
+  | 'S3'
+  | 'TIMEOUT'
+  | 'CONFIG'
+  | 'INVALID_INPUT'
+  | 'INTERNAL';
+
+/** Base of every error the project throws on purpose; `code` is stable, `message` is for people. */
+export class AlignError extends Error {
+  public readonly code: ErrorCode;
+  public readonly retryable: boolean;
+
+  public constructor(code: ErrorCode, message: string, options?: { cause?: unknown; retryable?: boolean }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'AlignError';
+    this.code = code;
+    this.retryable = options?.retryable ?? false;
+  }
+}
+
+/** The audio is too short for the transcript: the CTC trellis has no complete path. */
+export class AlignmentImpossibleError extends AlignError {
+  public constructor(
+    public readonly framesNeeded: number,
+    public readonly framesAvailable: number,
+  ) {
+    super(
+      'ALIGNMENT_IMPOSSIBLE',
+      `audio too short for the transcript: aligning it needs at least ${framesNeeded} frames ` +
+        `(one per token plus one blank between repeated tokens) but the audio has ${framesAvailable}`,
+    );
+    this.name = 'AlignmentImpossibleError';
+  }
+}
+
+/** Transcript characters that have no token in the model vocabulary (DECODER_ROBUST_MODE=false). */
+export class UnknownTokensError extends AlignError {
+  public constructor(public readonly tokens: readonly string[]) {
+    super(
+      'UNKNOWN_TOKENS',
+      `transcript has characters the model vocabulary does not contain: ${tokens.map((t) => JSON.stringify(t)).join(', ')}; ` +
+        'remove them or set DECODER_ROBUST_MODE=true to skip them',
+    );
+    this.name = 'UnknownTokensError';
+  }
+}
+
+/** The transcript has nothing alignable after normalisation. */
+export class TranscriptEmptyError extends AlignError {
+  public constructor(detail: string) {
+    super('TRANSCRIPT_EMPTY', detail);
+    this.name = 'TranscriptEmptyError';
+  }
+}
+
+/** A caller passed something that breaks a documented precondition (shape, range, format). */
+export class InvalidInputError extends AlignError {
+  public constructor(message: string, options?: { cause?: unknown }) {
+    super('INVALID_INPUT', message, options);
+    this.name = 'InvalidInputError';
+  }
+}
+
+/** Wraps anything thrown into an AlignError so callers always get a code. */
+export function toAlignError(error: unknown): AlignError {
+  if (error instanceof AlignError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new AlignError('INTERNAL', message, { cause: error });
+}

@@ -1,0 +1,19 @@
+// Bundles the command line into dist/ with esbuild so `w2v2-align` starts without a TypeScript runtime.
+
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+await build({
+  entryPoints: [join(root, 'cli', 'main.ts')],
+  outfile: join(root, 'dist', 'cli.js'),
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  external: ['onnxruntime-node'],
+  logLevel: 'warning',
+});

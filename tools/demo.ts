@@ -1,0 +1,1 @@
+process.stdout.write('demo: not yet available (it arrives with the S3 pipeline)\n');

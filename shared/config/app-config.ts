@@ -1,0 +1,167 @@
+import { ConfigError, SettingsSource } from './settings-source';
+
+/** S3 client behaviour (SPEC §5); times in seconds. */
+export interface S3Config {
+  warmClients: number;
+  poolSize: number;
+  useHeadForProgress: boolean;
+  retryMax: number;
+  retryBaseSec: number;
+  retryMaxBackoffSec: number;
+  maxConcurrentDownloads: number;
+  maxConcurrentUploads: number;
+  maxConcurrentOperations: number;
+  maxConnections: number;
+  maxConnectionsPerHost: number;
+  connectionTimeoutSec: number;
+  readTimeoutSec: number;
+  allowDeletes: boolean;
+}
+
+/** Every setting of the product, parsed and validated once at startup. */
+export interface AppConfig {
+  useTriton: boolean;
+  tritonUrl: string | undefined;
+  tritonModel: string;
+  pipelineMaxConcurrency: number;
+  quantize: boolean;
+  confidenceWeighting: boolean;
+  robustMode: boolean;
+  cudaEmptyCache: boolean;
+  mixedPrecision: boolean;
+  float16: boolean;
+  s3: S3Config;
+  audioReadTimeoutSec: number;
+  audioStreamThresholdBytes: number;
+  maxAudioDurationSec: number;
+}
+
+/** Defaults for the settings SPEC §5 leaves open; the README's configuration table repeats them. */
+export const DEFAULTS = {
+  s3PoolSize: 4,
+  s3RetryMax: 5,
+  s3RetryBaseSec: 0.2,
+  s3RetryMaxBackoffSec: 10,
+  s3MaxConcurrentDownloads: 4,
+  s3MaxConcurrentUploads: 8,
+  s3MaxConcurrentOperations: 16,
+  s3MaxConnections: 50,
+  s3ConnectionTimeoutSec: 5,
+  s3ReadTimeoutSec: 60,
+  audioStreamThresholdBytes: 64 * 1024 * 1024,
+  maxAudioDurationSec: 4 * 3600,
+} as const;
+
+/** Parses and validates the whole configuration from the environment (and CONFIG_FILE); throws ConfigError. */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>): AppConfig {
+  const source = SettingsSource.fromEnvironment(env);
+  const useTriton = source.boolean(['USE_TRITON'], false);
+  const tritonUrl = source.string(['TRITON_URL']);
+  if (useTriton && tritonUrl === undefined) {
+    throw new ConfigError(
+      'TRITON_URL is required when USE_TRITON=true (an https:// URL of the Triton server)',
+    );
+  }
+  if (tritonUrl !== undefined) assertHttpsUrl(tritonUrl);
+
+  const maxConnections = source.number(['S3_MAX_CONNECTIONS'], DEFAULTS.s3MaxConnections, {
+    integer: true,
+    min: 1,
+  });
+  const warmClients = source.number(['S3_WARM_CLIENTS'], 2, { integer: true });
+  const poolSize = source.number(['S3_CLIENT_POOL_SIZE'], Math.max(DEFAULTS.s3PoolSize, warmClients), {
+    integer: true,
+    min: 1,
+  });
+  if (warmClients > poolSize) {
+    throw new ConfigError(
+      `S3_WARM_CLIENTS (${warmClients}) must not exceed S3_CLIENT_POOL_SIZE (${poolSize})`,
+    );
+  }
+  const retryBaseSec = source.number(['S3_RETRY_BASE', 'S3_RETRY_BACKOFF_BASE'], DEFAULTS.s3RetryBaseSec);
+  const retryMaxBackoffSec = source.number(
+    ['S3_RETRY_MAX_BACKOFF', 'S3_RETRY_BACKOFF_MAX'],
+    DEFAULTS.s3RetryMaxBackoffSec,
+  );
+  if (retryMaxBackoffSec < retryBaseSec) {
+    throw new ConfigError(
+      `S3_RETRY_MAX_BACKOFF (${retryMaxBackoffSec}) must be at least S3_RETRY_BASE (${retryBaseSec})`,
+    );
+  }
+
+  return {
+    useTriton,
+    tritonUrl,
+    tritonModel: source.string(['TRITON_MODEL']) ?? 'w2v2',
+    pipelineMaxConcurrency: source.number(['PIPELINE_MAX_CONCURRENCY'], 4, { integer: true, min: 1 }),
+    quantize: source.boolean(['W2V2_QUANTIZE'], false),
+    confidenceWeighting: source.boolean(['ALIGNER_CONFIDENCE_WEIGHTING'], false),
+    robustMode: source.boolean(['DECODER_ROBUST_MODE'], true),
+    cudaEmptyCache: source.boolean(['CUDA_EMPTY_CACHE'], false),
+    mixedPrecision: source.boolean(['USE_MIXED_PRECISION'], false),
+    float16: source.boolean(['USE_FLOAT16'], false),
+    s3: {
+      warmClients,
+      poolSize,
+      useHeadForProgress: source.boolean(['S3_USE_HEAD_FOR_PROGRESS'], false),
+      retryMax: source.number(['S3_RETRY_MAX', 'S3_MAX_RETRIES'], DEFAULTS.s3RetryMax, {
+        integer: true,
+        min: 1,
+      }),
+      retryBaseSec,
+      retryMaxBackoffSec,
+      maxConcurrentDownloads: source.number(
+        ['S3_MAX_CONCURRENT_DOWNLOADS'],
+        DEFAULTS.s3MaxConcurrentDownloads,
+        {
+          integer: true,
+          min: 1,
+        },
+      ),
+      maxConcurrentUploads: source.number(['S3_MAX_CONCURRENT_UPLOADS'], DEFAULTS.s3MaxConcurrentUploads, {
+        integer: true,
+        min: 1,
+      }),
+      maxConcurrentOperations: source.number(
+        ['S3_MAX_CONCURRENT_OPERATIONS'],
+        DEFAULTS.s3MaxConcurrentOperations,
+        { integer: true, min: 1 },
+      ),
+      maxConnections,
+      maxConnectionsPerHost: source.number(['S3_MAX_CONNECTIONS_PER_HOST'], maxConnections, {
+        integer: true,
+        min: 1,
+      }),
+      connectionTimeoutSec: source.number(['S3_CONNECTION_TIMEOUT'], DEFAULTS.s3ConnectionTimeoutSec, {
+        positive: true,
+      }),
+      readTimeoutSec: source.number(['S3_READ_TIMEOUT'], DEFAULTS.s3ReadTimeoutSec, { positive: true }),
+      allowDeletes: source.boolean(['S3_ALLOW_DELETES'], false),
+    },
+    audioReadTimeoutSec: source.number(['AUDIO_READ_TIMEOUT_SEC'], 10, { positive: true }),
+    audioStreamThresholdBytes: source.number(
+      ['AUDIO_MMAP_THRESHOLD_BYTES'],
+      DEFAULTS.audioStreamThresholdBytes,
+      {
+        integer: true,
+      },
+    ),
+    maxAudioDurationSec: source.number(['MAX_AUDIO_DURATION_SEC'], DEFAULTS.maxAudioDurationSec, {
+      positive: true,
+    }),
+  };
+}
+
+function assertHttpsUrl(value: string): void {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch (error) {
+    throw new ConfigError(`TRITON_URL must be an https:// URL, got "${value}"`, { cause: error });
+  }
+  if (url.protocol !== 'https:') {
+    throw new ConfigError(
+      `TRITON_URL must be an https:// URL (Triton is only reached over TLS), got "${value}"`,
+    );
+  }
+}

@@ -1,0 +1,100 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../../shared/config/app-config';
+import { ConfigError } from '../../../shared/config/settings-source';
+
+function configError(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('uses the documented defaults when nothing is set', () => {
+    // Act
+    const config = loadConfig({});
+
+    // Assess
+    expect(config).toMatchObject({
+      useTriton: false,
+      tritonModel: 'w2v2',
+      pipelineMaxConcurrency: 4,
+      quantize: false,
+      confidenceWeighting: false,
+      robustMode: true,
+      audioReadTimeoutSec: 10,
+    });
+    expect(config.s3.warmClients).toBe(2);
+    expect(config.s3.allowDeletes).toBe(false);
+    expect(config.s3.poolSize).toBeGreaterThanOrEqual(config.s3.warmClients);
+  });
+
+  it('reads aliases of the S3 retry settings', () => {
+    const config = loadConfig({
+      S3_MAX_RETRIES: '7',
+      S3_RETRY_BACKOFF_BASE: '0.5',
+      S3_RETRY_BACKOFF_MAX: '3',
+    });
+
+    expect(config.s3.retryMax).toBe(7);
+    expect(config.s3.retryBaseSec).toBe(0.5);
+    expect(config.s3.retryMaxBackoffSec).toBe(3);
+  });
+
+  it.each([
+    [{ USE_TRITON: 'true', TRITON_URL: 'http://triton.internal:8000' }, 'TRITON_URL must be an https:// URL'],
+    [{ USE_TRITON: 'true' }, 'TRITON_URL is required'],
+    [{ USE_TRITON: 'maybe' }, 'USE_TRITON must be a boolean'],
+    [{ PIPELINE_MAX_CONCURRENCY: 'four' }, 'PIPELINE_MAX_CONCURRENCY must be an integer'],
+    [{ PIPELINE_MAX_CONCURRENCY: '0' }, 'PIPELINE_MAX_CONCURRENCY must be an integer >= 1'],
+    [{ S3_RETRY_BASE: '-1' }, 'S3_RETRY_BASE must be a number >= 0'],
+    [{ AUDIO_READ_TIMEOUT_SEC: '0' }, 'AUDIO_READ_TIMEOUT_SEC must be a number > 0'],
+    [{ S3_WARM_CLIENTS: '9', S3_CLIENT_POOL_SIZE: '3' }, 'S3_WARM_CLIENTS (9) must not exceed'],
+  ])('fails at startup with a message naming the variable for %j', (env, message) => {
+    // Act
+    const error = configError(env);
+
+    // Assess
+    expect(error.code).toBe('CONFIG');
+    expect(error.message).toContain(message);
+  });
+
+  it('takes snake_case keys from CONFIG_FILE and lets the environment win', () => {
+    // Prepare
+    const dir = mkdtempSync(join(tmpdir(), 'w2v2-config-'));
+    const file = join(dir, 'config.json');
+    writeFileSync(
+      file,
+      JSON.stringify({ use_float16: true, use_mixed_precision: 'true', pipeline_max_concurrency: 8 }),
+    );
+
+    // Act
+    const config = loadConfig({ CONFIG_FILE: file, PIPELINE_MAX_CONCURRENCY: '2' });
+
+    // Assess
+    expect(config.float16).toBe(true);
+    expect(config.mixedPrecision).toBe(true);
+    expect(config.pipelineMaxConcurrency).toBe(2);
+  });
+
+  it('names the file key when a CONFIG_FILE value is invalid', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'w2v2-config-'));
+    const file = join(dir, 'config.json');
+    writeFileSync(file, JSON.stringify({ s3_read_timeout: -5 }));
+
+    expect(configError({ CONFIG_FILE: file }).message).toContain('s3_read_timeout (CONFIG_FILE)');
+  });
+
+  it('refuses a CONFIG_FILE that is not a JSON object', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'w2v2-config-'));
+    const file = join(dir, 'config.json');
+    writeFileSync(file, '[1, 2]');
+
+    expect(configError({ CONFIG_FILE: file }).message).toContain('must hold a JSON object');
+  });
+});

@@ -18,7 +18,9 @@ function npy(descr: string, shape: number[], body: Uint8Array, fortran = false):
 function float32Body(values: number[], littleEndian = true): Uint8Array {
   const body = new Uint8Array(values.length * 4);
   const view = new DataView(body.buffer);
-  values.forEach((v, i) => view.setFloat32(i * 4, v, littleEndian));
+  values.forEach((v, i) => {
+    view.setFloat32(i * 4, v, littleEndian);
+  });
   return body;
 }
 
@@ -46,7 +48,9 @@ describe('readNpy', () => {
     // Prepare
     const values = [1, -0.5, 65504, Number.NEGATIVE_INFINITY, 2 ** -24];
     const body = new Uint8Array(values.length * 2);
-    values.forEach((v, i) => setFloat16(new DataView(body.buffer), i * 2, v, true));
+    values.forEach((v, i) => {
+      setFloat16(new DataView(body.buffer), i * 2, v, true);
+    });
 
     // Act
     const array = readNpy(npy('<f2', [1, 5], body));

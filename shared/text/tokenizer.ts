@@ -42,6 +42,12 @@ export interface TokenizeOptions {
 
 export const STAR_TOKEN = '<star>';
 
+/** What each target stands for; only CHAR targets become result chars. */
+const DELIMITER = 0;
+const CHAR = 1;
+const STAR = 2;
+type TargetKind = typeof DELIMITER | typeof CHAR | typeof STAR;
+
 /** How many skipped characters the warning names before it summarises the rest. */
 const WARNING_NAMED_LIMIT = 50;
 
@@ -109,11 +115,6 @@ export function tokenizeTranscript(
     warnings: skippedTokens.length > 0 ? [skippedWarning(skippedTokens)] : [],
   };
 }
-
-const DELIMITER = 0;
-const CHAR = 1;
-const STAR = 2;
-type TargetKind = typeof DELIMITER | typeof CHAR | typeof STAR;
 
 /** Growable typed columns: a megabyte of text makes millions of targets, too many for boxed arrays. */
 class TargetBuffer {

@@ -1,0 +1,180 @@
+import { access, readFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { AlignError } from '../errors';
+import { createVocabulary, type ModelTextConfig, type Vocabulary } from '../text/vocabulary';
+
+/** One convolution of the feature extractor: how many samples it reads and how far it moves. */
+export interface ConvLayer {
+  kernel: number;
+  stride: number;
+}
+
+/** Everything the pipeline needs to know about a model directory (SPEC §2). */
+export interface ModelSpec {
+  name: string;
+  dir: string;
+  onnxPath: string;
+  /** `model.int8.onnx` when the directory ships a pre-quantized copy. */
+  int8Path: string | undefined;
+  sampleRate: number;
+  doNormalize: boolean;
+  /** Feature-extractor geometry; frames = output length of these convolutions without padding. */
+  convLayers: readonly ConvLayer[];
+  samplesPerFrame: number;
+  frameSec: number;
+  vocabulary: Vocabulary;
+  /** Per-model correction added to word starts/ends (calibrated on a development set); zero when absent. */
+  timingCorrection: { startSec: number; endSec: number };
+}
+
+/** The `config.json` fields this project reads (Hugging Face names, plus `timing_correction`). */
+interface ModelConfigFile extends ModelTextConfig {
+  name?: unknown;
+  sampling_rate?: unknown;
+  do_normalize?: unknown;
+  conv_kernel?: unknown;
+  conv_stride?: unknown;
+  inputs_to_logits_ratio?: unknown;
+  vocab_size?: unknown;
+  timing_correction?: { start_sec?: unknown; end_sec?: unknown };
+}
+
+const MAX_SAMPLE_RATE = 384_000;
+
+/** Reads and validates a model directory: model.onnx, vocab.json, config.json (and model.int8.onnx if present). */
+export async function loadModelSpec(dir: string): Promise<ModelSpec> {
+  const onnxPath = join(dir, 'model.onnx');
+  const int8Candidate = join(dir, 'model.int8.onnx');
+  const [config, tokenToId, hasFp32, hasInt8] = await Promise.all([
+    readJson<ModelConfigFile>(join(dir, 'config.json')),
+    readJson<Record<string, number>>(join(dir, 'vocab.json')),
+    exists(onnxPath),
+    exists(int8Candidate),
+  ]);
+  if (!hasFp32 && !hasInt8)
+    throw modelError(`model directory "${dir}" has neither model.onnx nor model.int8.onnx`);
+  const vocabulary = createVocabulary(tokenToId, config);
+  if (config.vocab_size !== undefined && config.vocab_size !== vocabulary.size) {
+    throw modelError(
+      `config.json says vocab_size ${String(config.vocab_size)} but vocab.json has ${vocabulary.size} tokens`,
+    );
+  }
+  const sampleRate = positiveInteger(config.sampling_rate ?? 16_000, 'sampling_rate');
+  if (sampleRate > MAX_SAMPLE_RATE)
+    throw modelError(`config.json sampling_rate ${sampleRate} is implausible`);
+  const convLayers = convGeometry(config);
+  const samplesPerFrame = convLayers.reduce((product, layer) => product * layer.stride, 1);
+  return {
+    name: typeof config.name === 'string' && config.name !== '' ? config.name : basename(dir),
+    dir,
+    onnxPath,
+    int8Path: hasInt8 ? int8Candidate : undefined,
+    sampleRate,
+    doNormalize: config.do_normalize === undefined ? true : booleanField(config.do_normalize, 'do_normalize'),
+    convLayers,
+    samplesPerFrame,
+    frameSec: samplesPerFrame / sampleRate,
+    vocabulary,
+    timingCorrection: {
+      startSec: finiteNumber(config.timing_correction?.start_sec ?? 0, 'timing_correction.start_sec'),
+      endSec: finiteNumber(config.timing_correction?.end_sec ?? 0, 'timing_correction.end_sec'),
+    },
+  };
+}
+
+/** Number of emission frames the model produces for `samples` input samples (0 when too short for one frame). */
+export function framesForSamples(convLayers: readonly ConvLayer[], samples: number): number {
+  let length = samples;
+  for (const { kernel, stride } of convLayers) {
+    if (length < kernel) return 0;
+    length = Math.floor((length - kernel) / stride) + 1;
+  }
+  return length;
+}
+
+/** Samples a model reads to produce `frames` frames (the receptive field of the last one included). */
+export function samplesForFrames(convLayers: readonly ConvLayer[], frames: number): number {
+  if (frames <= 0) return 0;
+  let length = frames;
+  for (let i = convLayers.length - 1; i >= 0; i--) {
+    const { kernel, stride } = convLayers[i]!;
+    length = (length - 1) * stride + kernel;
+  }
+  return length;
+}
+
+function convGeometry(config: ModelConfigFile): ConvLayer[] {
+  if (config.conv_kernel !== undefined || config.conv_stride !== undefined) {
+    const kernels = integerList(config.conv_kernel, 'conv_kernel');
+    const strides = integerList(config.conv_stride, 'conv_stride');
+    if (kernels.length !== strides.length) {
+      throw modelError(
+        `config.json conv_kernel has ${kernels.length} entries but conv_stride has ${strides.length}; they must match`,
+      );
+    }
+    return kernels.map((kernel, i) => ({ kernel, stride: strides[i]! }));
+  }
+  if (config.inputs_to_logits_ratio !== undefined) {
+    // An explicit stride with no kernel sizes: treat the front-end as one convolution as wide as its stride.
+    const stride = positiveInteger(config.inputs_to_logits_ratio, 'inputs_to_logits_ratio');
+    return [{ kernel: stride, stride }];
+  }
+  throw modelError(
+    'config.json needs conv_kernel and conv_stride (or inputs_to_logits_ratio) to know the frame stride',
+  );
+}
+
+function integerList(value: unknown, field: string): number[] {
+  if (!Array.isArray(value) || value.length === 0 || value.length > 64) {
+    throw modelError(`config.json ${field} must be a non-empty list of positive integers`);
+  }
+  return value.map((entry) => positiveInteger(entry, field));
+}
+
+function positiveInteger(value: unknown, field: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
+    throw modelError(`config.json ${field} must be a positive integer, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+function finiteNumber(value: unknown, field: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || Math.abs(value) > 10) {
+    throw modelError(
+      `config.json ${field} must be a number of seconds (|x| <= 10), got ${JSON.stringify(value)}`,
+    );
+  }
+  return value;
+}
+
+function booleanField(value: unknown, field: string): boolean {
+  if (typeof value !== 'boolean') throw modelError(`config.json ${field} must be true or false`);
+  return value;
+}
+
+async function readJson<T>(path: string): Promise<T> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw modelError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, error);
+  }
+  try {
+    return JSON.parse(text) as T;
+  } catch (error) {
+    throw modelError(`${path} is not valid JSON: ${(error as Error).message}`, error);
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function modelError(message: string, cause?: unknown): AlignError {
+  return new AlignError('MODEL', message, cause === undefined ? undefined : { cause });
+}

@@ -1,0 +1,62 @@
+import { planWindows } from '../../../shared/inference/window-plan';
+import { type BatchLogits, computeWindowedLogits } from '../../../shared/inference/windowed-logits';
+import { framesForSamples } from '../../../shared/model/model-spec';
+
+const LAYERS = [10, 3, 3, 3, 3, 2, 2].map((kernel, i) => ({ kernel, stride: [5, 2, 2, 2, 2, 2, 2][i]! }));
+const VOCAB = 3;
+
+/** A stand-in model whose frame k logits encode the global sample its receptive field starts at. */
+function positionalRunner(samples: Float32Array, calls: number[]) {
+  return async (windows: Float32Array[]): Promise<BatchLogits> => {
+    calls.push(windows.length);
+    const frames = framesForSamples(LAYERS, windows[0]!.length);
+    return {
+      frames,
+      vocab: VOCAB,
+      logits: windows.map((window) => {
+        const start = window.byteOffset / 4 - samples.byteOffset / 4;
+        const out = new Float32Array(frames * VOCAB);
+        for (let k = 0; k < frames; k++) out[k * VOCAB] = start + k * 320;
+        return out;
+      }),
+    };
+  };
+}
+
+describe('computeWindowedLogits', () => {
+  it('stitches windows so every frame holds what one unchunked pass would put there', async () => {
+    // Prepare
+    const samples = new Float32Array(16000 * 75);
+    const plan = planWindows(samples.length, LAYERS, 16000, { windowSec: 30, contextSec: 2 });
+    const calls: number[] = [];
+
+    // Act
+    const result = await computeWindowedLogits(samples, plan, positionalRunner(samples, calls), {
+      batchSize: 2,
+      maxInFlight: 2,
+      expectedFrames: (n) => framesForSamples(LAYERS, n),
+    });
+
+    // Assess
+    expect(result.frames).toBe(framesForSamples(LAYERS, samples.length));
+    for (let t = 0; t < result.frames; t++) expect(result.logits[t * VOCAB]).toBe(t * 320);
+    expect(calls).toEqual([2, 1]);
+  });
+
+  it('rejects a model reply with the wrong number of frames', async () => {
+    const samples = new Float32Array(16000 * 5);
+    const plan = planWindows(samples.length, LAYERS, 16000, { windowSec: 30, contextSec: 2 });
+
+    const outcome = computeWindowedLogits(
+      samples,
+      plan,
+      async () => ({ frames: 10, vocab: VOCAB, logits: [new Float32Array(10 * VOCAB)] }),
+      { batchSize: 1, maxInFlight: 1, expectedFrames: (n) => framesForSamples(LAYERS, n) },
+    );
+
+    await expect(outcome).rejects.toMatchObject({
+      code: 'MODEL',
+      message: expect.stringContaining('expected 249 frames'),
+    });
+  });
+});

@@ -179,9 +179,12 @@ export class Resampler {
   private drain(count: number): Float32Array {
     const output = new Float32Array(Math.max(0, count));
     const { bank, history, taps, up, down, phases } = this;
+    const firstTap = this.halfTaps - 1 + this.historyStart;
+    let centreIndex = this.centreIndex;
+    let centrePhase = this.centrePhase;
     for (let n = 0; n < output.length; n++) {
-      let index = this.centreIndex;
-      let phase = this.centrePhase;
+      let index = centreIndex;
+      let phase = centrePhase;
       if (phases !== up) {
         phase = Math.round((phase * phases) / up);
         if (phase === phases) {
@@ -189,7 +192,7 @@ export class Resampler {
           index++;
         }
       }
-      const start = index - this.halfTaps + 1 - this.historyStart;
+      const start = index - firstTap;
       const offset = phase * taps;
       // Two accumulators (taps is always even) roughly halve the loop-carried dependency chain.
       let even = 0;
@@ -199,12 +202,14 @@ export class Resampler {
         odd += history[start + j + 1] * bank[offset + j + 1];
       }
       output[n] = even + odd;
-      this.centrePhase += down;
-      if (this.centrePhase >= up) {
-        this.centreIndex += Math.floor(this.centrePhase / up);
-        this.centrePhase %= up;
+      centrePhase += down;
+      if (centrePhase >= up) {
+        centreIndex += Math.floor(centrePhase / up);
+        centrePhase %= up;
       }
     }
+    this.centreIndex = centreIndex;
+    this.centrePhase = centrePhase;
     this.outputCount += output.length;
     return output;
   }

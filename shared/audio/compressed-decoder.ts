@@ -1,0 +1,204 @@
+import { AlignError } from '../errors';
+import { checkChannelCount, checkDuration, checkSampleRate } from './audio-limits';
+import type { AudioFormat, DecodedAudio, DecodeOptions } from './audio-types';
+import type { ByteReader } from './byte-reader';
+import {
+  type CompressedCodec,
+  type DecodedChunk,
+  openDecoder,
+  type StreamingDecoder,
+} from './codec-decoders';
+import { downmixPlanar } from './downmix';
+import { FLAC_STREAMINFO_END, parseFlacStreamInfo } from './flac-stream-info';
+import type { SniffedFormat } from './format-sniffer';
+import { MonoPipeline } from './mono-pipeline';
+import { timedStep, withTimeout } from './step-timeout';
+
+/** Compressed bytes handed to the decoder per step. */
+const INPUT_BLOCK_BYTES = 64 * 1024;
+/** Input consumed without a single decoded sample after which the data is taken for non-audio. */
+const MAX_BYTES_WITHOUT_AUDIO = 32 * 1024 * 1024;
+
+/** What a compressed stream turned out to be, for `info`. */
+interface StreamShape {
+  format: AudioFormat;
+  codec: CompressedCodec;
+  /** Channels the container declares, when the decoder reports a different layout (mpg123 always gives two). */
+  declaredChannels: number | undefined;
+  /** Samples per channel a header declares (FLAC STREAMINFO), when it does. */
+  declaredFrames: number | undefined;
+}
+
+function codecOf(sniffed: SniffedFormat): CompressedCodec {
+  if (sniffed.format === 'ogg') return sniffed.codec;
+  if (sniffed.format === 'flac' || sniffed.format === 'mp3') return sniffed.format;
+  throw new AlignError('INTERNAL', `${sniffed.format} is not a compressed format`);
+}
+
+/** Checks FLAC's STREAMINFO before decoding: absurd rates and over-long audio fail without decoding anything. */
+async function flacHeaderFrames(reader: ByteReader, options: DecodeOptions): Promise<number | undefined> {
+  const info = parseFlacStreamInfo(await reader.peek(FLAC_STREAMINFO_END));
+  if (info === undefined) return undefined;
+  checkSampleRate(info.sampleRate, 'FLAC STREAMINFO');
+  if (info.totalSamples === 0) return undefined;
+  checkDuration(info.totalSamples, info.sampleRate, options.maxDurationSec, false);
+  return info.totalSamples;
+}
+
+async function describe(
+  reader: ByteReader,
+  sniffed: SniffedFormat,
+  options: DecodeOptions,
+): Promise<StreamShape> {
+  const codec = codecOf(sniffed);
+  return {
+    format: sniffed.format,
+    codec,
+    declaredChannels: sniffed.format === 'mp3' ? sniffed.channels : undefined,
+    declaredFrames: sniffed.format === 'flac' ? await flacHeaderFrames(reader, options) : undefined,
+  };
+}
+
+/** Wraps what a WASM decoder throws on corrupt input (RangeError, RuntimeError) as AUDIO_DECODE. */
+async function decodeStep(
+  codec: string,
+  timeoutMs: number,
+  step: () => Promise<DecodedChunk>,
+): Promise<DecodedChunk> {
+  try {
+    return await timedStep(timeoutMs, `decoding ${codec}`, step);
+  } catch (error) {
+    if (error instanceof AlignError) throw error;
+    const detail = error instanceof Error ? error.message : String(error);
+    throw new AlignError('AUDIO_DECODE', `${codec} data is corrupt: the decoder failed with "${detail}"`, {
+      cause: error,
+    });
+  }
+}
+
+/** Feeds decoded chunks through one pipeline, created when the first samples reveal the rate. */
+class ChunkSink {
+  private pipeline: MonoPipeline | undefined;
+  private sampleRate = 0;
+  public channels = 0;
+  public firstError: string | undefined;
+
+  public constructor(
+    private readonly shape: StreamShape,
+    private readonly options: DecodeOptions,
+  ) {}
+
+  public get frames(): number {
+    return this.pipeline?.sourceFrames ?? 0;
+  }
+
+  public get rate(): number {
+    return this.sampleRate;
+  }
+
+  public take(chunk: DecodedChunk): void {
+    this.firstError ??= chunk.errors[0]?.message;
+    if (chunk.samplesDecoded === 0) return;
+    const where = `${this.shape.codec} stream`;
+    if (this.pipeline === undefined) {
+      checkSampleRate(chunk.sampleRate, where);
+      checkChannelCount(chunk.channelData.length, where);
+      this.sampleRate = chunk.sampleRate;
+      this.channels = this.shape.declaredChannels ?? chunk.channelData.length;
+      const { targetSampleRate, maxDurationSec } = this.options;
+      this.pipeline = new MonoPipeline(
+        chunk.sampleRate,
+        targetSampleRate,
+        maxDurationSec,
+        this.shape.declaredFrames,
+      );
+    } else if (chunk.sampleRate !== this.sampleRate) {
+      throw new AlignError(
+        'AUDIO_DECODE',
+        `${where} changes sample rate from ${this.sampleRate} to ${chunk.sampleRate} Hz mid-stream; ` +
+          'convert it to a single rate first',
+      );
+    }
+    this.pipeline.push(downmixPlanar(chunk.channelData, chunk.samplesDecoded));
+  }
+
+  public finish(): Float32Array {
+    if (this.pipeline === undefined) {
+      const reason = this.firstError === undefined ? '' : ` (decoder said: ${this.firstError})`;
+      throw new AlignError(
+        'AUDIO_DECODE',
+        `no audio could be decoded from the ${this.shape.codec} data${reason}; the file is corrupt, truncated or empty`,
+      );
+    }
+    return this.pipeline.finish();
+  }
+}
+
+async function feed(
+  reader: ByteReader,
+  decoder: StreamingDecoder,
+  sink: ChunkSink,
+  codec: CompressedCodec,
+  timeoutMs: number,
+): Promise<void> {
+  let bytesWithoutAudio = 0;
+  for (;;) {
+    const bytes = await reader.readSome(INPUT_BLOCK_BYTES);
+    if (bytes.length === 0) break;
+    // The decoders' Ogg/FLAC parsers may keep references to input across calls; the reader's views may not last.
+    const input = bytes.slice();
+    const before = sink.frames;
+    sink.take(await decodeStep(codec, timeoutMs, () => decoder.decode(input)));
+    bytesWithoutAudio = sink.frames > before ? 0 : bytesWithoutAudio + input.length;
+    if (bytesWithoutAudio > MAX_BYTES_WITHOUT_AUDIO) {
+      throw new AlignError(
+        'AUDIO_DECODE',
+        `${MAX_BYTES_WITHOUT_AUDIO} bytes of ${codec} data decoded to no audio; the file is corrupt or not ${codec}`,
+      );
+    }
+  }
+  sink.take(await decodeStep(codec, timeoutMs, () => decoder.flush()));
+}
+
+/** Decodes FLAC, MP3 or Ogg (Vorbis/Opus/FLAC) block by block to mono at the target rate. */
+export async function decodeCompressed(
+  reader: ByteReader,
+  sniffed: SniffedFormat,
+  options: DecodeOptions,
+): Promise<DecodedAudio> {
+  const shape = await describe(reader, sniffed, options);
+  const decoder = await withTimeout(
+    openDecoder(shape.codec),
+    options.timeoutMs,
+    `loading the ${shape.codec} decoder`,
+  );
+  const sink = new ChunkSink(shape, options);
+  try {
+    await feed(reader, decoder, sink, shape.codec, options.timeoutMs);
+  } finally {
+    try {
+      decoder.free();
+    } catch {
+      // A decoder whose WASM memory a corrupt file already broke cannot be freed; it is dropped all the same.
+    }
+  }
+  const samples = sink.finish();
+  if (shape.declaredFrames !== undefined && sink.frames < shape.declaredFrames) {
+    throw new AlignError(
+      'AUDIO_DECODE',
+      `${shape.codec} file is truncated: its header declares ${shape.declaredFrames} samples ` +
+        `(${(shape.declaredFrames / sink.rate).toFixed(2)} s) but only ${sink.frames} decoded; upload the complete file`,
+    );
+  }
+  return {
+    samples,
+    sampleRate: options.targetSampleRate,
+    info: {
+      durationSec: sink.frames / sink.rate,
+      sampleRate: sink.rate,
+      channels: sink.channels,
+      format: shape.format,
+      codec: shape.codec,
+    },
+  };
+}

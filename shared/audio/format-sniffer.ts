@@ -1,0 +1,118 @@
+import { AlignError } from '../errors';
+
+/** Codecs an Ogg stream may carry that the decoders handle. */
+export type OggCodec = 'vorbis' | 'opus' | 'flac';
+
+/** A recognised container, with what its first bytes already tell. */
+export type SniffedFormat =
+  | { format: 'wav' }
+  | { format: 'flac' }
+  | { format: 'mp3'; channels?: number }
+  | { format: 'ogg'; codec: OggCodec };
+
+/** Bytes to peek at to recognise any supported format (first Ogg page header, segment table, codec id). */
+export const SNIFF_BYTES = 27 + 255 + 8;
+/** Bytes of an ID3v2 tag header. */
+export const ID3_HEADER_BYTES = 10;
+
+const OGG_CODEC_IDS: readonly { id: readonly number[]; codec: OggCodec }[] = [
+  { id: [0x01, ...ascii('vorbis')], codec: 'vorbis' },
+  { id: ascii('OpusHead'), codec: 'opus' },
+  { id: [0x7f, ...ascii('FLAC')], codec: 'flac' },
+];
+
+/** Formats people upload that are not supported, so the error can name them. */
+const KNOWN_UNSUPPORTED: readonly { at: number; magic: readonly number[]; name: string }[] = [
+  { at: 4, magic: ascii('ftyp'), name: 'MP4/M4A (AAC or ALAC)' },
+  { at: 0, magic: ascii('FORM'), name: 'AIFF' },
+  { at: 0, magic: [0x1a, 0x45, 0xdf, 0xa3], name: 'WebM/Matroska' },
+  { at: 0, magic: ascii('caff'), name: 'Core Audio (CAF)' },
+  { at: 0, magic: ascii('#!AMR'), name: 'AMR' },
+];
+
+const MP3_HINTS = new Set(['mp3', 'mp2', 'mpga', 'mpeg']);
+
+function ascii(text: string): number[] {
+  return Array.from(text, (c) => c.charCodeAt(0));
+}
+
+function startsWith(bytes: Uint8Array, at: number, magic: readonly number[]): boolean {
+  return bytes.length >= at + magic.length && magic.every((b, i) => bytes[at + i] === b);
+}
+
+/** Length of a leading ID3v2 tag (header, body and footer), or 0 when the bytes do not start with one. */
+export function id3v2TagSize(head: Uint8Array): number {
+  if (!startsWith(head, 0, ascii('ID3')) || head.length < ID3_HEADER_BYTES) return 0;
+  const sizeBytes = head.subarray(6, 10);
+  if (sizeBytes.some((b) => b > 0x7f)) return 0;
+  const size = (sizeBytes[0] << 21) | (sizeBytes[1] << 14) | (sizeBytes[2] << 7) | sizeBytes[3];
+  const footer = (head[5] & 0x10) !== 0 ? ID3_HEADER_BYTES : 0;
+  return ID3_HEADER_BYTES + size + footer;
+}
+
+/** Channel count of the MPEG audio frame header at the start of `head`, or undefined when there is none. */
+export function mpegFrameChannels(head: Uint8Array): number | undefined {
+  if (head.length < 4 || head[0] !== 0xff || (head[1] & 0xe0) !== 0xe0) return undefined;
+  const version = (head[1] >> 3) & 0x03;
+  const layer = (head[1] >> 1) & 0x03;
+  const bitrateIndex = head[2] >> 4;
+  const sampleRateIndex = (head[2] >> 2) & 0x03;
+  // Reserved values; layer 0 is also where AAC ADTS headers (0xFFF1/0xFFF9) land.
+  if (version === 1 || layer === 0 || bitrateIndex === 15 || sampleRateIndex === 3) return undefined;
+  return head[3] >> 6 === 3 ? 1 : 2;
+}
+
+function sniffOgg(head: Uint8Array): SniffedFormat {
+  const segments = head[26] ?? 0;
+  const packetStart = 27 + segments;
+  const match = OGG_CODEC_IDS.find(({ id }) => startsWith(head, packetStart, id));
+  if (match === undefined) {
+    const id = Array.from(head.subarray(packetStart, packetStart + 8), (b) =>
+      b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.',
+    ).join('');
+    throw new AlignError(
+      'AUDIO_DECODE',
+      `Ogg stream carries an unsupported codec (first packet starts "${id}"); expected Vorbis, Opus or FLAC`,
+    );
+  }
+  return { format: 'ogg', codec: match.codec };
+}
+
+/**
+ * Recognises the container from its magic bytes (after any ID3v2 tag has been skipped). The extension hint is
+ * consulted only when the bytes are inconclusive, which happens for raw MPEG audio starting with junk.
+ */
+export function sniffFormat(head: Uint8Array, formatHint?: string): SniffedFormat {
+  const riff =
+    startsWith(head, 0, ascii('RIFF')) ||
+    startsWith(head, 0, ascii('RF64')) ||
+    startsWith(head, 0, ascii('BW64'));
+  if (riff && head.length < 12) {
+    throw new AlignError(
+      'AUDIO_DECODE',
+      `WAV file is truncated: it ends after ${head.length} bytes, inside the RIFF header`,
+    );
+  }
+  if (riff && startsWith(head, 8, ascii('WAVE'))) return { format: 'wav' };
+  if (startsWith(head, 0, ascii('fLaC'))) return { format: 'flac' };
+  if (startsWith(head, 0, ascii('OggS'))) return sniffOgg(head);
+  const channels = mpegFrameChannels(head);
+  if (channels !== undefined) return { format: 'mp3', channels };
+  const hint = formatHint?.toLowerCase().replace(/^\./, '');
+  if (hint !== undefined && MP3_HINTS.has(hint) && head.length > 0) return { format: 'mp3' };
+  throw unrecognisedError(head);
+}
+
+function unrecognisedError(head: Uint8Array): AlignError {
+  if (head.length === 0) return new AlignError('AUDIO_DECODE', 'audio file is empty (0 bytes)');
+  const known = KNOWN_UNSUPPORTED.find(({ at, magic }) => startsWith(head, at, magic));
+  const expected = 'expected WAV, FLAC, MP3 or Ogg (Vorbis/Opus/FLAC)';
+  if (known !== undefined) {
+    return new AlignError(
+      'AUDIO_DECODE',
+      `${known.name} audio is not supported; ${expected}, e.g. convert to WAV`,
+    );
+  }
+  const hex = Array.from(head.subarray(0, 12), (b) => b.toString(16).padStart(2, '0')).join(' ');
+  return new AlignError('AUDIO_DECODE', `not a recognised audio format (first bytes: ${hex}); ${expected}`);
+}

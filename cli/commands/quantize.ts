@@ -1,0 +1,102 @@
+import { readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { AlignError, InvalidInputError } from '../../shared/errors';
+import {
+  type QuantizeOptions,
+  type QuantizeReport,
+  quantizeModel,
+} from '../../shared/model/quantize/quantize-dynamic';
+import { type CliCommand, parseCommandArgs } from '../cli-command';
+
+/** Protobuf messages, and so ONNX files without external data, cannot exceed 2 GiB. */
+const MAX_MODEL_BYTES = 2 ** 31;
+
+/** `quantize`: writes an int8 copy of an fp32 ONNX model (MatMul/Gemm weights int8, activations dynamic). */
+export const quantizeCommand: CliCommand = {
+  usage:
+    '<in.onnx> <out.onnx> [--form fused|integer] [--weight-type int8|uint8] [--full-range] [--exclude NODE,...] [--json]',
+  async run(args, _env, io) {
+    const { values, positionals } = parseCommandArgs(args, {
+      form: { type: 'string' },
+      'weight-type': { type: 'string' },
+      'full-range': { type: 'boolean' },
+      exclude: { type: 'string' },
+      json: { type: 'boolean' },
+    });
+    const [input, output, ...extra] = positionals;
+    if (input === undefined || output === undefined || extra.length > 0) {
+      throw new InvalidInputError('quantize takes exactly two files: <in.onnx> <out.onnx>');
+    }
+    const options: QuantizeOptions = {
+      form: choice('form', values.form, ['fused', 'integer'] as const, 'fused'),
+      weightType: choice('weight-type', values['weight-type'], ['int8', 'uint8'] as const, 'int8'),
+      reduceRange: values['full-range'] !== true,
+      excludeNodes: (values.exclude ?? '').split(',').filter((name) => name !== ''),
+    };
+
+    const { model, report } = quantizeModel(await readModel(input), options);
+    await writeAtomically(output, model);
+    io.stdout.write(values.json === true ? `${JSON.stringify(report, null, 2)}\n` : summary(report, output));
+  },
+};
+
+function choice<T extends string>(
+  name: string,
+  value: string | undefined,
+  allowed: readonly T[],
+  fallback: T,
+): T {
+  if (value === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new InvalidInputError(`--${name} must be one of ${allowed.join(', ')}, got "${value}"`);
+  }
+  return value as T;
+}
+
+async function readModel(path: string): Promise<Uint8Array> {
+  let size: number;
+  try {
+    size = (await stat(path)).size;
+  } catch (error) {
+    throw new InvalidInputError(
+      `cannot read model "${path}": ${(error as NodeJS.ErrnoException).code ?? error}`,
+      {
+        cause: error,
+      },
+    );
+  }
+  if (size > MAX_MODEL_BYTES) {
+    throw new AlignError(
+      'MODEL',
+      `"${path}" is ${size} bytes; an ONNX file without external data is at most 2 GiB`,
+    );
+  }
+  return readFile(path);
+}
+
+/** Written under a temporary name and renamed, so a failed run never leaves a half-written model behind. */
+async function writeAtomically(path: string, bytes: Uint8Array): Promise<void> {
+  const partial = `${path}.partial-${process.pid}`;
+  try {
+    await writeFile(partial, bytes);
+    await rename(partial, path);
+  } catch (error) {
+    await unlink(partial).catch(() => undefined);
+    throw new InvalidInputError(`cannot write "${path}": ${(error as NodeJS.ErrnoException).code ?? error}`, {
+      cause: error,
+    });
+  }
+}
+
+function summary(report: QuantizeReport, output: string): string {
+  const reasons = new Map<string, number>();
+  for (const { reason } of report.skipped) reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+  const skipped = [...reasons].map(([reason, count]) => `  ${count} × ${reason}\n`).join('');
+  const megabytes = (bytes: number) => (bytes / 1e6).toFixed(1);
+  return (
+    `wrote ${output} (${report.form} form)\n` +
+    `rewritten: ${report.rewritten.matMul} MatMul, ${report.rewritten.gemm} Gemm ` +
+    `(${report.weightsQuantized} weights, ${report.biasesFolded} biases folded)\n` +
+    `kept in float32: ${report.skipped.length} MatMul/Gemm${report.skipped.length > 0 ? ':' : ''}\n${skipped}` +
+    `size: ${megabytes(report.bytesBefore)} MB -> ${megabytes(report.bytesAfter)} MB\n`
+  );
+}

@@ -1,0 +1,89 @@
+/** @jest-environment ./test/shared/model/quantize/onnxruntime-environment.js */
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { InferenceSession } from 'onnxruntime-node';
+import { quantizeCommand } from '../../../cli/commands/quantize';
+import { AlignError, InvalidInputError } from '../../../shared/errors';
+import type { QuantizeReport } from '../../../shared/model/quantize/quantize-dynamic';
+import { buildTinyModel } from '../../shared/model/quantize/tiny-model';
+
+function workspace(): { input: string; output: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'w2v2-quantize-'));
+  const input = join(dir, 'model.onnx');
+  writeFileSync(input, buildTinyModel().bytes);
+  return { input, output: join(dir, 'model.int8.onnx') };
+}
+
+async function run(args: string[]): Promise<{ stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  await quantizeCommand.run(
+    args,
+    {},
+    {
+      stdout: { write: (text: string) => (stdout += text) },
+      stderr: { write: (text: string) => (stderr += text) },
+    },
+  );
+  return { stdout, stderr };
+}
+
+describe('w2v2-align quantize', () => {
+  it('writes an int8 model that onnxruntime-node loads and summarises what it rewrote', async () => {
+    // Prepare
+    const { input, output } = workspace();
+
+    // Act
+    const { stdout } = await run([input, output]);
+
+    // Assess
+    expect(stdout).toContain('rewritten: 2 MatMul, 1 Gemm');
+    expect(stdout).toMatch(/1 × weight is the first input/);
+    const session = await InferenceSession.create(readFileSync(output));
+    expect(session.outputNames).toEqual(['y', 'shared', 'left', 'conv']);
+    await session.release();
+  });
+
+  it('prints the report as JSON with --json', async () => {
+    // Prepare
+    const { input, output } = workspace();
+
+    // Act
+    const { stdout } = await run([input, output, '--json', '--form', 'integer']);
+
+    // Assess
+    const report = JSON.parse(stdout) as QuantizeReport;
+    expect(report.form).toBe('integer');
+    expect(report.bytesAfter).toBe(readFileSync(output).length);
+  });
+
+  it('fails with a MODEL error and writes nothing when the input is not an ONNX model', async () => {
+    // Prepare
+    const { input, output } = workspace();
+    writeFileSync(input, 'RIFF....WAVEfmt not a model');
+
+    // Act
+    const attempt = run([input, output]);
+
+    // Assess
+    await expect(attempt).rejects.toThrow(AlignError);
+    await expect(attempt).rejects.toMatchObject({ code: 'MODEL' });
+    expect(existsSync(output)).toBe(false);
+  });
+
+  it.each([
+    ['one file only', (w: { input: string }) => [w.input]],
+    ['an unknown form', (w: { input: string; output: string }) => [w.input, w.output, '--form', 'fast']],
+    ['a missing input file', (w: { output: string }) => [`${w.output}.missing`, w.output]],
+  ])('rejects %s as a usage error', async (_label, args) => {
+    // Prepare
+    const files = workspace();
+
+    // Act
+    const attempt = run(args(files));
+
+    // Assess
+    await expect(attempt).rejects.toThrow(InvalidInputError);
+  });
+});

@@ -106,12 +106,8 @@ class ChunkSink {
       this.sampleRate = chunk.sampleRate;
       this.channels = this.shape.declaredChannels ?? chunk.channelData.length;
       const { targetSampleRate, maxDurationSec } = this.options;
-      this.pipeline = new MonoPipeline(
-        chunk.sampleRate,
-        targetSampleRate,
-        maxDurationSec,
-        this.shape.declaredFrames,
-      );
+      // No size hint: a compressed header's sample count is not backed by bytes in hand.
+      this.pipeline = new MonoPipeline(chunk.sampleRate, targetSampleRate, maxDurationSec);
     } else if (chunk.sampleRate !== this.sampleRate) {
       throw new AlignError(
         'AUDIO_DECODE',

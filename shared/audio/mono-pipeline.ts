@@ -8,7 +8,7 @@ export class MonoPipeline {
   private readonly output: SampleAccumulator;
   private frames = 0;
 
-  /** `expectedFrames` (from actual byte counts, never from a header alone) sizes the output allocation. */
+  /** `expectedFrames` sizes the output allocation; pass it only from bytes actually present, never from a header. */
   public constructor(
     private readonly sourceRate: number,
     targetRate: number,

@@ -169,19 +169,17 @@ async function decodeData(
   if (span.exact && span.limit !== undefined && available !== undefined && span.limit > available) {
     throw truncatedError(span.limit, available, format);
   }
-  const knownBytes =
-    span.limit === undefined
-      ? available
-      : available === undefined
-        ? span.limit
-        : Math.min(span.limit, available);
-  const knownFrames = knownBytes === undefined ? undefined : Math.floor(knownBytes / format.blockAlign);
-  if (knownFrames !== undefined) checkDuration(knownFrames, format.sampleRate, options.maxDurationSec, false);
+  // A real header size may reject over-long audio up front, but only bytes present may size an allocation.
+  const presentBytes = available === undefined ? undefined : Math.min(available, span.limit ?? available);
+  const knownBytes = presentBytes ?? (span.exact ? span.limit : undefined);
+  const framesIn = (bytes: number) => Math.floor(bytes / format.blockAlign);
+  if (knownBytes !== undefined)
+    checkDuration(framesIn(knownBytes), format.sampleRate, options.maxDurationSec, false);
   const pipeline = new MonoPipeline(
     format.sampleRate,
     options.targetSampleRate,
     options.maxDurationSec,
-    knownFrames,
+    presentBytes === undefined ? undefined : framesIn(presentBytes),
   );
   const carry = new Uint8Array(format.blockAlign);
   let carried = 0;

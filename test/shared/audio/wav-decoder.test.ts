@@ -188,6 +188,18 @@ describe('WAV decoding', () => {
     expect(decoded.samples.length).toBe(VALUES.length);
   });
 
+  it('does not take the sox pipe marker for a duration when streaming without a known size', async () => {
+    const wav = buildWav({
+      fmt: mono16k('s16', 16),
+      data: encodeSamples(VALUES, 's16'),
+      dataSize: 0x7ffff000,
+    });
+
+    const decoded = await decodeAudioStream(inPieces(wav, 5), { ...OPTIONS, maxDurationSec: 1 });
+
+    expect(decoded.samples.length).toBe(VALUES.length);
+  });
+
   it('reads RF64 files whose data size is in the ds64 chunk', async () => {
     const wav = buildRf64(mono16k('s16', 16), encodeSamples(VALUES, 's16'));
 

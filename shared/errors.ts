@@ -41,6 +41,17 @@ export class AlignmentImpossibleError extends AlignError {
   }
 }
 
+/**
+ * Enough frames, but the emissions give probability zero (log-prob -Infinity) to every complete CTC path of the
+ * transcript; same stable code as a too-short audio, since both mean "this text cannot be aligned to this audio".
+ */
+export class AlignmentUnreachableError extends AlignError {
+  public constructor(detail: string) {
+    super('ALIGNMENT_IMPOSSIBLE', `the transcript cannot be aligned to the audio: ${detail}`);
+    this.name = 'AlignmentUnreachableError';
+  }
+}
+
 /** Transcript characters that have no token in the model vocabulary (DECODER_ROBUST_MODE=false). */
 export class UnknownTokensError extends AlignError {
   public constructor(public readonly tokens: readonly string[]) {

@@ -1,0 +1,186 @@
+/**
+ * Exact CTC forced alignment (Viterbi) with bounded memory.
+ *
+ * Algorithm: the CTC trellis of Graves et al. (2006) searched with the Viterbi recurrence and tie rule of
+ * torchaudio's `forced_align` CPU kernel (see `viterbi-kernel.ts`): among optimal paths, the chosen one is the
+ * first when paths are compared backwards from the last frame — the final state prefers the last label over
+ * the final blank, and each earlier step prefers stay, then advance, then skip.
+ *
+ * Unlike torchaudio (T x S backpointers, ~20 GB for an hour of speech) memory stays bounded:
+ * - 'exact': every feasible cell, 2-bit backpointers when they fit the budget, else recursive checkpointing
+ *   (Hirschberg-style recomputation, `viterbi-exact.ts`);
+ * - 'banded': a beam-pruned band with an optimality certificate (`viterbi-banded.ts`); when the certificate
+ *   fails, a branch-and-bound band seeded with the first band's score; when that cannot finish within its
+ *   memory, the exact search. The result is always the exact path.
+ * - 'auto': the exact search for small trellises, the banded search otherwise.
+ */
+import { AlignmentUnreachableError, InvalidInputError } from '../errors';
+import type { AlignmentPath } from './alignment-path';
+import type { Emissions } from './emissions';
+import { buildTrellis, type FeasibleWindows, feasibleWindows, type Trellis } from './trellis-model';
+import { FrameScorer, futureBound } from './trellis-scores';
+import { type BandedInput, type BandedResult, type BandedWorkspace, bandedViterbi } from './viterbi-banded';
+import { exactViterbi } from './viterbi-exact';
+import { checkAlignmentInputs } from './viterbi-preconditions';
+
+/** How `forcedAlign` scores and searches. */
+export interface ForcedAlignOptions {
+  /** Blank (pad) token id. */
+  blank: number;
+  /** c_t: each frame's emission log-probs are multiplied by it (confidence weighting); values in [0, 1]. */
+  frameWeights?: Float32Array;
+  /**
+   * Enables the `<star>` wildcard: a target id equal to `emissions.vocab` scores, per frame, the best non-blank
+   * emission plus `penalty` (<= 0), so it absorbs untranscribed speech but loses to matching tokens.
+   */
+  star?: { penalty: number };
+  /** Search strategy; default 'auto'. Every strategy returns the same (exact) path. */
+  strategy?: 'auto' | 'exact' | 'banded';
+  /** Beam (nats) of the first banded pass; default 24. */
+  beam?: number;
+  /** Bytes the exact search may spend on backpointers and checkpoints before it checkpoints; default 64 MiB. */
+  exactBudgetBytes?: number;
+  /** Bytes a banded pass may spend on backpointers before it gives up on the band; default 512 MiB. */
+  bandBudgetBytes?: number;
+}
+
+/** How the path was found. */
+export interface ForcedAlignStats {
+  strategy: 'exact-full' | 'exact-checkpointed' | 'banded';
+  /** Passes that produced or tried to produce the path (banded passes plus the exact one, if it ran). */
+  attempts: number;
+  /** Trellis cells computed over all passes (recomputation included). */
+  cells: number;
+  /** True when banded passes could not certify a path and the exact search decided. */
+  fellBack: boolean;
+}
+
+const DEFAULT_BEAM = 24;
+const DEFAULT_EXACT_BUDGET = 64 * 1024 * 1024;
+const DEFAULT_BAND_BUDGET = 512 * 1024 * 1024;
+/** Below this many feasible cells 'auto' runs the exact search: cheaper than the banded passes' overhead. */
+const AUTO_EXACT_CELLS = 1 << 22;
+/** Beam passes that found no complete path are retried with a wider beam this many times. */
+const BEAM_RETRIES = 2;
+
+/** Exact Viterbi CTC forced alignment of `targets` against log-prob `emissions`. */
+export function forcedAlign(
+  emissions: Emissions,
+  targets: Int32Array,
+  options: ForcedAlignOptions,
+): AlignmentPath & { stats: ForcedAlignStats } {
+  const search = checkSearchOptions(options);
+  checkAlignmentInputs({
+    emissions,
+    targets,
+    blank: options.blank,
+    ...(options.frameWeights === undefined ? {} : { frameWeights: options.frameWeights }),
+    ...(options.star === undefined ? {} : { starPenalty: options.star.penalty }),
+  });
+  const { frames } = emissions;
+  const trellis = buildTrellis(targets, options.blank);
+  const windows = feasibleWindows(trellis, frames);
+  const scorer = new FrameScorer(emissions, trellis.tokens, {
+    blank: options.blank,
+    ...(options.frameWeights === undefined ? {} : { frameWeights: options.frameWeights }),
+    ...(options.star === undefined ? {} : { starPenalty: options.star.penalty }),
+  });
+  const useBand =
+    search.strategy === 'banded' ||
+    (search.strategy === 'auto' && feasibleCells(windows, frames) > AUTO_EXACT_CELLS);
+  const exact = (attempts: number, cells: number, fellBack: boolean) => {
+    const result = exactViterbi({ trellis, windows, scorer, frames, budgetBytes: search.exactBudgetBytes });
+    if (result.score === Number.NEGATIVE_INFINITY) throw unreachable(trellis);
+    const strategy = result.checkpointed ? 'exact-checkpointed' : 'exact-full';
+    return {
+      states: result.states,
+      score: result.score,
+      stats: { strategy, attempts: attempts + 1, cells: cells + result.cells, fellBack },
+    } as const;
+  };
+  if (!useBand) return exact(0, 0, false);
+
+  const bound = futureBound(scorer, trellis.tokens, frames);
+  if (bound.deadFrame >= 0) {
+    throw unreachable(
+      trellis,
+      `frame ${bound.deadFrame} gives every transcript token log-probability -Infinity`,
+    );
+  }
+  const input: BandedInput = { trellis, windows, scorer, frames, bound };
+  const workspace: BandedWorkspace = {
+    trace: new Uint8Array(Math.min(search.bandBudgetBytes, feasibleTraceBytes(windows, frames))),
+    rowOffsets: new Int32Array(frames),
+    bandLo: new Int32Array(frames),
+    bandHi: new Int32Array(frames),
+  };
+  let attempts = 0;
+  let cells = 0;
+  const run = (pass: () => BandedResult): BandedResult => {
+    const result = pass();
+    attempts++;
+    cells += result.cells;
+    return result;
+  };
+  let beam = search.beam;
+  let result = run(() => bandedViterbi(input, workspace, { kind: 'beam', beam }));
+  for (let retry = 0; retry < BEAM_RETRIES && result.states === undefined && !result.tooWide; retry++) {
+    beam = 4 * beam + 8;
+    result = run(() => bandedViterbi(input, workspace, { kind: 'beam', beam }));
+  }
+  if (!result.certified && result.states !== undefined) {
+    const lowerBound = result.score;
+    result = run(() => bandedViterbi(input, workspace, { kind: 'bound', lowerBound }));
+  }
+  if (result.certified && result.states !== undefined) {
+    return {
+      states: result.states,
+      score: result.score,
+      stats: { strategy: 'banded', attempts, cells, fellBack: false },
+    };
+  }
+  return exact(attempts, cells, true);
+}
+
+function checkSearchOptions(options: ForcedAlignOptions) {
+  const strategy = options.strategy ?? 'auto';
+  if (strategy !== 'auto' && strategy !== 'exact' && strategy !== 'banded') {
+    throw new InvalidInputError(
+      `strategy must be 'auto', 'exact' or 'banded', got ${JSON.stringify(strategy)}`,
+    );
+  }
+  const beam = options.beam ?? DEFAULT_BEAM;
+  if (!(Number.isFinite(beam) && beam >= 0))
+    throw new InvalidInputError(`beam must be a finite number >= 0, got ${beam}`);
+  const exactBudgetBytes = checkBudget('exactBudgetBytes', options.exactBudgetBytes ?? DEFAULT_EXACT_BUDGET);
+  const bandBudgetBytes = checkBudget('bandBudgetBytes', options.bandBudgetBytes ?? DEFAULT_BAND_BUDGET);
+  return { strategy, beam, exactBudgetBytes, bandBudgetBytes };
+}
+
+function checkBudget(name: string, bytes: number): number {
+  // Band backpointer offsets are Int32, so a budget must stay below 2 GiB.
+  if (!Number.isInteger(bytes) || bytes < 1 || bytes > 0x7fffffff) {
+    throw new InvalidInputError(`${name} must be an integer number of bytes in [1, 2^31 - 1], got ${bytes}`);
+  }
+  return bytes;
+}
+
+function feasibleCells(windows: FeasibleWindows, frames: number): number {
+  let cells = 0;
+  for (let t = 0; t < frames; t++) cells += windows.hi[t]! - windows.lo[t]! + 1;
+  return cells;
+}
+
+/** Backpointer bytes of the widest possible band (every feasible cell), so small inputs get small buffers. */
+function feasibleTraceBytes(windows: FeasibleWindows, frames: number): number {
+  let bytes = 0;
+  for (let t = 1; t < frames; t++) bytes += (windows.hi[t]! >> 2) - (windows.lo[t]! >> 2) + 1;
+  return Math.max(bytes, 1);
+}
+
+function unreachable(trellis: Trellis, reason?: string): AlignmentUnreachableError {
+  return new AlignmentUnreachableError(
+    `every complete path of the ${trellis.labels} transcript tokens crosses a log-probability of -Infinity` +
+      (reason === undefined ? '' : ` (${reason})`),
+  );
+}

@@ -1,0 +1,91 @@
+import type { Emissions } from './emissions';
+
+/** What a frame's token scores are made of (validated by the caller). */
+export interface ScoreSpec {
+  readonly blank: number;
+  /** c_t per frame: the frame's scores are multiplied by it. */
+  readonly frameWeights?: Float32Array;
+  /** Penalty added to the best non-blank emission to score the `<star>` token (id = vocab); absent: no star. */
+  readonly starPenalty?: number;
+}
+
+/**
+ * Fills the per-frame scores of the tokens the trellis uses into a reusable Float64Array of length vocab+1
+ * (slot vocab is `<star>`), so a pass reads each (frame, token) emission once instead of once per state.
+ */
+export class FrameScorer {
+  /** Scores of the last frame filled, indexed by token id. */
+  public readonly scores: Float64Array;
+  private readonly data: Float32Array;
+  private readonly vocab: number;
+  private readonly tokens: Int32Array;
+  private readonly spec: ScoreSpec;
+
+  public constructor(emissions: Emissions, tokens: Int32Array, spec: ScoreSpec) {
+    this.data = emissions.data;
+    this.vocab = emissions.vocab;
+    this.tokens = tokens;
+    this.spec = spec;
+    this.scores = new Float64Array(emissions.vocab + 1).fill(Number.NEGATIVE_INFINITY);
+  }
+
+  /** Computes frame t's scores into `scores`; deterministic, so recomputed passes see identical values. */
+  public fill(t: number): Float64Array {
+    const { data, vocab, tokens, scores, spec } = this;
+    const base = t * vocab;
+    const weight = spec.frameWeights === undefined ? 1 : spec.frameWeights[t]!;
+    for (let i = 0; i < tokens.length; i++) {
+      const token = tokens[i]!;
+      let score: number;
+      if (token === vocab) {
+        let best = Number.NEGATIVE_INFINITY;
+        for (let v = 0; v < vocab; v++) {
+          const e = data[base + v]!;
+          if (v !== spec.blank && e > best) best = e;
+        }
+        score = best + spec.starPenalty!;
+      } else {
+        score = data[base + token]!;
+      }
+      // -Infinity means "impossible" and must stay so even under weight 0 (0 * -Infinity is NaN).
+      scores[token] = score === Number.NEGATIVE_INFINITY ? score : weight * score;
+    }
+    return scores;
+  }
+}
+
+/** Suffix upper bounds on what any path can still gain, for the banded search's optimality certificate. */
+export interface FutureBound {
+  /** future[t] = sum over t' >= t of the best trellis-token score of frame t' (future[frames] = 0). */
+  readonly future: Float64Array;
+  /**
+   * Slack that covers floating-point rounding when comparing a bound with a path score: both are sums of at
+   * most `frames` terms whose magnitudes add up to at most sum_t max_k |score(t, k)|, so each is within
+   * frames * eps * that sum of its exact value.
+   */
+  readonly slack: number;
+  /** A frame where every trellis token scores -Infinity (so no path can be finite), or -1. */
+  readonly deadFrame: number;
+}
+
+/** Computes the suffix sums U[t] of per-frame maxima over the trellis tokens (one pass over the emissions). */
+export function futureBound(scorer: FrameScorer, tokens: Int32Array, frames: number): FutureBound {
+  const future = new Float64Array(frames + 1);
+  let magnitude = 0;
+  let deadFrame = -1;
+  for (let t = frames - 1; t >= 0; t--) {
+    const scores = scorer.fill(t);
+    let best = Number.NEGATIVE_INFINITY;
+    let largest = 0;
+    for (let i = 0; i < tokens.length; i++) {
+      const score = scores[tokens[i]!]!;
+      if (score > best) best = score;
+      if (score !== Number.NEGATIVE_INFINITY && Math.abs(score) > largest) largest = Math.abs(score);
+    }
+    if (best === Number.NEGATIVE_INFINITY && deadFrame < 0) deadFrame = t;
+    future[t] = future[t + 1]! + best;
+    magnitude += largest;
+  }
+  const slack = 4 * (frames + 2) * Number.EPSILON * magnitude + Number.MIN_VALUE;
+  return { future, slack, deadFrame };
+}

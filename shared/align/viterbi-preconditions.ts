@@ -1,0 +1,83 @@
+import { AlignmentImpossibleError, InvalidInputError } from '../errors';
+import type { Emissions } from './emissions';
+
+/** The inputs `forcedAlign` checks, in the order it checks them. */
+export interface AlignmentInputs {
+  readonly emissions: Emissions;
+  readonly targets: Int32Array;
+  readonly blank: number;
+  readonly frameWeights?: Float32Array;
+  readonly starPenalty?: number;
+}
+
+/**
+ * Checks every precondition of a forced alignment without allocating, so a bad request fails before any
+ * memory is committed. Throws InvalidInputError (shapes, ranges, non-finite values) or
+ * AlignmentImpossibleError (fewer frames than the transcript needs: one per target plus one blank between
+ * repeated targets). -Infinity emissions are allowed: they mark impossible tokens.
+ */
+export function checkAlignmentInputs(inputs: AlignmentInputs): void {
+  const { emissions, targets, blank, frameWeights, starPenalty } = inputs;
+  const { data, frames, vocab } = emissions;
+  if (!Number.isInteger(frames) || frames < 1) {
+    throw new InvalidInputError(
+      `emissions must have at least 1 frame (shape [frames, vocab]), got frames=${frames}`,
+    );
+  }
+  if (!Number.isInteger(vocab) || vocab < 2) {
+    throw new InvalidInputError(
+      `emissions must have a vocabulary of at least 2 tokens (blank + one label), got vocab=${vocab}`,
+    );
+  }
+  if (data.length !== frames * vocab) {
+    throw new InvalidInputError(
+      `emissions data must hold frames*vocab = ${frames}*${vocab} = ${frames * vocab} values (frame-major [frames, vocab]), ` +
+        `got ${data.length}`,
+    );
+  }
+  if (!Number.isInteger(blank) || blank < 0 || blank >= vocab) {
+    throw new InvalidInputError(`blank must be a token id in [0, ${vocab - 1}], got ${blank}`);
+  }
+  if (targets.length === 0) {
+    throw new InvalidInputError('targets must hold at least one token id (shape [L], L >= 1), got none');
+  }
+  if (starPenalty !== undefined && !(Number.isFinite(starPenalty) && starPenalty <= 0)) {
+    throw new InvalidInputError(`star.penalty must be a finite number <= 0, got ${starPenalty}`);
+  }
+  const star = starPenalty !== undefined;
+  for (let j = 0; j < targets.length; j++) {
+    const id = targets[j]!;
+    const valid = (id >= 0 && id < vocab && id !== blank) || (star && id === vocab);
+    if (!valid) {
+      const allowed = star
+        ? `[0, ${vocab - 1}] except the blank ${blank}, or ${vocab} for <star>`
+        : `[0, ${vocab - 1}] except the blank ${blank}`;
+      throw new InvalidInputError(`targets[${j}] = ${id} is not a valid target id: expected ${allowed}`);
+    }
+  }
+  if (frameWeights !== undefined) {
+    if (frameWeights.length !== frames) {
+      throw new InvalidInputError(
+        `frameWeights must hold one weight per frame (${frames}), got ${frameWeights.length}`,
+      );
+    }
+    for (let t = 0; t < frames; t++) {
+      const w = frameWeights[t]!;
+      if (!(w >= 0 && w <= 1)) {
+        throw new InvalidInputError(`frameWeights[${t}] = ${w} is not a confidence in [0, 1]`);
+      }
+    }
+  }
+  for (let i = 0; i < data.length; i++) {
+    const e = data[i]!;
+    if (Number.isNaN(e) || e === Number.POSITIVE_INFINITY) {
+      const t = Math.floor(i / vocab);
+      throw new InvalidInputError(
+        `emissions[${t}, ${i - t * vocab}] = ${e}: emissions must be log-probabilities (finite, or -Infinity for impossible)`,
+      );
+    }
+  }
+  let repeats = 0;
+  for (let j = 1; j < targets.length; j++) if (targets[j] === targets[j - 1]) repeats++;
+  if (frames < targets.length + repeats) throw new AlignmentImpossibleError(targets.length + repeats, frames);
+}

@@ -1,0 +1,295 @@
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { InferenceSession, Tensor } from 'onnxruntime-node';
+import { decodeAudioFile } from '../../shared/audio/decode-audio';
+import { normalizeAudio } from '../../shared/inference/normalize-audio';
+import { planWindows } from '../../shared/inference/window-plan';
+import { computeWindowedLogits } from '../../shared/inference/windowed-logits';
+import { type ConvLayer, framesForSamples } from '../../shared/model/model-spec';
+import { type QuantizeOptions, quantizeModel } from '../../shared/model/quantize/quantize-dynamic';
+import { ensureBaseModel } from '../models/ensure-base-model';
+
+const ROOT = join(__dirname, '..', '..');
+const SAMPLE_RATE = 16_000;
+const THREADS = 2;
+const CONTEXT_SEC = 1;
+/** wav2vec2's feature extractor; both benchmarked models share it. */
+const CONV_LAYERS: readonly ConvLayer[] = [10, 3, 3, 3, 3, 2, 2].map((kernel, i) => ({
+  kernel,
+  stride: i === 0 ? 5 : 2,
+}));
+/** Quantization the product applies (W2V2_QUANTIZE=true). */
+const QUANTIZE: QuantizeOptions = {};
+/** A case stops adding interleaved fp32/int8 rounds once it has used this much time (at least one round). */
+const CASE_BUDGET_MS = 15_000;
+const MAX_ROUNDS = 3;
+/** Cases not started by then are skipped with a note, so a loaded machine cannot stretch the run indefinitely. */
+const TOTAL_BUDGET_MS = 200_000;
+
+interface BenchCase {
+  audioSec: number;
+  /** Window length in seconds; equal to audioSec for one pass over the whole file. */
+  windowSec: number;
+}
+
+interface ModelUnderTest {
+  name: string;
+  fp32Path: string;
+  cases: BenchCase[];
+}
+
+interface Row {
+  model: string;
+  precision: 'fp32' | 'int8';
+  audioSec: number;
+  windowSec: number;
+  rtf: number;
+  /** CPU seconds (all threads) per audio second: the work done, which machine load does not inflate. */
+  cpuPerSec: number;
+  speedUp: number;
+  agreement: number;
+  sessionMs: number;
+}
+
+/** `npm run bench` part: fp32 vs int8 ONNX Runtime inference on wav2vec2-base and the demo model. */
+export async function runInferenceBench(): Promise<void> {
+  const [load1] = loadavg();
+  process.stdout.write(
+    `\n## Inference: fp32 vs int8 (onnxruntime-node, ${THREADS} intra-op threads, ${cpus().length} CPUs, ` +
+      `load ${load1?.toFixed(1)}, ${new Date().toISOString()})\n` +
+      'RTF = best wall time / audio length over interleaved rounds; CPU s/s = CPU time of all threads / audio length;\n' +
+      'speed-up = best fp32 wall time / best int8 wall time; ' +
+      `agreement = frames whose int8 argmax equals fp32's; windows overlap by ${CONTEXT_SEC} s of context per side.\n`,
+  );
+  const models: ModelUnderTest[] = [];
+  const base = await ensureBaseModel();
+  if (base.ok) {
+    models.push({
+      name: 'wav2vec2-base (random weights)',
+      fp32Path: join(base.dir, 'model.onnx'),
+      cases: [
+        { audioSec: 10, windowSec: 10 },
+        { audioSec: 60, windowSec: 10 },
+        { audioSec: 60, windowSec: 15 },
+        { audioSec: 60, windowSec: 20 },
+        { audioSec: 60, windowSec: 30 },
+        { audioSec: 60, windowSec: 60 },
+      ],
+    });
+  } else {
+    process.stdout.write(`note: wav2vec2-base skipped: ${base.reason}\n`);
+  }
+  const demo = join(ROOT, 'models', 'demo-en', 'model.onnx');
+  if (existsSync(demo)) {
+    models.push({
+      name: 'demo-en',
+      fp32Path: demo,
+      cases: [
+        { audioSec: 10, windowSec: 10 },
+        { audioSec: 60, windowSec: 60 },
+      ],
+    });
+  } else {
+    process.stdout.write('note: demo-en skipped: models/demo-en/model.onnx is not there yet\n');
+  }
+  const speech = await speechSamples();
+  const deadline = performance.now() + TOTAL_BUDGET_MS;
+  const rows: Row[] = [];
+  for (const model of models) rows.push(...(await benchModel(model, speech, deadline)));
+  process.stdout.write(table(rows));
+}
+
+async function benchModel(model: ModelUnderTest, speech: Float32Array, deadline: number): Promise<Row[]> {
+  const int8Path = await int8Model(model);
+  const options: InferenceSession.SessionOptions = {
+    graphOptimizationLevel: 'all',
+    intraOpNumThreads: THREADS,
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+  };
+  // Created one after the other from files in a warm page cache: what a warm Lambda container pays per model.
+  let started = performance.now();
+  const int8 = await InferenceSession.create(int8Path, options);
+  const int8SessionMs = performance.now() - started;
+  started = performance.now();
+  const fp32 = await InferenceSession.create(model.fp32Path, options);
+  const fp32SessionMs = performance.now() - started;
+  const rows: Row[] = [];
+  try {
+    for (const { audioSec, windowSec } of model.cases) {
+      if (performance.now() > deadline) {
+        process.stdout.write(
+          `note: ${model.name} ${audioSec} s / ${windowSec} s window skipped: time budget used\n`,
+        );
+        continue;
+      }
+      const audio = normalizeAudio(loop(speech, audioSec * SAMPLE_RATE));
+      const times = { fp32: [] as number[], int8: [] as number[] };
+      const cpu = { fp32: [] as number[], int8: [] as number[] };
+      let outputs: { fp32: Float32Array; int8: Float32Array } | undefined;
+      const caseStarted = performance.now();
+      for (let round = 0; round < MAX_ROUNDS; round++) {
+        if (round > 0 && performance.now() - caseStarted > CASE_BUDGET_MS) break;
+        const a = await timedLogits(fp32, audio, windowSec);
+        const b = await timedLogits(int8, audio, windowSec);
+        times.fp32.push(a.ms);
+        times.int8.push(b.ms);
+        cpu.fp32.push(a.cpuMs);
+        cpu.int8.push(b.cpuMs);
+        outputs = { fp32: a.logits, int8: b.logits };
+      }
+      const best = { fp32: Math.min(...times.fp32), int8: Math.min(...times.int8) };
+      const agreement = argmaxAgreement(outputs!.fp32, outputs!.int8);
+      const common = { model: model.name, audioSec, windowSec, agreement: 1 };
+      rows.push(
+        {
+          ...common,
+          precision: 'fp32',
+          rtf: best.fp32 / 1000 / audioSec,
+          cpuPerSec: Math.min(...cpu.fp32) / 1000 / audioSec,
+          speedUp: 1,
+          sessionMs: fp32SessionMs,
+        },
+        {
+          ...common,
+          precision: 'int8',
+          rtf: best.int8 / 1000 / audioSec,
+          cpuPerSec: Math.min(...cpu.int8) / 1000 / audioSec,
+          speedUp: best.fp32 / best.int8,
+          agreement,
+          sessionMs: int8SessionMs,
+        },
+      );
+    }
+  } finally {
+    await Promise.all([fp32.release(), int8.release()]);
+  }
+  return rows;
+}
+
+/** A cached int8 copy of the model, rebuilt when the fp32 file is newer. */
+async function int8Model(model: ModelUnderTest): Promise<string> {
+  const shipped = join(model.fp32Path, '..', 'model.int8.onnx');
+  if (existsSync(shipped)) return shipped;
+  const cacheDir = join(ROOT, '.cache', 'bench');
+  const cached = join(cacheDir, `${model.name.replace(/[^a-z0-9-]+/gi, '_')}.int8.onnx`);
+  if (!existsSync(cached) || statSync(cached).mtimeMs < statSync(model.fp32Path).mtimeMs) {
+    const started = performance.now();
+    const { model: bytes, report } = quantizeModel(readFileSync(model.fp32Path), QUANTIZE);
+    mkdirSync(cacheDir, { recursive: true });
+    writeFileSync(cached, bytes);
+    const { matMul, gemm, conv } = report.rewritten;
+    process.stdout.write(
+      `${model.name}: quantized in ${((performance.now() - started) / 1000).toFixed(1)} s: ${matMul} MatMul, ` +
+        `${gemm} Gemm, ${conv} Conv rewritten, ${report.skipped.length} kept fp32, ` +
+        `${(report.bytesBefore / 1e6).toFixed(0)} MB -> ${(report.bytesAfter / 1e6).toFixed(0)} MB\n`,
+    );
+  }
+  return cached;
+}
+
+async function timedLogits(
+  session: InferenceSession,
+  audio: Float32Array,
+  windowSec: number,
+): Promise<{ ms: number; cpuMs: number; logits: Float32Array }> {
+  const plan = planWindows(audio.length, CONV_LAYERS, SAMPLE_RATE, { windowSec, contextSec: CONTEXT_SEC });
+  const started = performance.now();
+  const cpuStarted = process.cpuUsage();
+  const result = await computeWindowedLogits(
+    audio,
+    plan,
+    async (windows) => {
+      const output = (
+        await session.run({ input_values: new Tensor('float32', windows[0]!, [1, windows[0]!.length]) })
+      ).logits!;
+      return { logits: [output.data as Float32Array], frames: output.dims[1]!, vocab: output.dims[2]! };
+    },
+    { batchSize: 1, maxInFlight: 1, expectedFrames: (samples) => framesForSamples(CONV_LAYERS, samples) },
+  );
+  const ms = performance.now() - started;
+  const cpuUsed = process.cpuUsage(cpuStarted);
+  return { ms, cpuMs: (cpuUsed.user + cpuUsed.system) / 1000, logits: result.logits };
+}
+
+function argmaxAgreement(reference: Float32Array, candidate: Float32Array, vocab = 32): number {
+  const frames = reference.length / vocab;
+  let agree = 0;
+  for (let t = 0; t < frames; t++) {
+    if (argmax(reference, t, vocab) === argmax(candidate, t, vocab)) agree++;
+  }
+  return agree / frames;
+}
+
+function argmax(data: Float32Array, frame: number, vocab: number): number {
+  let best = 0;
+  for (let v = 1; v < vocab; v++) if (data[frame * vocab + v]! > data[frame * vocab + best]!) best = v;
+  return best;
+}
+
+/** Speech to feed the models: the repository's sample utterances, or a voiced synthetic signal without them. */
+async function speechSamples(): Promise<Float32Array> {
+  const parts: Float32Array[] = [];
+  for (const name of ['harbor-1999', 'puppy-tail', 'quiet-rivers', 'blue-notebook', 'well-known-sailor']) {
+    const path = join(ROOT, 'samples', `${name}.wav`);
+    if (!existsSync(path)) continue;
+    const decoded = await decodeAudioFile(path, {
+      targetSampleRate: SAMPLE_RATE,
+      maxDurationSec: 60,
+      timeoutMs: 10_000,
+    });
+    parts.push(decoded.samples);
+  }
+  if (parts.length > 0) return concat(parts);
+  process.stdout.write('note: samples/*.wav missing; feeding a synthetic voiced signal instead of speech\n');
+  return Float32Array.from({ length: 8 * SAMPLE_RATE }, (_, i) => {
+    const t = i / SAMPLE_RATE;
+    const envelope = Math.max(0, Math.sin(Math.PI * 3 * t)) ** 2;
+    return envelope * (0.5 * Math.sin(2 * Math.PI * 140 * t) + 0.25 * Math.sin(2 * Math.PI * 620 * t));
+  });
+}
+
+function loop(source: Float32Array, length: number): Float32Array {
+  const out = new Float32Array(length);
+  for (let i = 0; i < length; i += source.length)
+    out.set(source.subarray(0, Math.min(source.length, length - i)), i);
+  return out;
+}
+
+function concat(parts: readonly Float32Array[]): Float32Array {
+  const out = new Float32Array(parts.reduce((sum, p) => sum + p.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}
+
+function table(rows: readonly Row[]): string {
+  const header = [
+    'model',
+    'precision',
+    'audio s',
+    'window s',
+    'RTF',
+    'speed-up',
+    'argmax agree',
+    'session ms',
+  ];
+  const cells = rows.map((r) => [
+    r.model,
+    r.precision,
+    String(r.audioSec),
+    r.windowSec >= r.audioSec ? `${r.windowSec} (one pass)` : String(r.windowSec),
+    r.rtf.toFixed(3),
+    r.cpuPerSec.toFixed(3),
+    `${r.speedUp.toFixed(2)}x`,
+    `${(r.agreement * 100).toFixed(1)}%`,
+    r.sessionMs.toFixed(0),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
+  const line = (values: string[]) => `| ${values.map((v, i) => v.padEnd(widths[i]!)).join(' | ')} |\n`;
+  return line(header) + line(widths.map((w) => '-'.repeat(w))) + cells.map(line).join('');
+}

@@ -1,3 +1,6 @@
+import { InvalidInputError } from '../errors';
+import { parseFormats } from '../output/render';
+import type { OutputFormat } from '../output/result';
 import { ConfigError, SettingsSource } from './settings-source';
 
 /** S3 client behaviour (SPEC §5); times in seconds. */
@@ -16,6 +19,27 @@ export interface S3Config {
   connectionTimeoutSec: number;
   readTimeoutSec: number;
   allowDeletes: boolean;
+  /** `S3_ENDPOINT`: a local S3-compatible server (path-style addressing is used with it). */
+  endpoint: string | undefined;
+}
+
+/** The S3-triggered pipeline: key layout, outputs, telemetry and the large-file hand-off. */
+export interface PipelineConfig {
+  incomingPrefix: string;
+  resultsPrefix: string;
+  failedPrefix: string;
+  outputFormats: OutputFormat[];
+  /** Results and failure records go to this bucket; undefined: the bucket the audio came from. */
+  resultsBucket: string | undefined;
+  metricsNamespace: string;
+  /** Model directory for the CPU backend; undefined: the bundled demo model. */
+  modelDir: string | undefined;
+  /** Files above either threshold go to the Step Functions state machine when one is configured. */
+  largeFileThresholdBytes: number;
+  largeFileThresholdSec: number;
+  stateMachineArn: string | undefined;
+  /** Attempts per activity within one invocation when a failure is retryable (throttling, 5xx, timeouts). */
+  activityRetryMax: number;
 }
 
 /** Every setting of the product, parsed and validated once at startup. */
@@ -34,6 +58,7 @@ export interface AppConfig {
   audioReadTimeoutSec: number;
   audioStreamThresholdBytes: number;
   maxAudioDurationSec: number;
+  pipeline: PipelineConfig;
 }
 
 /** Defaults for the settings SPEC §5 leaves open; the README's configuration table repeats them. */
@@ -50,6 +75,9 @@ export const DEFAULTS = {
   s3ReadTimeoutSec: 60,
   audioStreamThresholdBytes: 64 * 1024 * 1024,
   maxAudioDurationSec: 4 * 3600,
+  largeFileThresholdBytes: 200 * 1024 * 1024,
+  largeFileThresholdSec: 15 * 60,
+  activityRetryMax: 3,
 } as const;
 
 /** Parses and validates the whole configuration from the environment (and CONFIG_FILE); throws ConfigError. */
@@ -137,6 +165,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): A
       }),
       readTimeoutSec: source.number(['S3_READ_TIMEOUT'], DEFAULTS.s3ReadTimeoutSec, { positive: true }),
       allowDeletes: source.boolean(['S3_ALLOW_DELETES'], false),
+      endpoint: optionalHttpUrl(source, 'S3_ENDPOINT'),
     },
     audioReadTimeoutSec: source.number(['AUDIO_READ_TIMEOUT_SEC'], 10, { positive: true }),
     audioStreamThresholdBytes: source.number(
@@ -149,7 +178,96 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): A
     maxAudioDurationSec: source.number(['MAX_AUDIO_DURATION_SEC'], DEFAULTS.maxAudioDurationSec, {
       positive: true,
     }),
+    pipeline: loadPipelineConfig(source),
   };
+}
+
+function loadPipelineConfig(source: SettingsSource): PipelineConfig {
+  const incomingPrefix = keyPrefix(source, 'INCOMING_PREFIX', 'incoming/');
+  const resultsPrefix = keyPrefix(source, 'RESULTS_PREFIX', 'results/');
+  const failedPrefix = keyPrefix(source, 'FAILED_PREFIX', 'failed/');
+  const prefixes = {
+    INCOMING_PREFIX: incomingPrefix,
+    RESULTS_PREFIX: resultsPrefix,
+    FAILED_PREFIX: failedPrefix,
+  };
+  for (const [name, prefix] of Object.entries(prefixes)) {
+    for (const [otherName, other] of Object.entries(prefixes)) {
+      // Overlapping prefixes would make the pipeline's own outputs re-trigger it (or be taken for inputs).
+      if (name !== otherName && other.startsWith(prefix)) {
+        throw new ConfigError(`${name} ("${prefix}") and ${otherName} ("${other}") must not overlap`);
+      }
+    }
+  }
+  const formats = source.lookup(['OUTPUT_FORMATS']);
+  let outputFormats: OutputFormat[];
+  try {
+    outputFormats = formats === undefined ? parseFormats('all') : parseFormats(formats.value);
+  } catch (error) {
+    if (!(error instanceof InvalidInputError)) throw error;
+    throw new ConfigError(`${formats?.name ?? 'OUTPUT_FORMATS'}: ${error.message}`, { cause: error });
+  }
+  // The result document is the record of what was done (and what idempotency checks read): always written.
+  if (!outputFormats.includes('json')) outputFormats = ['json', ...outputFormats];
+  const stateMachineArn = source.string(['STATE_MACHINE_ARN']);
+  if (stateMachineArn !== undefined && !/^arn:aws[a-z-]*:states:/.test(stateMachineArn)) {
+    throw new ConfigError(
+      `STATE_MACHINE_ARN must be a Step Functions state machine ARN (arn:aws:states:...), got "${stateMachineArn}"`,
+    );
+  }
+  return {
+    incomingPrefix,
+    resultsPrefix,
+    failedPrefix,
+    outputFormats,
+    resultsBucket: source.string(['RESULTS_BUCKET']),
+    metricsNamespace: source.string(['METRICS_NAMESPACE']) ?? 'W2V2Align',
+    modelDir: source.string(['MODEL_DIR']),
+    largeFileThresholdBytes: source.number(['LARGE_FILE_THRESHOLD_BYTES'], DEFAULTS.largeFileThresholdBytes, {
+      integer: true,
+      positive: true,
+    }),
+    largeFileThresholdSec: source.number(['LARGE_FILE_THRESHOLD_SEC'], DEFAULTS.largeFileThresholdSec, {
+      positive: true,
+    }),
+    stateMachineArn,
+    activityRetryMax: source.number(['ACTIVITY_RETRY_MAX'], DEFAULTS.activityRetryMax, {
+      integer: true,
+      min: 1,
+    }),
+  };
+}
+
+/** A key prefix: non-empty, ends with "/", no leading "/" and no "." or ".." segments. */
+function keyPrefix(source: SettingsSource, name: string, fallback: string): string {
+  const found = source.lookup([name]);
+  if (found === undefined) return fallback;
+  const prefix = found.value.endsWith('/') ? found.value : `${found.value}/`;
+  const segments = prefix.slice(0, -1).split('/');
+  if (
+    prefix.startsWith('/') ||
+    segments.some((segment) => segment === '' || segment === '.' || segment === '..')
+  ) {
+    throw new ConfigError(
+      `${found.name} must be a key prefix like "incoming/" or "audio/in/" (no leading "/", empty, "." or ".." parts), got "${found.value}"`,
+    );
+  }
+  return prefix;
+}
+
+function optionalHttpUrl(source: SettingsSource, name: string): string | undefined {
+  const value = source.string([name]);
+  if (value === undefined) return undefined;
+  let protocol: string;
+  try {
+    protocol = new URL(value).protocol;
+  } catch (error) {
+    throw new ConfigError(`${name} must be an http:// or https:// URL, got "${value}"`, { cause: error });
+  }
+  if (protocol !== 'http:' && protocol !== 'https:') {
+    throw new ConfigError(`${name} must be an http:// or https:// URL, got "${value}"`);
+  }
+  return value;
 }
 
 function assertHttpsUrl(value: string): void {

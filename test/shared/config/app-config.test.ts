@@ -97,4 +97,42 @@ describe('loadConfig', () => {
 
     expect(configError({ CONFIG_FILE: file }).message).toContain('must hold a JSON object');
   });
+
+  it('uses the SPEC §3 key layout and every output format by default', () => {
+    // Act
+    const { pipeline, s3 } = loadConfig({});
+
+    // Assess
+    expect(pipeline).toMatchObject({
+      incomingPrefix: 'incoming/',
+      resultsPrefix: 'results/',
+      failedPrefix: 'failed/',
+      outputFormats: ['json', 'textgrid', 'vtt', 'srt', 'ctm'],
+      metricsNamespace: 'W2V2Align',
+      stateMachineArn: undefined,
+      resultsBucket: undefined,
+    });
+    expect(s3.endpoint).toBeUndefined();
+  });
+
+  it('adds the trailing slash to prefixes and always keeps the JSON result', () => {
+    // Act
+    const { pipeline } = loadConfig({ INCOMING_PREFIX: 'audio/in', OUTPUT_FORMATS: 'vtt, srt' });
+
+    // Assess
+    expect(pipeline.incomingPrefix).toBe('audio/in/');
+    expect(pipeline.outputFormats).toEqual(['json', 'vtt', 'srt']);
+  });
+
+  it.each([
+    [{ INCOMING_PREFIX: '../in' }, 'INCOMING_PREFIX'],
+    [{ RESULTS_PREFIX: 'incoming/results' }, 'must not overlap'],
+    [{ OUTPUT_FORMATS: 'json,docx' }, 'OUTPUT_FORMATS'],
+    [{ STATE_MACHINE_ARN: 'my-machine' }, 'STATE_MACHINE_ARN'],
+    [{ S3_ENDPOINT: 'localhost:4569' }, 'S3_ENDPOINT'],
+    [{ LARGE_FILE_THRESHOLD_SEC: '0' }, 'LARGE_FILE_THRESHOLD_SEC'],
+    [{ ACTIVITY_RETRY_MAX: '0' }, 'ACTIVITY_RETRY_MAX'],
+  ])('refuses invalid pipeline settings %j naming the variable', (env, named) => {
+    expect(configError(env).message).toContain(named);
+  });
 });

@@ -1,0 +1,86 @@
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { HeadBucketCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { S3Config } from '../config/app-config';
+
+/** What the pool needs besides S3Config: region and credentials for local servers, nothing for AWS. */
+export interface S3ClientExtras {
+  region?: string;
+  credentials?: S3ClientConfig['credentials'];
+}
+
+/**
+ * A fixed-size pool of S3 clients used round-robin. Each client has its own keep-alive agents, so the pool
+ * spreads requests over several connection pools (`S3_MAX_CONNECTIONS_PER_HOST` sockets each) and a cold
+ * start can open connections ahead of the first event (`S3_WARM_CLIENTS`).
+ */
+export class S3ClientPool {
+  private readonly clients: S3Client[] = [];
+  private next = 0;
+
+  public constructor(
+    private readonly config: S3Config,
+    private readonly extras: S3ClientExtras = {},
+  ) {}
+
+  /** Creates the warm clients and connects each by a HEAD on `bucket` (when known); failures are not fatal. */
+  public async warm(bucket: string | undefined): Promise<void> {
+    while (this.clients.length < this.config.warmClients) this.clients.push(this.create());
+    if (bucket === undefined) return;
+    await Promise.allSettled(
+      this.clients
+        .slice(0, this.config.warmClients)
+        .map((client) => client.send(new HeadBucketCommand({ Bucket: bucket }))),
+    );
+  }
+
+  /** The next client, creating clients lazily up to `S3_CLIENT_POOL_SIZE`. */
+  public client(): S3Client {
+    if (this.clients.length < this.config.poolSize) {
+      const client = this.create();
+      this.clients.push(client);
+      return client;
+    }
+    const client = this.clients[this.next % this.clients.length]!;
+    this.next++;
+    return client;
+  }
+
+  /** Clients created so far. */
+  public get size(): number {
+    return this.clients.length;
+  }
+
+  /** Closes every client's sockets. */
+  public destroy(): void {
+    for (const client of this.clients) client.destroy();
+    this.clients.length = 0;
+  }
+
+  private create(): S3Client {
+    const { config } = this;
+    const sockets = Math.min(
+      config.maxConnectionsPerHost,
+      Math.max(1, Math.ceil(config.maxConnections / config.poolSize)),
+    );
+    const agentOptions = { keepAlive: true, maxSockets: sockets, maxTotalSockets: sockets };
+    return new S3Client({
+      ...(this.extras.region === undefined ? {} : { region: this.extras.region }),
+      ...(this.extras.credentials === undefined ? {} : { credentials: this.extras.credentials }),
+      ...(config.endpoint === undefined ? {} : { endpoint: config.endpoint, forcePathStyle: true }),
+      // Our retry policy (S3_RETRY_*) is the only one; SDK retries on top would multiply the attempts.
+      maxAttempts: 1,
+      // Local servers (s3rver) corrupt streamed uploads with the default checksums; AWS needs none by default.
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+      requestHandler: new NodeHttpHandler({
+        connectionTimeout: config.connectionTimeoutSec * 1000,
+        requestTimeout: config.readTimeoutSec * 1000,
+        throwOnRequestTimeout: true,
+        httpAgent: new HttpAgent(agentOptions),
+        httpsAgent: new HttpsAgent(agentOptions),
+      }),
+    });
+  }
+}

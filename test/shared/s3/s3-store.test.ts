@@ -1,0 +1,142 @@
+import { S3DeleteRefusedError, S3OperationError } from '../../../shared/s3/s3-errors';
+import { type FaultProxy, startFaultProxy } from '../../../tools/local-s3/fault-proxy';
+import type { LocalS3 } from '../../../tools/local-s3/local-s3-server';
+import { captureLog, startTestS3, testStore } from '../../tools/local-s3/local-s3-fixture';
+
+describe('S3Store against a local S3 server', () => {
+  let s3: LocalS3;
+  let bucket: string;
+  let proxy: FaultProxy;
+
+  beforeAll(async () => {
+    ({ s3, bucket } = await startTestS3());
+    proxy = await startFaultProxy(s3.endpoint);
+  });
+
+  afterAll(async () => {
+    await proxy.close();
+    await s3.close();
+  });
+
+  it('writes, heads and reads back text with metadata, and reports missing objects as undefined', async () => {
+    // Prepare
+    const { store, pool } = testStore(s3.endpoint);
+
+    // Act
+    await store.put(bucket, 'dir/a b+é.txt', 'héllo', {
+      contentType: 'text/plain',
+      metadata: { transcript: 'x%20y' },
+    });
+    const head = await store.head(bucket, 'dir/a b+é.txt');
+    const text = await store.readText(bucket, 'dir/a b+é.txt', 1024);
+    const missing = await store.head(bucket, 'dir/nothing.txt');
+    pool.destroy();
+
+    // Assess
+    expect(head).toMatchObject({ size: Buffer.byteLength('héllo'), metadata: { transcript: 'x%20y' } });
+    expect(head?.etag).toMatch(/^[0-9a-f]{32}$/);
+    expect(text).toEqual({ text: 'héllo', etag: head?.etag });
+    expect(missing).toBeUndefined();
+  });
+
+  it('streams a download and logs progress against the HEAD total', async () => {
+    // Prepare
+    const log = captureLog();
+    const { store, pool } = testStore(s3.endpoint, { S3_USE_HEAD_FOR_PROGRESS: 'true' }, log);
+    const payload = Buffer.alloc(3 * 1024 * 1024, 7);
+    await store.put(bucket, 'big.bin', payload, { contentType: 'application/octet-stream' });
+
+    // Act
+    const download = await store.download(bucket, 'big.bin');
+    let received = 0;
+    for await (const chunk of download.body) received += chunk.length;
+    pool.destroy();
+
+    // Assess
+    expect(received).toBe(payload.length);
+    const progress = log.lines.filter((line) => line.message === 'download progress');
+    expect(progress.length).toBeGreaterThan(0);
+    expect(progress.every((line) => line.extra?.total === payload.length)).toBe(true);
+    expect(store.limits.downloads.active).toBe(0);
+  });
+
+  it('refuses deletes unless S3_ALLOW_DELETES=true, leaving the object in place', async () => {
+    // Prepare
+    const { store, pool } = testStore(s3.endpoint);
+    await store.put(bucket, 'keep.txt', 'keep', { contentType: 'text/plain' });
+
+    // Act
+    const refusal = store.delete(bucket, 'keep.txt');
+
+    // Assess
+    await expect(refusal).rejects.toBeInstanceOf(S3DeleteRefusedError);
+    await expect(refusal).rejects.toMatchObject({ code: 'S3' });
+    expect(await store.head(bucket, 'keep.txt')).toBeDefined();
+    pool.destroy();
+  });
+
+  it('deletes when S3_ALLOW_DELETES=true', async () => {
+    const { store, pool } = testStore(s3.endpoint, { S3_ALLOW_DELETES: 'true' });
+    await store.put(bucket, 'gone.txt', 'gone', { contentType: 'text/plain' });
+
+    await store.delete(bucket, 'gone.txt');
+
+    expect(await store.head(bucket, 'gone.txt')).toBeUndefined();
+    pool.destroy();
+  });
+
+  it('retries throttling, 5xx and connection resets, then succeeds', async () => {
+    // Prepare
+    const log = captureLog();
+    const { store, pool } = testStore(proxy.endpoint, { S3_RETRY_MAX: '4' }, log);
+    await store.put(bucket, 'flaky.txt', 'steady', { contentType: 'text/plain' });
+    const faultsBefore = proxy.stats.faults;
+    proxy.inject(['throttle', 'server-error', 'reset'], 'GET');
+
+    // Act
+    const text = await store.readText(bucket, 'flaky.txt', 1024);
+    pool.destroy();
+
+    // Assess
+    expect(text?.text).toBe('steady');
+    expect(proxy.stats.faults - faultsBefore).toBe(3);
+    expect(log.lines.filter((line) => line.message === 'S3 request failed, retrying')).toHaveLength(3);
+  });
+
+  it('gives up after S3_RETRY_MAX attempts with a retryable S3 error', async () => {
+    // Prepare
+    const { store, pool } = testStore(proxy.endpoint, { S3_RETRY_MAX: '2' });
+    proxy.inject(['server-error', 'server-error'], 'PUT');
+
+    // Act
+    const attempt = store.put(bucket, 'never.txt', 'x', { contentType: 'text/plain' });
+
+    // Assess
+    await expect(attempt).rejects.toBeInstanceOf(S3OperationError);
+    await expect(attempt).rejects.toMatchObject({ code: 'S3', retryable: true });
+    expect(await store.head(bucket, 'never.txt')).toBeUndefined();
+    pool.destroy();
+  });
+
+  it('never runs more downloads at once than S3_MAX_CONCURRENT_DOWNLOADS', async () => {
+    // Prepare
+    const { store, pool } = testStore(s3.endpoint, { S3_MAX_CONCURRENT_DOWNLOADS: '2' });
+    await store.put(bucket, 'small.bin', Buffer.alloc(1000, 1), { contentType: 'application/octet-stream' });
+    let peak = 0;
+
+    // Act
+    await Promise.all(
+      Array.from({ length: 6 }, async () => {
+        const download = await store.download(bucket, 'small.bin');
+        peak = Math.max(peak, store.limits.downloads.active);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        for await (const _chunk of download.body) peak = Math.max(peak, store.limits.downloads.active);
+      }),
+    );
+    pool.destroy();
+
+    // Assess
+    expect(peak).toBe(2);
+    expect(store.limits.downloads.active).toBe(0);
+  });
+});

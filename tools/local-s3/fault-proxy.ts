@@ -1,0 +1,69 @@
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** One injected fault: an S3 throttling answer, a 500, or a connection reset before any answer. */
+export type Fault = 'throttle' | 'server-error' | 'reset';
+
+/** A loopback HTTP proxy in front of a local S3 server that fails chosen requests, for retry tests. */
+export interface FaultProxy {
+  endpoint: string;
+  /** Faults to inject, in order, into the next requests whose method matches (any method when omitted). */
+  inject(faults: readonly Fault[], method?: string): void;
+  /** Requests seen, and faults injected so far. */
+  readonly stats: { requests: number; faults: number };
+  close(): Promise<void>;
+}
+
+const FAULT_BODIES: Record<Exclude<Fault, 'reset'>, { status: number; code: string }> = {
+  throttle: { status: 503, code: 'SlowDown' },
+  'server-error': { status: 500, code: 'InternalError' },
+};
+
+/** Starts a fault-injecting proxy on 127.0.0.1 forwarding to `upstream` (an http:// endpoint). */
+export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
+  const target = new URL(upstream);
+  const queue: Array<{ fault: Fault; method: string | undefined }> = [];
+  const stats = { requests: 0, faults: 0 };
+  const server: Server = createServer((req, res) => {
+    stats.requests++;
+    const index = queue.findIndex((entry) => entry.method === undefined || entry.method === req.method);
+    if (index >= 0) {
+      const [{ fault }] = queue.splice(index, 1) as [{ fault: Fault; method: string | undefined }];
+      stats.faults++;
+      req.resume();
+      if (fault === 'reset') {
+        req.socket.destroy();
+        return;
+      }
+      const { status, code } = FAULT_BODIES[fault];
+      res.writeHead(status, { 'content-type': 'application/xml' });
+      res.end(
+        `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>injected</Message></Error>`,
+      );
+      return;
+    }
+    const forward = request(
+      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
+      (upstreamRes) => {
+        res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
+        upstreamRes.pipe(res);
+      },
+    );
+    forward.on('error', () => res.destroy());
+    req.pipe(forward);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    inject: (faults, method) => {
+      for (const fault of faults) queue.push({ fault, method });
+    },
+    stats,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

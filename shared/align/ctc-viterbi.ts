@@ -18,8 +18,14 @@ import { AlignmentUnreachableError, InvalidInputError } from '../errors';
 import type { AlignmentPath } from './alignment-path';
 import type { Emissions } from './emissions';
 import { buildTrellis, type FeasibleWindows, feasibleWindows, type Trellis } from './trellis-model';
-import { FrameScorer, futureBound } from './trellis-scores';
-import { type BandedInput, type BandedResult, type BandedWorkspace, bandedViterbi } from './viterbi-banded';
+import { FrameScorer, type FutureBound, futureBound, type ScoreSpec } from './trellis-scores';
+import {
+  type BandedInput,
+  type BandedResult,
+  type BandedWorkspace,
+  type BandPruning,
+  bandedViterbi,
+} from './viterbi-banded';
 import { exactViterbi } from './viterbi-exact';
 import { checkAlignmentInputs } from './viterbi-preconditions';
 
@@ -40,7 +46,10 @@ export interface ForcedAlignOptions {
   beam?: number;
   /** Bytes the exact search may spend on backpointers and checkpoints before it checkpoints; default 64 MiB. */
   exactBudgetBytes?: number;
-  /** Bytes a banded pass may spend on backpointers before it gives up on the band; default 512 MiB. */
+  /**
+   * Bytes a banded pass may spend on backpointers; past them it keeps checkpoint rows instead (up to as many
+   * bytes again) and recomputes, and past those it leaves the path to the exact search. Default 512 MiB.
+   */
   bandBudgetBytes?: number;
 }
 
@@ -59,7 +68,7 @@ const DEFAULT_BEAM = 24;
 const DEFAULT_EXACT_BUDGET = 64 * 1024 * 1024;
 const DEFAULT_BAND_BUDGET = 512 * 1024 * 1024;
 /** Below this many feasible cells 'auto' runs the exact search: cheaper than the banded passes' overhead. */
-const AUTO_EXACT_CELLS = 1 << 22;
+const AUTO_EXACT_CELLS = 1 << 18;
 /** Beam passes that found no complete path are retried with a wider beam this many times. */
 const BEAM_RETRIES = 2;
 
@@ -70,44 +79,53 @@ export function forcedAlign(
   options: ForcedAlignOptions,
 ): AlignmentPath & { stats: ForcedAlignStats } {
   const search = checkSearchOptions(options);
-  checkAlignmentInputs({
-    emissions,
-    targets,
+  const scoring: ScoreSpec = {
     blank: options.blank,
     ...(options.frameWeights === undefined ? {} : { frameWeights: options.frameWeights }),
     ...(options.star === undefined ? {} : { starPenalty: options.star.penalty }),
-  });
+  };
+  checkAlignmentInputs({ emissions, targets, ...scoring });
   const { frames } = emissions;
   const trellis = buildTrellis(targets, options.blank);
   const windows = feasibleWindows(trellis, frames);
-  const scorer = new FrameScorer(emissions, trellis.tokens, {
-    blank: options.blank,
-    ...(options.frameWeights === undefined ? {} : { frameWeights: options.frameWeights }),
-    ...(options.star === undefined ? {} : { starPenalty: options.star.penalty }),
-  });
+  const scorer = new FrameScorer(emissions, trellis.tokens, scoring);
   const useBand =
     search.strategy === 'banded' ||
     (search.strategy === 'auto' && feasibleCells(windows, frames) > AUTO_EXACT_CELLS);
-  const exact = (attempts: number, cells: number, fellBack: boolean) => {
-    const result = exactViterbi({ trellis, windows, scorer, frames, budgetBytes: search.exactBudgetBytes });
-    if (result.score === Number.NEGATIVE_INFINITY) throw unreachable(trellis);
-    const strategy = result.checkpointed ? 'exact-checkpointed' : 'exact-full';
+  const banded = useBand
+    ? bandedSearch({ trellis, windows, scorer, frames, bound: checkedBound(scorer, trellis, frames) }, search)
+    : { found: undefined, attempts: 0, cells: 0 };
+  if (banded.found !== undefined) {
+    const { states, score } = banded.found;
     return {
-      states: result.states,
-      score: result.score,
-      stats: { strategy, attempts: attempts + 1, cells: cells + result.cells, fellBack },
-    } as const;
-  };
-  if (!useBand) return exact(0, 0, false);
-
-  const bound = futureBound(scorer, trellis.tokens, frames);
-  if (bound.deadFrame >= 0) {
-    throw unreachable(
-      trellis,
-      `frame ${bound.deadFrame} gives every transcript token log-probability -Infinity`,
-    );
+      states,
+      score,
+      stats: { strategy: 'banded', attempts: banded.attempts, cells: banded.cells, fellBack: false },
+    };
   }
-  const input: BandedInput = { trellis, windows, scorer, frames, bound };
+  const exact = exactViterbi({ trellis, windows, scorer, frames, budgetBytes: search.exactBudgetBytes });
+  if (exact.score === Number.NEGATIVE_INFINITY) throw unreachable(trellis);
+  return {
+    states: exact.states,
+    score: exact.score,
+    stats: {
+      strategy: exact.checkpointed ? 'exact-checkpointed' : 'exact-full',
+      attempts: banded.attempts + 1,
+      cells: banded.cells + exact.cells,
+      fellBack: useBand,
+    },
+  };
+}
+
+type SearchSettings = ReturnType<typeof checkSearchOptions>;
+
+/**
+ * The banded search: a beam pass (widened if its band loses every complete path); if its certificate fails,
+ * a branch-and-bound pass against the beam path's score. Returns the certified path, or none when the
+ * passes could not produce one within their memory (the caller then runs the exact search).
+ */
+function bandedSearch(input: BandedInput, search: SearchSettings) {
+  const { windows, frames } = input;
   const workspace: BandedWorkspace = {
     trace: new Uint8Array(Math.min(search.bandBudgetBytes, feasibleTraceBytes(windows, frames))),
     rowOffsets: new Int32Array(frames),
@@ -116,30 +134,37 @@ export function forcedAlign(
   };
   let attempts = 0;
   let cells = 0;
-  const run = (pass: () => BandedResult): BandedResult => {
-    const result = pass();
+  const pass = (pruning: BandPruning): BandedResult => {
+    const result = bandedViterbi(input, workspace, pruning);
     attempts++;
     cells += result.cells;
     return result;
   };
   let beam = search.beam;
-  let result = run(() => bandedViterbi(input, workspace, { kind: 'beam', beam }));
+  let result = pass({ kind: 'beam', beam });
   for (let retry = 0; retry < BEAM_RETRIES && result.states === undefined && !result.tooWide; retry++) {
     beam = 4 * beam + 8;
-    result = run(() => bandedViterbi(input, workspace, { kind: 'beam', beam }));
+    result = pass({ kind: 'beam', beam });
   }
-  if (!result.certified && result.states !== undefined) {
-    const lowerBound = result.score;
-    result = run(() => bandedViterbi(input, workspace, { kind: 'bound', lowerBound }));
+  if (!result.certified && result.states !== undefined)
+    result = pass({ kind: 'bound', lowerBound: result.score });
+  const found =
+    result.certified && result.states !== undefined
+      ? { states: result.states, score: result.score }
+      : undefined;
+  return { found, attempts, cells };
+}
+
+/** The banded search's future bound; a frame where every transcript token is impossible ends the alignment. */
+function checkedBound(scorer: FrameScorer, trellis: Trellis, frames: number): FutureBound {
+  const bound = futureBound(scorer, trellis.tokens, frames);
+  if (bound.deadFrame >= 0) {
+    throw unreachable(
+      trellis,
+      `frame ${bound.deadFrame} gives every transcript token log-probability -Infinity`,
+    );
   }
-  if (result.certified && result.states !== undefined) {
-    return {
-      states: result.states,
-      score: result.score,
-      stats: { strategy: 'banded', attempts, cells, fellBack: false },
-    };
-  }
-  return exact(attempts, cells, true);
+  return bound;
 }
 
 function checkSearchOptions(options: ForcedAlignOptions) {

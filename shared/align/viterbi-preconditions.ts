@@ -1,13 +1,11 @@
 import { AlignmentImpossibleError, InvalidInputError } from '../errors';
 import type { Emissions } from './emissions';
+import type { ScoreSpec } from './trellis-scores';
 
-/** The inputs `forcedAlign` checks, in the order it checks them. */
-export interface AlignmentInputs {
+/** The inputs `forcedAlign` checks. */
+export interface AlignmentInputs extends ScoreSpec {
   readonly emissions: Emissions;
   readonly targets: Int32Array;
-  readonly blank: number;
-  readonly frameWeights?: Float32Array;
-  readonly starPenalty?: number;
 }
 
 /**

@@ -88,7 +88,7 @@ export function syntheticSpeech(options: SyntheticSpeechOptions): SyntheticSpeec
     if (!full && random() < noiseRate) {
       noisy.fill(1, t, Math.min(frames, t + 20 + Math.floor(random() * 80)));
     }
-    if (!full && random() < 0.1) t += 10 + Math.floor(random() * 50);
+    if (!full && random() < 0.15) t += 10 + Math.floor(random() * 50);
     full = full || !place(DELIMITER);
   }
   if (targets.length > 1 && targets[targets.length - 1] === DELIMITER) {

@@ -1,2 +1,5 @@
-process.stderr.write('error INTERNAL: no commands yet\n');
-process.exitCode = 64;
+import { runCli } from './run-cli';
+
+runCli(process.argv.slice(2), process.env, process).then((code) => {
+  process.exitCode = code;
+});

@@ -1,0 +1,141 @@
+import { writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { extname, join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { decodeAudioFile } from '../../shared/audio/decode-audio';
+import { type AppConfig, loadConfig } from '../../shared/config/app-config';
+import { AlignError, InvalidInputError } from '../../shared/errors';
+import { openOnnxModel } from '../../shared/inference/onnx-acoustic-model';
+import { resolveModelFile } from '../../shared/model/model-file';
+import { loadModelSpec } from '../../shared/model/model-spec';
+import { parseFormats, renderResult } from '../../shared/output/render';
+import type { OutputFormat } from '../../shared/output/result';
+import { runAlignJob } from '../../shared/pipeline/align-job';
+import { bundledModelDir } from '../bundled-model';
+import { type CliCommand, type CliIo, parseCommandArgs } from '../cli-command';
+import { readTextArgument } from '../cli-input';
+
+/** Files at least this long report progress on stderr. */
+const PROGRESS_MIN_SEC = 60;
+
+const OPTIONS = {
+  model: { type: 'string' },
+  quantize: { type: 'boolean' },
+  format: { type: 'string' },
+  out: { type: 'string' },
+  star: { type: 'boolean' },
+  text: { type: 'string' },
+  'text-file': { type: 'string' },
+} as const;
+
+/** `align`: word timings of a transcript in an audio file, on the CPU model. */
+export const alignCommand: CliCommand = {
+  usage:
+    '<audio> (--text T | --text-file F) [--model DIR] [--quantize] [--format json|textgrid|vtt|srt|ctm] ' +
+    '[--out FILE] [--star]',
+  async run(args, env, io) {
+    const { values, positionals } = parseCommandArgs(args, OPTIONS);
+    const text = await readTextArgument(values.text, values['text-file']);
+    await alignAudio(positionals, values, text, loadConfig(env), io);
+  },
+};
+
+/** `transcribe`: greedy CTC transcript with word timings (no transcript needed). */
+export const transcribeCommand: CliCommand = {
+  usage: '<audio> [--model DIR] [--quantize] [--format json|textgrid|vtt|srt|ctm] [--out FILE]',
+  async run(args, env, io) {
+    const { values, positionals } = parseCommandArgs(args, OPTIONS);
+    if (values.text !== undefined || values['text-file'] !== undefined) {
+      throw new InvalidInputError('transcribe takes no transcript; use `w2v2-align align` to align one');
+    }
+    await alignAudio(positionals, values, undefined, loadConfig(env), io);
+  },
+};
+
+type AudioOptions = { model?: string; quantize?: boolean; format?: string; out?: string; star?: boolean };
+
+async function alignAudio(
+  positionals: string[],
+  values: AudioOptions,
+  text: string | undefined,
+  config: AppConfig,
+  io: CliIo,
+): Promise<void> {
+  const [audioPath, ...extra] = positionals;
+  if (audioPath === undefined || extra.length > 0) throw new InvalidInputError('give exactly one audio file');
+  const format = outputFormat(values.format, values.out);
+  if (config.useTriton) {
+    throw new AlignError(
+      'CONFIG',
+      'USE_TRITON=true: the Triton backend is not part of this build yet; unset it',
+    );
+  }
+  const spec = await loadModelSpec(values.model ?? bundledModelDir());
+  const modelFile = await resolveModelFile(spec, {
+    quantize: values.quantize === true || config.quantize,
+    cacheDir: join(tmpdir(), 'w2v2-align-models'),
+  });
+  const model = await openOnnxModel(spec, {
+    modelPath: modelFile.path,
+    quantized: modelFile.quantized,
+    cudaEmptyCache: config.cudaEmptyCache,
+    mixedPrecision: config.mixedPrecision,
+    float16: config.float16,
+  });
+  for (const warning of model.warnings) io.stderr.write(`warning: ${warning}\n`);
+
+  const readStarted = performance.now();
+  const audio = await decodeAudioFile(audioPath, {
+    targetSampleRate: spec.sampleRate,
+    maxDurationSec: config.maxAudioDurationSec,
+    timeoutMs: config.audioReadTimeoutSec * 1000,
+    streamThresholdBytes: config.audioStreamThresholdBytes,
+    formatHint: extname(audioPath).slice(1),
+  });
+  const readMs = performance.now() - readStarted;
+  const showProgress = audio.info.durationSec >= PROGRESS_MIN_SEC;
+  const result = await runAlignJob(
+    {
+      audio,
+      text,
+      source: { path: resolve(audioPath) },
+      downloadMs: readMs,
+      ...(showProgress
+        ? {
+            onProgress: (done: number, total: number) => {
+              io.stderr.write(
+                `progress: ${Math.floor((100 * done) / Math.max(1, total))}% of ${audio.info.durationSec.toFixed(0)} s\n`,
+              );
+            },
+          }
+        : {}),
+    },
+    model,
+    {
+      robustMode: config.robustMode,
+      confidenceWeighting: config.confidenceWeighting,
+      star: values.star === true,
+    },
+  );
+  for (const warning of result.warnings) io.stderr.write(`warning: ${warning}\n`);
+  const rendered = renderResult(result, format);
+  if (values.out === undefined) io.stdout.write(rendered);
+  else await writeFile(values.out, rendered);
+}
+
+const EXTENSION_FORMATS: Readonly<Record<string, OutputFormat>> = {
+  '.json': 'json',
+  '.textgrid': 'textgrid',
+  '.vtt': 'vtt',
+  '.srt': 'srt',
+  '.ctm': 'ctm',
+};
+
+function outputFormat(format: string | undefined, out: string | undefined): OutputFormat {
+  if (format !== undefined) {
+    const [only, ...more] = parseFormats(format);
+    if (only === undefined || more.length > 0) throw new InvalidInputError('--format takes one format');
+    return only;
+  }
+  return (out === undefined ? undefined : EXTENSION_FORMATS[extname(out).toLowerCase()]) ?? 'json';
+}

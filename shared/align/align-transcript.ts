@@ -1,0 +1,75 @@
+import type { CharTiming, WordTiming } from '../output/result';
+import { tokenizeTranscript } from '../text/tokenizer';
+import type { Vocabulary } from '../text/vocabulary';
+import type { AlignmentPath } from './alignment-path';
+import { frameConfidence } from './confidence';
+import { type ForcedAlignStats, forcedAlign } from './ctc-viterbi';
+import type { Emissions } from './emissions';
+import { wordTimings } from './word-timing';
+
+/** How a transcript is aligned against one file's emissions. */
+export interface AlignTranscriptOptions {
+  vocabulary: Vocabulary;
+  /** Seconds per emission frame (the model's stride, 0.02 for wav2vec2). */
+  frameSec: number;
+  /** Audio duration, so that corrected times never run past the end. */
+  durationSec: number;
+  /** DECODER_ROBUST_MODE: skip characters the vocabulary lacks instead of failing. */
+  robust: boolean;
+  /** ALIGNER_CONFIDENCE_WEIGHTING: weight each frame's log-probs by the model's confidence. */
+  confidenceWeighting: boolean;
+  /** Insert the `<star>` wildcard between words so speech missing from the transcript is absorbed. */
+  star: boolean;
+  /** The model's calibrated timing correction (config.json), added to word and char times. */
+  timingCorrection?: { startSec: number; endSec: number };
+}
+
+/** Words and characters with times and scores, plus what the alignment needs to report. */
+export interface TranscriptAlignment {
+  words: WordTiming[];
+  chars: CharTiming[];
+  skippedTokens: string[];
+  warnings: string[];
+  meanWordScore: number;
+  lowScoreWords: number;
+  path: AlignmentPath;
+  viterbi: ForcedAlignStats;
+}
+
+/** Star frames cost one nat more than the best real token, so the transcript wins wherever it matches. */
+const STAR_PENALTY = -1;
+
+/** Tokenizes the transcript, finds the best CTC path through the log-probs and turns it into timings. */
+export function alignTranscript(
+  logProbs: Emissions,
+  text: string,
+  options: AlignTranscriptOptions,
+): TranscriptAlignment {
+  const { vocabulary } = options;
+  const transcript = tokenizeTranscript(text, vocabulary, {
+    robust: options.robust,
+    star: options.star,
+    starId: vocabulary.size,
+  });
+  const path = forcedAlign(logProbs, transcript.targets, {
+    blank: vocabulary.blankId,
+    ...(options.confidenceWeighting ? { frameWeights: frameConfidence(logProbs) } : {}),
+    ...(options.star ? { star: { penalty: STAR_PENALTY } } : {}),
+  });
+  const timings = wordTimings(path, transcript, logProbs, {
+    frameSec: options.frameSec,
+    durationSec: options.durationSec,
+    startOffsetSec: options.timingCorrection?.startSec ?? 0,
+    endOffsetSec: options.timingCorrection?.endSec ?? 0,
+  });
+  return {
+    words: timings.words,
+    chars: timings.chars,
+    skippedTokens: transcript.skippedTokens,
+    warnings: [...transcript.warnings],
+    meanWordScore: timings.meanWordScore,
+    lowScoreWords: timings.lowScoreWords,
+    path: { states: path.states, score: path.score },
+    viterbi: path.stats,
+  };
+}

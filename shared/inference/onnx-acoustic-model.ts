@@ -1,0 +1,124 @@
+import { availableParallelism } from 'node:os';
+import { type InferenceSession, Tensor } from 'onnxruntime-node';
+import type { Emissions } from '../align/emissions';
+import { logSoftmax } from '../align/log-softmax';
+import { AlignError } from '../errors';
+import { framesForSamples, type ModelSpec } from '../model/model-spec';
+import { type ExecutionRequest, executionSettings } from './execution-settings';
+import { normalizeAudio } from './normalize-audio';
+import { cachedSession } from './onnx-session-cache';
+import { planWindows, type WindowOptions } from './window-plan';
+import { type BatchLogits, computeWindowedLogits } from './windowed-logits';
+
+/** What produces emissions from audio: the CPU ONNX model here, the Triton client elsewhere. */
+export interface AcousticModel {
+  readonly spec: ModelSpec;
+  readonly backend: 'cpu' | 'triton';
+  readonly quantized: boolean;
+  /** Log-probabilities [frames, vocab] for mono audio at the model's sample rate. */
+  logProbs(samples: Float32Array, onProgress?: (done: number, total: number) => void): Promise<Emissions>;
+}
+
+/** Options of the CPU backend. */
+export interface OnnxModelOptions extends Partial<ExecutionRequest> {
+  /** Which graph to run: the fp32 `model.onnx` or an int8 copy (already resolved by the caller). */
+  modelPath: string;
+  quantized: boolean;
+  window?: WindowOptions;
+}
+
+export const DEFAULT_WINDOW: WindowOptions = { windowSec: 30, contextSec: 2 };
+const INPUT_NAME = 'input_values';
+const OUTPUT_NAME = 'logits';
+
+/** Opens (or reuses) the ONNX Runtime session for a model and checks it has the SPEC §2 input and output. */
+export async function openOnnxModel(spec: ModelSpec, options: OnnxModelOptions): Promise<OnnxAcousticModel> {
+  const settings = executionSettings({
+    device: options.device ?? 'cpu',
+    cudaEmptyCache: options.cudaEmptyCache ?? false,
+    mixedPrecision: options.mixedPrecision ?? false,
+    float16: options.float16 ?? false,
+    threads: options.threads ?? availableParallelism(),
+  });
+  const session = await cachedSession(options.modelPath, settings.sessionOptions);
+  if (!session.inputNames.includes(INPUT_NAME) || !session.outputNames.includes(OUTPUT_NAME)) {
+    throw new AlignError(
+      'MODEL',
+      `${options.modelPath} must take "${INPUT_NAME}" and give "${OUTPUT_NAME}" (SPEC §2); it takes ` +
+        `[${session.inputNames.join(', ')}] and gives [${session.outputNames.join(', ')}]`,
+    );
+  }
+  return new OnnxAcousticModel(spec, session, settings.runOptions, options, settings.warnings);
+}
+
+/** wav2vec2 CTC inference with onnxruntime-node over overlapping windows. */
+export class OnnxAcousticModel implements AcousticModel {
+  public readonly backend = 'cpu' as const;
+  public readonly quantized: boolean;
+  private readonly window: WindowOptions;
+
+  public constructor(
+    public readonly spec: ModelSpec,
+    private readonly session: InferenceSession,
+    private readonly runOptions: InferenceSession.RunOptions,
+    options: OnnxModelOptions,
+    public readonly warnings: readonly string[],
+  ) {
+    this.quantized = options.quantized;
+    this.window = options.window ?? DEFAULT_WINDOW;
+  }
+
+  /** Log-probabilities for the whole file, windowed so memory and attention cost stay bounded. */
+  public async logProbs(
+    samples: Float32Array,
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<Emissions> {
+    const input = this.spec.doNormalize ? normalizeAudio(samples) : samples;
+    const plan = planWindows(input.length, this.spec.convLayers, this.spec.sampleRate, this.window);
+    const { logits, frames, vocab } = await computeWindowedLogits(
+      input,
+      plan,
+      (windows) => this.run(windows),
+      {
+        batchSize: 1,
+        maxInFlight: 1,
+        expectedFrames: (length) => framesForSamples(this.spec.convLayers, length),
+        ...(onProgress === undefined ? {} : { onProgress }),
+      },
+    );
+    return logSoftmax(logits, frames, vocab);
+  }
+
+  private async run(windows: Float32Array[]): Promise<BatchLogits> {
+    const length = windows[0]!.length;
+    const batch = new Float32Array(windows.length * length);
+    windows.forEach((window, i) => {
+      batch.set(window, i * length);
+    });
+    let output: Tensor | undefined;
+    try {
+      const result = await this.session.run(
+        { [INPUT_NAME]: new Tensor('float32', batch, [windows.length, length]) },
+        this.runOptions,
+      );
+      output = result[OUTPUT_NAME];
+    } catch (error) {
+      throw new AlignError('MODEL', `inference failed: ${(error as Error).message}`, { cause: error });
+    }
+    if (output === undefined || output.type !== 'float32' || output.dims.length !== 3) {
+      throw new AlignError(
+        'MODEL',
+        `the model's "${OUTPUT_NAME}" output must be float32 [batch, frames, vocab]`,
+      );
+    }
+    const [batchSize, frames, vocab] = output.dims as [number, number, number];
+    const data = output.data as Float32Array;
+    return {
+      logits: Array.from({ length: batchSize }, (_, i) =>
+        data.subarray(i * frames * vocab, (i + 1) * frames * vocab),
+      ),
+      frames,
+      vocab,
+    };
+  }
+}

@@ -1,0 +1,26 @@
+import { runAlignmentBench } from './alignment';
+import { runInferenceBench } from './inference';
+
+/** `npm run bench`: every benchmark of the project, each printing its own table; `npm run bench -- NAME` runs one. */
+const BENCHES: Readonly<Record<string, () => Promise<void>>> = {
+  alignment: runAlignmentBench,
+  inference: runInferenceBench,
+};
+
+async function main(): Promise<void> {
+  const wanted = process.argv.slice(2);
+  const unknown = wanted.filter((name) => !(name in BENCHES));
+  if (unknown.length > 0) {
+    throw new Error(`unknown bench ${unknown.join(', ')}; choose from ${Object.keys(BENCHES).join(', ')}`);
+  }
+  for (const [name, run] of Object.entries(BENCHES)) {
+    if (wanted.length === 0 || wanted.includes(name)) await run();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exitCode = 1;
+});

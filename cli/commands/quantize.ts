@@ -13,12 +13,14 @@ const MAX_MODEL_BYTES = 2 ** 31;
 /** `quantize`: writes an int8 copy of an fp32 ONNX model (MatMul/Gemm weights int8, activations dynamic). */
 export const quantizeCommand: CliCommand = {
   usage:
-    '<in.onnx> <out.onnx> [--form fused|integer] [--weight-type int8|uint8] [--full-range] [--exclude NODE,...] [--json]',
+    '<in.onnx> <out.onnx> [--form fused|integer] [--weight-type int8|uint8] [--full-range] [--min-columns 128] [--conv] [--exclude NODE,...] [--json]',
   async run(args, _env, io) {
     const { values, positionals } = parseCommandArgs(args, {
       form: { type: 'string' },
       'weight-type': { type: 'string' },
       'full-range': { type: 'boolean' },
+      'min-columns': { type: 'string' },
+      conv: { type: 'boolean' },
       exclude: { type: 'string' },
       json: { type: 'boolean' },
     });
@@ -30,6 +32,10 @@ export const quantizeCommand: CliCommand = {
       form: choice('form', values.form, ['fused', 'integer'] as const, 'fused'),
       weightType: choice('weight-type', values['weight-type'], ['int8', 'uint8'] as const, 'int8'),
       reduceRange: values['full-range'] !== true,
+      convolutions: values.conv === true,
+      ...(values['min-columns'] === undefined
+        ? {}
+        : { minColumns: wholeNumber('min-columns', values['min-columns']) }),
       excludeNodes: (values.exclude ?? '').split(',').filter((name) => name !== ''),
     };
 
@@ -50,6 +56,14 @@ function choice<T extends string>(
     throw new InvalidInputError(`--${name} must be one of ${allowed.join(', ')}, got "${value}"`);
   }
   return value as T;
+}
+
+function wholeNumber(name: string, value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0) {
+    throw new InvalidInputError(`--${name} must be a whole number, got "${value}"`);
+  }
+  return parsed;
 }
 
 async function readModel(path: string): Promise<Uint8Array> {
@@ -94,9 +108,9 @@ function summary(report: QuantizeReport, output: string): string {
   const megabytes = (bytes: number) => (bytes / 1e6).toFixed(1);
   return (
     `wrote ${output} (${report.form} form)\n` +
-    `rewritten: ${report.rewritten.matMul} MatMul, ${report.rewritten.gemm} Gemm ` +
+    `rewritten: ${report.rewritten.matMul} MatMul, ${report.rewritten.gemm} Gemm, ${report.rewritten.conv} Conv ` +
     `(${report.weightsQuantized} weights, ${report.biasesFolded} biases folded)\n` +
-    `kept in float32: ${report.skipped.length} MatMul/Gemm${report.skipped.length > 0 ? ':' : ''}\n${skipped}` +
+    `kept in float32: ${report.skipped.length} MatMul/Gemm/Conv${report.skipped.length > 0 ? ':' : ''}\n${skipped}` +
     `size: ${megabytes(report.bytesBefore)} MB -> ${megabytes(report.bytesAfter)} MB\n`
   );
 }

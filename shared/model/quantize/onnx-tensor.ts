@@ -65,7 +65,17 @@ export function uint8Tensor(name: string, dims: readonly number[], data: Uint8Ar
   return { name, dims: [...dims], dataType: DataType.UINT8, rawData: bytesOf(data) };
 }
 
-function bytesOf(data: Float32Array | Int8Array | Uint8Array): Uint8Array {
+/** An int64 initializer (shapes, indices, slice bounds) stored as raw_data. */
+export function int64Tensor(name: string, values: readonly number[]): onnx.ITensorProto {
+  return {
+    name,
+    dims: [values.length],
+    dataType: DataType.INT64,
+    rawData: bytesOf(BigInt64Array.from(values, BigInt)),
+  };
+}
+
+function bytesOf(data: Float32Array | Int8Array | Uint8Array | BigInt64Array): Uint8Array {
   return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 }
 

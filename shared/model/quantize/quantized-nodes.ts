@@ -1,7 +1,7 @@
 import { onnx } from 'onnx-proto';
 import { quantizeColumns, quantizeColumnsUint8 } from './int8-weights';
 import { intAttr, MICROSOFT_DOMAIN } from './onnx-graph';
-import { floatTensor, int8Tensor, uint8Tensor } from './onnx-tensor';
+import { floatTensor, int8Tensor, int64Tensor, uint8Tensor } from './onnx-tensor';
 
 /** The operator form of a quantized MatMul (see QuantizeOptions.form). */
 export type QuantizeForm = 'fused' | 'integer';
@@ -186,13 +186,21 @@ export class QuantizedNodeWriter {
     return names;
   }
 
+  /** Adds an int64 constant under a fresh name and returns the name. */
+  public addInt64(base: string, values: readonly number[]): string {
+    const name = this.uniqueName(base);
+    this.initializers.push(int64Tensor(name, values));
+    return name;
+  }
+
   private addFloat(base: string, values: Float32Array): string {
     const name = this.uniqueName(base);
     this.initializers.push(floatTensor(name, [values.length], values));
     return name;
   }
 
-  private uniqueName(base: string): string {
+  /** A tensor or node name not yet used in the graph, derived from `base`. */
+  public uniqueName(base: string): string {
     let name = base;
     for (let i = 1; this.taken.has(name); i++) name = `${base}_${i}`;
     this.taken.add(name);

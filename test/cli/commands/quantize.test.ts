@@ -35,10 +35,10 @@ describe('w2v2-align quantize', () => {
     const { input, output } = workspace();
 
     // Act
-    const { stdout } = await run([input, output]);
+    const { stdout } = await run([input, output, '--min-columns', '1']);
 
     // Assess
-    expect(stdout).toContain('rewritten: 2 MatMul, 1 Gemm');
+    expect(stdout).toContain('rewritten: 2 MatMul, 1 Gemm, 0 Conv');
     expect(stdout).toMatch(/1 × weight is the first input/);
     const session = await InferenceSession.create(readFileSync(output));
     expect(session.outputNames).toEqual(['y', 'shared', 'left', 'conv']);
@@ -75,6 +75,10 @@ describe('w2v2-align quantize', () => {
   it.each([
     ['one file only', (w: { input: string }) => [w.input]],
     ['an unknown form', (w: { input: string; output: string }) => [w.input, w.output, '--form', 'fast']],
+    [
+      'a negative column threshold',
+      (w: { input: string; output: string }) => [w.input, w.output, '--min-columns', '-1'],
+    ],
     ['a missing input file', (w: { output: string }) => [`${w.output}.missing`, w.output]],
   ])('rejects %s as a usage error', async (_label, args) => {
     // Prepare

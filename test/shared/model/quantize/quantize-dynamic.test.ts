@@ -7,6 +7,9 @@ import { AlignError } from '../../../../shared/errors';
 import { type QuantizeOptions, quantizeModel } from '../../../../shared/model/quantize/quantize-dynamic';
 import { buildTinyModel, GEMM_ALPHA, GEMM_BETA, seededValues } from './tiny-model';
 
+/** The tiny model's layers (16 and 4 columns) are narrower than the default threshold for quantizing. */
+const TINY: QuantizeOptions = { minColumns: 1 };
+
 const STANDARD_QUANTIZED_OPS = new Set(['DynamicQuantizeLinear', 'MatMulInteger', 'Cast', 'Mul', 'Add']);
 
 function decode(bytes: Uint8Array): onnx.ModelProto {
@@ -79,7 +82,7 @@ describe('quantizeModel', () => {
     const tiny = buildTinyModel();
 
     // Act
-    const { model, report } = quantizeModel(tiny.bytes);
+    const { model, report } = quantizeModel(tiny.bytes, TINY);
 
     // Assess
     const quantized = decode(model);
@@ -100,7 +103,7 @@ describe('quantizeModel', () => {
     expect(conv.opType).toBe('Conv');
     expect(conv.input).toEqual(['signal', 'Wc']);
     expect(floats(initializer(quantized, 'Wc')!)).toEqual(tiny.convWeight);
-    expect(report.rewritten).toEqual({ matMul: 2, gemm: 1 });
+    expect(report.rewritten).toEqual({ matMul: 2, gemm: 1, conv: 0 });
   });
 
   it('skips a MatMul whose constant is its first input and says why', () => {
@@ -108,7 +111,7 @@ describe('quantizeModel', () => {
     const tiny = buildTinyModel();
 
     // Act
-    const { model, report } = quantizeModel(tiny.bytes);
+    const { model, report } = quantizeModel(tiny.bytes, TINY);
 
     // Assess
     expect(report.skipped).toEqual([
@@ -123,7 +126,7 @@ describe('quantizeModel', () => {
     const tiny = buildTinyModel();
 
     // Act
-    const quantized = decode(quantizeModel(tiny.bytes).model);
+    const quantized = decode(quantizeModel(tiny.bytes, TINY).model);
 
     // Assess
     const node = nodeNamed(quantized, 'mm1');
@@ -144,7 +147,7 @@ describe('quantizeModel', () => {
     const tiny = buildTinyModel();
 
     // Act
-    const { model, report } = quantizeModel(tiny.bytes);
+    const { model, report } = quantizeModel(tiny.bytes, TINY);
 
     // Assess
     const quantized = decode(model);
@@ -159,7 +162,7 @@ describe('quantizeModel', () => {
     const tiny = buildTinyModel();
 
     // Act
-    const { model, report } = quantizeModel(tiny.bytes);
+    const { model, report } = quantizeModel(tiny.bytes, TINY);
 
     // Assess
     const quantized = decode(model);
@@ -187,7 +190,7 @@ describe('quantizeModel', () => {
     const expected = await runTiny(tiny.bytes, 24);
 
     // Act
-    const actual = await runTiny(quantizeModel(tiny.bytes, options).model, 24);
+    const actual = await runTiny(quantizeModel(tiny.bytes, { ...TINY, ...options }).model, 24);
 
     // Assess
     for (const output of ['y', 'shared']) {
@@ -209,8 +212,8 @@ describe('quantizeModel', () => {
     };
 
     // Act
-    const reduced = largest(quantizeModel(tiny.bytes).model);
-    const full = largest(quantizeModel(tiny.bytes, { reduceRange: false }).model);
+    const reduced = largest(quantizeModel(tiny.bytes, TINY).model);
+    const full = largest(quantizeModel(tiny.bytes, { ...TINY, reduceRange: false }).model);
 
     // Assess
     expect(reduced).toBe(63);
@@ -222,7 +225,7 @@ describe('quantizeModel', () => {
     const tiny = buildTinyModel();
 
     // Act
-    const quantized = decode(quantizeModel(tiny.bytes, { form: 'integer' }).model);
+    const quantized = decode(quantizeModel(tiny.bytes, { ...TINY, form: 'integer' }).model);
 
     // Assess
     const added = nodesOf(quantized).filter(
@@ -241,7 +244,7 @@ describe('quantizeModel', () => {
     const tiny = buildTinyModel();
 
     // Act
-    const { model, report } = quantizeModel(tiny.bytes);
+    const { model, report } = quantizeModel(tiny.bytes, TINY);
 
     // Assess
     expect(report.bytesBefore).toBe(tiny.bytes.length);
@@ -254,11 +257,29 @@ describe('quantizeModel', () => {
     const tiny = buildTinyModel();
 
     // Act
-    const { model, report } = quantizeModel(tiny.bytes, { excludeNodes: ['gemm'] });
+    const { model, report } = quantizeModel(tiny.bytes, { ...TINY, excludeNodes: ['gemm'] });
 
     // Assess
     expect(nodeNamed(decode(model), 'gemm').opType).toBe('Gemm');
     expect(report.skipped).toContainEqual({ node: 'gemm', opType: 'Gemm', reason: 'excluded by option' });
+  });
+
+  it('keeps weights with fewer output columns than minColumns in float32, as the default does for a CTC head', () => {
+    // Prepare
+    const tiny = buildTinyModel();
+
+    // Act
+    const { model, report } = quantizeModel(tiny.bytes, { minColumns: 8 });
+
+    // Assess
+    expect(nodeNamed(decode(model), 'gemm').opType).toBe('Gemm');
+    expect(report.skipped).toContainEqual({
+      node: 'gemm',
+      opType: 'Gemm',
+      reason: expect.stringMatching(/only 4 output columns/),
+    });
+    expect(report.rewritten).toEqual({ matMul: 2, gemm: 0, conv: 0 });
+    expect(quantizeModel(tiny.bytes).report.rewritten).toEqual({ matMul: 0, gemm: 0, conv: 0 });
   });
 
   it.each([

@@ -112,3 +112,60 @@ function valueInfo(name: string, shape: (number | string)[]): onnx.IValueInfoPro
     },
   };
 }
+
+/** Conv weights [out, in, kernel] and strides of `buildConvModel`, by node name. */
+export const CONV_LAYOUT = {
+  /** wav2vec2 layers 1-4: kernel 3, stride 2 (last slice is a single strided tap). */
+  k3s2: { weight: [6, 4, 3], stride: 2 },
+  /** wav2vec2 layers 5-6: kernel 2, stride 2, here with a bias. */
+  k2s2: { weight: [5, 6, 2], stride: 2 },
+  /** Two taps in the last slice: the zero-padded path. */
+  k5s3: { weight: [4, 4, 5], stride: 3 },
+  /** No strides attribute: stride 1. */
+  k3s1: { weight: [4, 4, 3], stride: 1 },
+} as const;
+
+/**
+ * Strided 1-D convolutions of every slicing case, plus one padded Conv the rewrite must leave alone:
+ *   signal [1, 4, L] → k3s2 → Relu → k2s2 (+bias) → deep;  signal → k5s3 → wide;  signal → k3s1 → dense;
+ *   signal → padded (pads 1, 1) → same.
+ */
+export function buildConvModel(): Uint8Array {
+  const INTS = onnx.AttributeProto.AttributeType.INTS;
+  const conv = (
+    name: string,
+    input: string,
+    output: string,
+    extra: onnx.IAttributeProto[],
+    bias?: string,
+  ) => ({
+    name,
+    opType: 'Conv',
+    input: [input, `${name}_W`, ...(bias ? [bias] : [])],
+    output: [output],
+    attribute: extra,
+  });
+  const strides = (s: number) => [{ name: 'strides', type: INTS, ints: [s] }];
+  const initializer = Object.entries(CONV_LAYOUT).map(([name, { weight }], i) =>
+    rawFloat(`${name}_W`, [...weight], seededValues(weight[0] * weight[1] * weight[2], 30 + i)),
+  );
+  initializer.push(
+    rawFloat('k2s2_b', [5], seededValues(5, 40, 0.3)),
+    rawFloat('padded_W', [3, 4, 3], seededValues(36, 41)),
+  );
+  const graph: onnx.IGraphProto = {
+    name: 'convs',
+    input: [valueInfo('signal', [1, 4, 'L'])],
+    output: ['deep', 'wide', 'dense', 'same'].map((name) => valueInfo(name, [1, 'C', 'T'])),
+    initializer,
+    node: [
+      conv('k3s2', 'signal', 'a', strides(2)),
+      { name: 'relu', opType: 'Relu', input: ['a'], output: ['ar'] },
+      conv('k2s2', 'ar', 'deep', strides(2), 'k2s2_b'),
+      conv('k5s3', 'signal', 'wide', strides(3)),
+      conv('k3s1', 'signal', 'dense', []),
+      conv('padded', 'signal', 'same', [{ name: 'pads', type: INTS, ints: [1, 1] }]),
+    ],
+  };
+  return onnx.ModelProto.encode({ irVersion: 8, opsetImport: [{ domain: '', version: 14 }], graph }).finish();
+}

@@ -1,5 +1,5 @@
 /** @jest-environment ./test/shared/model/quantize/onnxruntime-environment.js */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InferenceSession } from 'onnxruntime-node';
@@ -8,8 +8,11 @@ import { AlignError, InvalidInputError } from '../../../shared/errors';
 import type { QuantizeReport } from '../../../shared/model/quantize/quantize-dynamic';
 import { buildTinyModel } from '../../shared/model/quantize/tiny-model';
 
+const workspaces: string[] = [];
+
 function workspace(): { input: string; output: string } {
   const dir = mkdtempSync(join(tmpdir(), 'w2v2-quantize-'));
+  workspaces.push(dir);
   const input = join(dir, 'model.onnx');
   writeFileSync(input, buildTinyModel().bytes);
   return { input, output: join(dir, 'model.int8.onnx') };
@@ -30,6 +33,10 @@ async function run(args: string[]): Promise<{ stdout: string; stderr: string }> 
 }
 
 describe('w2v2-align quantize', () => {
+  afterAll(() => {
+    for (const dir of workspaces) rmSync(dir, { recursive: true, force: true });
+  });
+
   it('writes an int8 model that onnxruntime-node loads and summarises what it rewrote', async () => {
     // Prepare
     const { input, output } = workspace();

@@ -264,6 +264,31 @@ describe('quantizeModel', () => {
     expect(report.skipped).toContainEqual({ node: 'gemm', opType: 'Gemm', reason: 'excluded by option' });
   });
 
+  it('quantizes a weight held by a Constant node and removes the node', () => {
+    // Prepare
+    const tiny = decode(buildTinyModel().bytes);
+    const graph = tiny.graph!;
+    const initializers = graph.initializer ?? [];
+    const w1 = initializers.find((t) => t.name === 'W1')!;
+    graph.initializer = initializers.filter((t) => t !== w1);
+    graph.node = [
+      onnx.NodeProto.create({
+        name: 'w1_constant',
+        opType: 'Constant',
+        output: ['W1'],
+        attribute: [{ name: 'value', type: onnx.AttributeProto.AttributeType.TENSOR, t: w1 }],
+      }),
+      ...(graph.node ?? []),
+    ];
+
+    // Act
+    const { model, report } = quantizeModel(onnx.ModelProto.encode(tiny).finish(), TINY);
+
+    // Assess
+    expect(report.rewritten.matMul).toBe(2);
+    expect(nodesOf(decode(model)).find((n) => n.opType === 'Constant')).toBeUndefined();
+  });
+
   it('keeps weights with fewer output columns than minColumns in float32, as the default does for a CTC head', () => {
     // Prepare
     const tiny = buildTinyModel();

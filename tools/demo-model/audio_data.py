@@ -120,7 +120,7 @@ def augment(ex: Example, rng: random.Random) -> Example:
 class TrainStream(torch.utils.data.IterableDataset):
     """Endless batches of freshly synthesized, augmented speech, grouped by length to limit padding."""
 
-    def __init__(self, corpus_dir: str, batch_seconds: float, seed: int, random_fraction: float = 0.35) -> None:
+    def __init__(self, corpus_dir: str, batch_seconds: float, seed: int, random_fraction: float = 0.2) -> None:
         super().__init__()
         self.corpus_dir = corpus_dir
         self.batch_seconds = batch_seconds

@@ -36,7 +36,7 @@ class ContextBlock(nn.Module):
 class DemoCtcModel(nn.Module):
     """input_values [B, S] -> logits [B, frames, 32] with 320 samples per frame."""
 
-    def __init__(self, channels=(32, 48, 64, 96, 128, 192, 256), blocks: int = 6, dropout: float = 0.1) -> None:
+    def __init__(self, channels=(32, 48, 64, 96, 128, 160, 192), blocks: int = 6, dropout: float = 0.0) -> None:
         super().__init__()
         layers, c_in = [], 1
         for c, k, s in zip(channels, CONV_KERNEL, CONV_STRIDE):

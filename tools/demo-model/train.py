@@ -21,7 +21,7 @@ def main() -> None:
     p.add_argument("--out", default="/tmp/demo-model-work/run")
     p.add_argument("--minutes", type=float, default=60)
     p.add_argument("--batch-seconds", type=float, default=60)
-    p.add_argument("--lr", type=float, default=2e-3)
+    p.add_argument("--lr", type=float, default=1e-3)
     p.add_argument("--seed", type=int, default=1234)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--resume", default="")
@@ -70,7 +70,7 @@ def main() -> None:
             continue
         opt.zero_grad()
         loss.backward()
-        gnorm = torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
+        gnorm = torch.nn.utils.clip_grad_norm_(model.parameters(), 2.0)
         if torch.isfinite(gnorm):
             opt.step()
         step += 1

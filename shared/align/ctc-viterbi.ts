@@ -19,6 +19,7 @@ import type { AlignmentPath } from './alignment-path';
 import type { Emissions } from './emissions';
 import { buildTrellis, type FeasibleWindows, feasibleWindows, type Trellis } from './trellis-model';
 import { FrameScorer, type FutureBound, futureBound, type ScoreSpec } from './trellis-scores';
+import { foldStars, unfoldStates } from './trellis-stars';
 import {
   type BandedInput,
   type BandedResult,
@@ -38,8 +39,11 @@ export interface ForcedAlignOptions {
   /**
    * Enables the `<star>` wildcard: a target id equal to `emissions.vocab` scores, per frame, the best non-blank
    * emission plus `penalty` (<= 0), so it absorbs untranscribed speech but loses to matching tokens.
+   * Like every CTC target a star takes at least one frame; with `optional: true` it takes none unless it wins
+   * them (it is folded into its blank slot, see `trellis-stars.ts`), so stars between all words no longer
+   * steal word onsets. The returned states still number the targets as given.
    */
-  star?: { penalty: number };
+  star?: { penalty: number; optional?: boolean };
   /** Search strategy; default 'auto'. Every strategy returns the same (exact) path. */
   strategy?: 'auto' | 'exact' | 'banded';
   /** Beam (nats) of the first banded pass; default 24. */
@@ -84,9 +88,11 @@ export function forcedAlign(
     ...(options.frameWeights === undefined ? {} : { frameWeights: options.frameWeights }),
     ...(options.star === undefined ? {} : { starPenalty: options.star.penalty }),
   };
-  checkAlignmentInputs({ emissions, targets, ...scoring });
+  const starsOptional = options.star?.optional === true;
+  checkAlignmentInputs({ emissions, targets, ...scoring, starsOptional });
   const { frames } = emissions;
-  const trellis = buildTrellis(targets, options.blank);
+  const folded = starsOptional ? foldStars(targets, emissions.vocab) : undefined;
+  const trellis = buildTrellis(folded?.targets ?? targets, options.blank, folded?.wild);
   const windows = feasibleWindows(trellis, frames);
   const scorer = new FrameScorer(emissions, trellis.tokens, scoring);
   const useBand =
@@ -95,26 +101,25 @@ export function forcedAlign(
   const banded = useBand
     ? bandedSearch({ trellis, windows, scorer, frames, bound: checkedBound(scorer, trellis, frames) }, search)
     : { found: undefined, attempts: 0, cells: 0 };
+  let path: AlignmentPath;
+  let stats: ForcedAlignStats;
   if (banded.found !== undefined) {
-    const { states, score } = banded.found;
-    return {
-      states,
-      score,
-      stats: { strategy: 'banded', attempts: banded.attempts, cells: banded.cells, fellBack: false },
-    };
-  }
-  const exact = exactViterbi({ trellis, windows, scorer, frames, budgetBytes: search.exactBudgetBytes });
-  if (exact.score === Number.NEGATIVE_INFINITY) throw unreachable(trellis);
-  return {
-    states: exact.states,
-    score: exact.score,
-    stats: {
+    path = banded.found;
+    stats = { strategy: 'banded', attempts: banded.attempts, cells: banded.cells, fellBack: false };
+  } else {
+    const exact = exactViterbi({ trellis, windows, scorer, frames, budgetBytes: search.exactBudgetBytes });
+    if (exact.score === Number.NEGATIVE_INFINITY) throw unreachable(trellis);
+    path = exact;
+    stats = {
       strategy: exact.checkpointed ? 'exact-checkpointed' : 'exact-full',
       attempts: banded.attempts + 1,
       cells: banded.cells + exact.cells,
       fellBack: useBand,
-    },
-  };
+    };
+  }
+  const states =
+    folded === undefined ? path.states : unfoldStates(path.states, folded, (t) => scorer.starWins(t));
+  return { states, score: path.score, stats };
 }
 
 type SearchSettings = ReturnType<typeof checkSearchOptions>;

@@ -20,18 +20,32 @@ export interface Trellis {
    * length and padding as labelToken); adding it to alpha[2j-1] turns the skip test into arithmetic.
    */
   readonly labelSkip: Float64Array;
+  /**
+   * Blank slots k (state 2k) whose blank may also absorb untranscribed speech (optional `<star>`), ascending;
+   * they score `wildToken` instead of the blank. Empty without optional stars.
+   */
+  readonly wildSlots: Int32Array;
+  /** Token id of a wild slot's score (see FrameScorer), or -1. */
+  readonly wildToken: number;
   /** Distinct token ids the trellis uses (blank first), i.e. the only per-frame scores a pass ever reads. */
   readonly tokens: Int32Array;
   /** Frames a complete path needs: L + R, R = number of adjacent equal targets (each needs a blank between). */
   readonly minFrames: number;
 }
 
+/** Optional `<star>` wildcards: which blank slots absorb untranscribed speech, scored as which token. */
+export interface WildSlots {
+  readonly slots: Int32Array;
+  readonly token: number;
+}
+
 /** Builds the trellis of `targets` with the given blank id (targets are assumed validated). */
-export function buildTrellis(targets: Int32Array, blank: number): Trellis {
+export function buildTrellis(targets: Int32Array, blank: number, wild?: WildSlots): Trellis {
   const labels = targets.length;
   const labelToken = new Int32Array(labels + 2).fill(blank);
   const labelSkip = new Float64Array(labels + 2).fill(Number.NEGATIVE_INFINITY);
   const distinct = new Set<number>([blank]);
+  if (wild !== undefined && wild.slots.length > 0) distinct.add(wild.token);
   let repeats = 0;
   for (let j = 0; j < labels; j++) {
     const token = targets[j]!;
@@ -46,6 +60,8 @@ export function buildTrellis(targets: Int32Array, blank: number): Trellis {
     blank,
     labelToken,
     labelSkip,
+    wildSlots: wild?.slots ?? new Int32Array(0),
+    wildToken: wild !== undefined && wild.slots.length > 0 ? wild.token : -1,
     tokens: Int32Array.from(distinct),
     minFrames: labels + repeats,
   };

@@ -9,9 +9,20 @@ export interface ScoreSpec {
   readonly starPenalty?: number;
 }
 
+/** Token id of `<star>` in a FrameScorer's scores (one past the vocabulary, as in the targets). */
+export function starToken(vocab: number): number {
+  return vocab;
+}
+
+/** Token id of an optional star's wild blank slot: the better of the blank and `<star>`. */
+export function wildToken(vocab: number): number {
+  return vocab + 1;
+}
+
 /**
- * Fills the per-frame scores of the tokens the trellis uses into a reusable Float64Array of length vocab+1
- * (slot vocab is `<star>`), so a pass reads each (frame, token) emission once instead of once per state.
+ * Fills the per-frame scores of the tokens the trellis uses into a reusable Float64Array indexed by token id
+ * (vocab = `<star>`, vocab+1 = a wild blank slot), so a pass reads each (frame, token) emission once instead
+ * of once per state.
  */
 export class FrameScorer {
   /** Scores of the last frame filled, indexed by token id. */
@@ -26,7 +37,7 @@ export class FrameScorer {
     this.vocab = emissions.vocab;
     this.tokens = tokens;
     this.spec = spec;
-    this.scores = new Float64Array(emissions.vocab + 1).fill(Number.NEGATIVE_INFINITY);
+    this.scores = new Float64Array(emissions.vocab + 2).fill(Number.NEGATIVE_INFINITY);
   }
 
   /** Computes frame t's scores into `scores`; deterministic, so recomputed passes see identical values. */
@@ -36,22 +47,39 @@ export class FrameScorer {
     const weight = spec.frameWeights === undefined ? 1 : spec.frameWeights[t]!;
     for (let i = 0; i < tokens.length; i++) {
       const token = tokens[i]!;
-      let score: number;
-      if (token === vocab) {
-        let best = Number.NEGATIVE_INFINITY;
-        for (let v = 0; v < vocab; v++) {
-          const e = data[base + v]!;
-          if (v !== spec.blank && e > best) best = e;
-        }
-        score = best + spec.starPenalty!;
+      if (token === wildToken(vocab)) {
+        scores[starToken(vocab)] = this.starScore(base, weight);
+        scores[token] = Math.max(weighted(data[base + spec.blank]!, weight), scores[starToken(vocab)]!);
+      } else if (token === starToken(vocab)) {
+        scores[token] = this.starScore(base, weight);
       } else {
-        score = data[base + token]!;
+        scores[token] = weighted(data[base + token]!, weight);
       }
-      // -Infinity means "impossible" and must stay so even under weight 0 (0 * -Infinity is NaN).
-      scores[token] = score === Number.NEGATIVE_INFINITY ? score : weight * score;
     }
     return scores;
   }
+
+  /** Whether frame t's `<star>` score beats its blank score (ties go to the blank); needs a wild slot token. */
+  public starWins(t: number): boolean {
+    const scores = this.fill(t);
+    return scores[starToken(this.vocab)]! > scores[this.spec.blank]!;
+  }
+
+  /** Best non-blank emission plus the star penalty, weighted. */
+  private starScore(base: number, weight: number): number {
+    const { data, vocab, spec } = this;
+    let best = Number.NEGATIVE_INFINITY;
+    for (let v = 0; v < vocab; v++) {
+      const e = data[base + v]!;
+      if (v !== spec.blank && e > best) best = e;
+    }
+    return weighted(best + spec.starPenalty!, weight);
+  }
+}
+
+/** -Infinity means "impossible" and must stay so even under weight 0 (0 * -Infinity is NaN). */
+function weighted(score: number, weight: number): number {
+  return score === Number.NEGATIVE_INFINITY ? score : weight * score;
 }
 
 /** Suffix upper bounds on what any path can still gain, for the banded search's optimality certificate. */

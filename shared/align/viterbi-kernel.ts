@@ -43,7 +43,8 @@ export function initRow(
   trellis: Trellis,
 ): void {
   for (let s = lo; s <= hi; s++) {
-    row[s] = s === 0 ? scores[trellis.blank]! : s === 1 ? scores[trellis.labelToken[0]!]! : NEG_INF;
+    const slot0 = trellis.wildSlots[0] === 0 ? trellis.wildToken : trellis.blank;
+    row[s] = s === 0 ? scores[slot0]! : s === 1 ? scores[trellis.labelToken[0]!]! : NEG_INF;
   }
 }
 
@@ -85,6 +86,7 @@ export function relaxRow(
     cur[s + 3] = Math.max(l2, b2, l + labelSkip[j + 1]!) + scores[labelToken[j + 1]!]!;
     lp = l2;
   }
+  if (trellis.wildSlots.length > 0) rescoreWildSlots(prev, cur, lo, hi, scores, trellis);
 }
 
 /** Same as `relaxRow`, also writing each state's choice into `trace` (see the module comment). */
@@ -132,6 +134,36 @@ export function relaxRowTraced(
       (+(l > b2) << 4) |
       ((advance2 + 2 * skip2 - advance2 * skip2) << 5);
     lp = l2;
+  }
+  if (trellis.wildSlots.length > 0) rescoreWildSlots(prev, cur, lo, hi, scores, trellis);
+}
+
+/**
+ * Wild slots (optional `<star>`, usually one per word) score their own token instead of the blank. The loops
+ * above score every blank alike, so they stay as fast for plain transcripts; this pass redoes the few wild
+ * blanks in [lo, hi] with the same max over the same (sentinel-guarded) inputs. A blank's move does not
+ * depend on its score, so the backpointers written above stay right.
+ */
+function rescoreWildSlots(
+  prev: Float64Array,
+  cur: Float64Array,
+  lo: number,
+  hi: number,
+  scores: Float64Array,
+  trellis: Trellis,
+): void {
+  const { wildSlots } = trellis;
+  const score = scores[trellis.wildToken]!;
+  let low = 0;
+  let high = wildSlots.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (2 * wildSlots[mid]! < lo) low = mid + 1;
+    else high = mid;
+  }
+  for (let i = low; i < wildSlots.length && 2 * wildSlots[i]! <= hi; i++) {
+    const s = 2 * wildSlots[i]!;
+    cur[s] = (s === 0 ? prev[0]! : Math.max(prev[s]!, prev[s - 1]!)) + score;
   }
 }
 

@@ -6,13 +6,15 @@ import type { ScoreSpec } from './trellis-scores';
 export interface AlignmentInputs extends ScoreSpec {
   readonly emissions: Emissions;
   readonly targets: Int32Array;
+  /** Stars are optional (take no frame unless they win one), so only the other targets need frames. */
+  readonly starsOptional?: boolean;
 }
 
 /**
  * Checks every precondition of a forced alignment without allocating, so a bad request fails before any
  * memory is committed. Throws InvalidInputError (shapes, ranges, non-finite values) or
  * AlignmentImpossibleError (fewer frames than the transcript needs: one per target plus one blank between
- * repeated targets). -Infinity emissions are allowed: they mark impossible tokens.
+ * repeated targets, optional stars excepted). -Infinity emissions are allowed: they mark impossible tokens.
  */
 export function checkAlignmentInputs(inputs: AlignmentInputs): void {
   const { emissions, targets, blank, frameWeights, starPenalty } = inputs;
@@ -75,7 +77,21 @@ export function checkAlignmentInputs(inputs: AlignmentInputs): void {
       );
     }
   }
-  let repeats = 0;
-  for (let j = 1; j < targets.length; j++) if (targets[j] === targets[j - 1]) repeats++;
-  if (frames < targets.length + repeats) throw new AlignmentImpossibleError(targets.length + repeats, frames);
+  const needed = framesNeeded(targets, inputs.starsOptional === true ? vocab : -1);
+  if (needed === 0) {
+    throw new InvalidInputError('targets must hold at least one token besides optional <star> wildcards');
+  }
+  if (frames < needed) throw new AlignmentImpossibleError(needed, frames);
+}
+
+/** One frame per target plus one blank between equal neighbours, not counting targets equal to `skipped`. */
+function framesNeeded(targets: Int32Array, skipped: number): number {
+  let needed = 0;
+  let previous = -1;
+  for (const id of targets) {
+    if (id === skipped) continue;
+    needed += id === previous ? 2 : 1;
+    previous = id;
+  }
+  return needed;
 }

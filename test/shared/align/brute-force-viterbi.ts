@@ -7,7 +7,7 @@ export interface BruteForcePath {
 /**
  * Enumerates all CTC paths of `targets` over `frames` frames (start in state 0 or 1, end in S-1 or S-2; stay,
  * advance, or skip into a target that differs from the previous one), scores each as the frame-order Float64
- * sum of `score(t, token)`, and keeps the best. Ties go to the path that comes first when paths are compared
+ * sum of `score(t, state)`, and keeps the best. Ties go to the path that comes first when paths are compared
  * backwards from the last frame: at the last frame the smaller state (last label before final blank), at any
  * earlier frame — given the same later states — the larger state (stay before advance before skip).
  * Returns undefined when no complete path exists.
@@ -15,18 +15,16 @@ export interface BruteForcePath {
 export function bruteForceViterbi(
   frames: number,
   targets: readonly number[],
-  blank: number,
-  score: (t: number, token: number) => number,
+  score: (t: number, state: number) => number,
 ): BruteForcePath | undefined {
   const states = 2 * targets.length + 1;
-  const token = (s: number): number => (s % 2 === 0 ? blank : targets[(s - 1) / 2]!);
   const canSkipInto = (s: number): boolean =>
     s % 2 === 1 && s >= 3 && targets[(s - 1) / 2] !== targets[(s - 3) / 2];
   let best: BruteForcePath | undefined;
   const path: number[] = [];
   const visit = (t: number, s: number, total: number): void => {
     path.push(s);
-    const sum = total + score(t, token(s));
+    const sum = total + score(t, s);
     if (t === frames - 1) {
       if (s >= states - 2) {
         const candidate = { states: [...path], score: sum };

@@ -7,7 +7,7 @@ import {
   AlignmentUnreachableError,
   InvalidInputError,
 } from '../../../shared/errors';
-import { mulberry32, syntheticSpeech } from '../../../tools/bench/synthetic-emissions';
+import { DELIMITER, mulberry32, syntheticSpeech } from '../../../tools/bench/synthetic-emissions';
 import { bruteForceViterbi } from './brute-force-viterbi';
 
 type EmissionKind = 'dyadic floats' | 'small integers' | 'integers with -Infinity';
@@ -73,6 +73,63 @@ interface ExhaustiveTally {
   strategies: Set<string>;
   fellBack: number;
   retried: number;
+  /** Results with a frame on a star target, and results that skipped a star. */
+  starTaken: number;
+  starSkipped: number;
+}
+
+type Score = (t: number, token: number) => number;
+/** An error's name, or the expected [score, states]. */
+type Outcome = string | [number, number[]];
+
+/** Brute force over the trellis of `targets` (stars, if any, are mandatory targets). */
+function plainReference(frames: number, targets: number[], blank: number, score: Score): Outcome {
+  const best = bruteForceViterbi(frames, targets, (t, s) =>
+    score(t, s % 2 === 0 ? blank : targets[(s - 1) / 2]!),
+  );
+  if (best === undefined) return 'AlignmentImpossibleError';
+  if (best.score === Number.NEGATIVE_INFINITY) return 'AlignmentUnreachableError';
+  return [best.score + 0, best.states];
+}
+
+/**
+ * Optional stars, written from their definition: the targets without stars, each blank slot that held a star
+ * scoring max(blank, star); then, per visit of such a slot, the frames from the first to the last where the
+ * star beat the blank are the star's state, frames before it the blank before the star, after it the blank
+ * after it.
+ */
+function optionalStarReference(
+  frames: number,
+  targets: number[],
+  blank: number,
+  star: number,
+  score: Score,
+): Outcome {
+  const kept = targets.flatMap((id, j) => (id === star ? [] : [j]));
+  if (kept.length === 0) return 'InvalidInputError';
+  const slotStar = Array.from({ length: kept.length + 1 }, (_, k) =>
+    targets.findIndex((id, j) => id === star && j > (kept[k - 1] ?? -1) && j < (kept[k] ?? targets.length)),
+  );
+  const slotScore = (t: number, k: number) =>
+    slotStar[k]! >= 0 ? Math.max(score(t, blank), score(t, star)) : score(t, blank);
+  const keptTokens = kept.map((j) => targets[j]!);
+  const best = bruteForceViterbi(frames, keptTokens, (t, s) =>
+    s % 2 === 0 ? slotScore(t, s / 2) : score(t, keptTokens[(s - 1) / 2]!),
+  );
+  if (best === undefined) return 'AlignmentImpossibleError';
+  if (best.score === Number.NEGATIVE_INFINITY) return 'AlignmentUnreachableError';
+  const states = best.states.map((s, t) => {
+    if (s % 2 === 1) return 2 * kept[(s - 1) / 2]! + 1;
+    const k = s / 2;
+    const after = k < kept.length ? 2 * kept[k]! : 2 * targets.length;
+    const m = slotStar[k]!;
+    if (m < 0) return after;
+    const visit = best.states.flatMap((x, u) => (x === s ? [u] : []));
+    const won = visit.filter((u) => score(u, star) > score(u, blank));
+    if (won.length === 0 || t < won[0]!) return 2 * m;
+    return t <= won[won.length - 1]! ? 2 * m + 1 : after;
+  });
+  return [best.score + 0, states];
 }
 
 /** Aligns every tiny case with every strategy and compares score and path with brute force. */
@@ -80,9 +137,16 @@ function checkExhaustively(options: {
   alphabet: number[];
   maxLength: number;
   weighted: boolean;
-  starPenalty?: number;
+  star?: { penalty: number; optional?: boolean };
 }) {
-  const tally: ExhaustiveTally = { cases: 0, strategies: new Set(), fellBack: 0, retried: 0 };
+  const tally: ExhaustiveTally = {
+    cases: 0,
+    strategies: new Set(),
+    fellBack: 0,
+    retried: 0,
+    starTaken: 0,
+    starSkipped: 0,
+  };
   const blank = 0;
   const vocab = 3;
   const kinds: EmissionKind[] = ['dyadic floats', 'small integers', 'integers with -Infinity'];
@@ -93,18 +157,11 @@ function checkExhaustively(options: {
         const random = mulberry32(seed++);
         const emissions = drawEmissions(frames, vocab, kind, random);
         const weights = options.weighted ? drawWeights(frames, random) : undefined;
-        const expected = bruteForceViterbi(
-          frames,
-          targets,
-          blank,
-          referenceScore(emissions, blank, weights, options.starPenalty),
-        );
+        const score = referenceScore(emissions, blank, weights, options.star?.penalty);
         const wanted =
-          expected === undefined
-            ? 'AlignmentImpossibleError'
-            : expected.score === Number.NEGATIVE_INFINITY
-              ? 'AlignmentUnreachableError'
-              : [expected.score + 0, expected.states];
+          options.star?.optional === true
+            ? optionalStarReference(frames, targets, blank, vocab, score)
+            : plainReference(frames, targets, blank, score);
         for (const strategy of STRATEGIES) {
           const label = `T=${frames} targets=${targets} ${kind} ${JSON.stringify(strategy)}`;
           let outcome: unknown;
@@ -113,12 +170,16 @@ function checkExhaustively(options: {
               blank,
               ...strategy,
               ...(weights === undefined ? {} : { frameWeights: weights }),
-              ...(options.starPenalty === undefined ? {} : { star: { penalty: options.starPenalty } }),
+              ...(options.star === undefined ? {} : { star: options.star }),
             });
             outcome = [result.score + 0, Array.from(result.states)];
             tally.strategies.add(result.stats.strategy);
             if (result.stats.fellBack) tally.fellBack++;
             if (result.stats.attempts > 2) tally.retried++;
+            const visited = new Set(Array.from(result.states, (s) => (s % 2 === 1 ? (s - 1) / 2 : -1)));
+            const stars = targets.flatMap((id, j) => (id === vocab ? [j] : []));
+            if (stars.some((j) => visited.has(j))) tally.starTaken++;
+            if (stars.some((j) => !visited.has(j))) tally.starSkipped++;
           } catch (error) {
             outcome = (error as Error).name;
           }
@@ -149,9 +210,27 @@ describe('forcedAlign on every tiny case', () => {
   });
 
   it('matches brute force with <star> targets', () => {
-    const tally = checkExhaustively({ alphabet: [1, 2, 3], maxLength: 3, weighted: true, starPenalty: -1 });
+    const tally = checkExhaustively({
+      alphabet: [1, 2, 3],
+      maxLength: 3,
+      weighted: true,
+      star: { penalty: -1 },
+    });
 
     expect(tally.strategies.has('banded')).toBe(true);
+  });
+
+  it('matches the definition of optional <star> targets (folded into their blank slots)', () => {
+    const tally = checkExhaustively({
+      alphabet: [1, 2, 3],
+      maxLength: 3,
+      weighted: true,
+      star: { penalty: -0.5, optional: true },
+    });
+
+    expect(tally.strategies).toEqual(new Set(['exact-full', 'exact-checkpointed', 'banded']));
+    expect(tally.starTaken).toBeGreaterThan(0);
+    expect(tally.starSkipped).toBeGreaterThan(0);
   });
 });
 
@@ -194,6 +273,32 @@ describe('forcedAlign on larger random inputs', () => {
     sameAlignment(checkpointed, exact);
     sameAlignment(banded, exact);
     sameAlignment(narrow, exact);
+  });
+
+  it.each([false, true])('banded and exact agree with stars between words (optional: %s)', (optional) => {
+    // Prepare: the tokenizer's layout, <star> before every word and at the end.
+    const { emissions, targets } = syntheticSpeech({ frames: 600, seed: 12, noiseRate: 0.1 });
+    const star = emissions.vocab;
+    const withStars = Int32Array.from([
+      star,
+      ...Array.from(targets).flatMap((id) => (id === DELIMITER ? [id, star] : [id])),
+      star,
+    ]);
+    const options = { blank: 0, frameWeights: frameConfidence(emissions), star: { penalty: -1, optional } };
+
+    // Act
+    const exact = forcedAlign(emissions, withStars, { ...options, strategy: 'exact' });
+    const checkpointed = forcedAlign(emissions, withStars, {
+      ...options,
+      strategy: 'exact',
+      exactBudgetBytes: 4096,
+    });
+    const banded = forcedAlign(emissions, withStars, { ...options, strategy: 'banded', beam: 2 });
+
+    // Assess
+    expect(banded.stats.strategy).toBe('banded');
+    sameAlignment(banded, exact);
+    sameAlignment(checkpointed, exact);
   });
 
   it.each([7, 8, 9])('banded and exact agree on pure noise (seed %i)', (seed) => {
@@ -370,6 +475,25 @@ describe('<star> wildcard', () => {
     const tokenAt = (t: number) => (states[t]! % 2 === 0 ? 0 : targets[(states[t]! - 1) / 2]!);
     expect([8, 9, 10, 11, 12].map(tokenAt)).toEqual([star, star, star, star, star]);
     expect([1, 2, 4, 6, 14, 16, 18, 19].map(tokenAt)).toEqual([2, 2, 3, 1, 1, 6, 7, 7]);
+  });
+
+  it('lets optional stars take no frame where the transcript matches, and absorb the word it misses', () => {
+    // Prepare: as the tokenizer writes "AB CD" with stars: <star> A B | <star> C D <star>.
+    const spoken = [_, 2, 2, _, 3, _, 1, _, 4, 4, _, 5, 5, _, 1, _, 6, _, 7, 7, _];
+    const targets = Int32Array.from([star, 2, 3, 1, star, 6, 7, star]);
+
+    // Act
+    const { states } = forcedAlign(peaky(spoken), targets, {
+      blank: 0,
+      star: { penalty: -1, optional: true },
+    });
+
+    // Assess: the middle star spans the missing word (and its second delimiter), the outer stars take nothing.
+    const visited = (j: number) => states.some((s) => s === 2 * j + 1);
+    const tokenAt = (t: number) => (states[t]! % 2 === 0 ? 0 : targets[(states[t]! - 1) / 2]!);
+    expect([1, 2, 4, 6, 16, 18, 19].map(tokenAt)).toEqual([2, 2, 3, 1, 6, 7, 7]);
+    expect([8, 9, 10, 11, 12, 13, 14].map(tokenAt)).toEqual(Array(7).fill(star));
+    expect([visited(0), visited(4), visited(7)]).toEqual([false, true, false]);
   });
 
   it('scores a star frame as the best non-blank token plus the penalty', () => {

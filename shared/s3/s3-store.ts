@@ -160,6 +160,7 @@ export class S3Store {
             Bucket: bucket,
             Key: key,
             Body: body,
+            ContentLength: typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength,
             ContentType: options.contentType,
             ...(options.metadata === undefined ? {} : { Metadata: options.metadata }),
           }),

@@ -9,6 +9,8 @@ export interface FaultProxy {
   endpoint: string;
   /** Faults to inject, in order, into the next requests whose method matches (any method when omitted). */
   inject(faults: readonly Fault[], method?: string): void;
+  /** Drops faults not yet injected. */
+  clear(): void;
   /** Requests seen, and faults injected so far. */
   readonly stats: { requests: number; faults: number };
   close(): Promise<void>;
@@ -58,6 +60,9 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
     endpoint: `http://127.0.0.1:${port}`,
     inject: (faults, method) => {
       for (const fault of faults) queue.push({ fault, method });
+    },
+    clear: () => {
+      queue.length = 0;
     },
     stats,
     close: () =>

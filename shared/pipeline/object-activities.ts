@@ -1,0 +1,175 @@
+import { type AlignError, InvalidInputError, toAlignError } from '../errors';
+import type { ObjectCreated } from '../events/object-events';
+import type { ResultSource } from '../output/result';
+import { withRetry } from '../s3/retry';
+import type { ActivityTelemetry } from '../telemetry/activity-metrics';
+import type { ActivityOutcome } from './activity-outcome';
+import { type ActivityContext, runAudioActivity, sourceOf } from './audio-activity';
+import { AUDIO_EXTENSIONS, classifyKey, failureKey, incomingKey, rejectedFailureKey } from './object-keys';
+import { failureRecord, writeFailure } from './result-store';
+
+/** Shared services plus the metrics sink and a clock for failure records. */
+export interface ObjectContext extends ActivityContext {
+  telemetry: ActivityTelemetry;
+  now?: () => Date;
+}
+
+/** How an object reached us: SQS delivery count, and whether to reprocess up-to-date results. */
+export interface ObjectOptions {
+  delivery: number;
+  force: boolean;
+  backend: 'cpu' | 'triton' | undefined;
+}
+
+/**
+ * Everything one object-created event means: an audio object runs its activity; a transcript (re)runs the
+ * activity of each audio object with its name; hostile keys get a failure record under a hashed name.
+ */
+export async function processObject(
+  context: ObjectContext,
+  object: ObjectCreated,
+  options: ObjectOptions,
+): Promise<ActivityOutcome[]> {
+  const { layout } = context.settings;
+  const { bucket, key } = object;
+  const classified =
+    object.keyError === undefined
+      ? classifyKey(key, layout)
+      : { kind: 'rejected' as const, reason: object.keyError };
+  switch (classified.kind) {
+    case 'ignored':
+      context.log.debug('key ignored', { bucket, key, reason: classified.reason });
+      return [{ status: 'skipped', bucket, key, reason: classified.reason }];
+    case 'rejected':
+      return [await rejectKey(context, bucket, key, classified.reason, options)];
+    case 'audio':
+      return [await processAudio(context, bucket, key, classified.stem, options)];
+    case 'transcript': {
+      const audioKeys = AUDIO_EXTENSIONS.map((extension) => incomingKey(layout, classified.stem, extension));
+      const heads = await Promise.all(audioKeys.map((audioKey) => context.store.head(bucket, audioKey)));
+      const present = audioKeys.filter((_, i) => heads[i] !== undefined);
+      if (present.length === 0) {
+        return [
+          {
+            status: 'skipped',
+            bucket,
+            key,
+            reason: 'no audio for this transcript yet; its upload will trigger the activity',
+          },
+        ];
+      }
+      return Promise.all(
+        present.map((audioKey) => processAudio(context, bucket, audioKey, classified.stem, options)),
+      );
+    }
+  }
+}
+
+async function rejectKey(
+  context: ObjectContext,
+  bucket: string,
+  key: string,
+  reason: string,
+  options: ObjectOptions,
+): Promise<ActivityOutcome> {
+  const error = new InvalidInputError(`refusing key ${JSON.stringify(key)}: ${reason}`);
+  const recordKey = rejectedFailureKey(context.settings.layout, key);
+  context.log.warn('key rejected', { bucket, key, reason });
+  await recordFailure(
+    context,
+    bucket,
+    recordKey,
+    error,
+    { bucket, key },
+    { attempt: 1, delivery: options.delivery },
+  );
+  context.telemetry.failed(error.code, 'cpu');
+  return { status: 'failed', bucket, key, error, retryable: false, failureKey: recordKey };
+}
+
+/**
+ * Runs one audio activity with activity-level retries of retryable failures; a final failure writes the
+ * failure record and the failure metrics. Inputs are only ever read.
+ */
+async function processAudio(
+  context: ObjectContext,
+  bucket: string,
+  key: string,
+  stem: string,
+  options: ObjectOptions,
+): Promise<ActivityOutcome> {
+  let attempts = 0;
+  let head: Awaited<ReturnType<typeof context.store.head>>;
+  try {
+    const outcome = await withRetry(
+      async (attempt) => {
+        attempts = attempt;
+        head = await context.store.head(bucket, key);
+        if (head === undefined) {
+          return { status: 'skipped' as const, bucket, key, reason: 'the audio object no longer exists' };
+        }
+        return runAudioActivity(context, {
+          bucket,
+          key,
+          stem,
+          head,
+          force: options.force,
+          backend: options.backend,
+        });
+      },
+      context.settings.retry,
+      {
+        onRetry: (attempt, delayMs, error) =>
+          context.log.warn('activity failed, retrying', {
+            bucket,
+            key,
+            attempt,
+            delayMs,
+            code: toAlignError(error).code,
+            error: toAlignError(error).message,
+          }),
+      },
+    );
+    if (outcome.status === 'succeeded') context.telemetry.succeeded(outcome.result);
+    return outcome;
+  } catch (thrown) {
+    const error = toAlignError(thrown);
+    const recordKey = failureKey(context.settings.layout, stem);
+    const source = head === undefined ? { bucket, key } : sourceOf({ bucket, key, head });
+    context.log.error('activity failed', {
+      bucket,
+      key,
+      code: error.code,
+      error: error.message,
+      retryable: error.retryable,
+    });
+    await recordFailure(context, bucket, recordKey, error, source, {
+      attempt: attempts,
+      delivery: options.delivery,
+    });
+    context.telemetry.failed(error.code, 'cpu');
+    return { status: 'failed', bucket, key, error, retryable: error.retryable, failureKey: recordKey };
+  }
+}
+
+/** Writes a failure record; a record that cannot be written is logged, never allowed to mask the failure. */
+async function recordFailure(
+  context: ObjectContext,
+  bucket: string,
+  recordKey: string,
+  error: AlignError,
+  source: ResultSource,
+  tries: { attempt: number; delivery: number },
+): Promise<void> {
+  const outputBucket = context.settings.resultsBucket ?? bucket;
+  const record = failureRecord(error, source, tries, (context.now ?? (() => new Date()))());
+  try {
+    await writeFailure(context.store, outputBucket, recordKey, record);
+  } catch (writeError) {
+    context.log.error('failure record could not be written', {
+      bucket: outputBucket,
+      key: recordKey,
+      error: toAlignError(writeError).message,
+    });
+  }
+}

@@ -1,0 +1,90 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
+import { AlignError } from '../errors';
+import { type EventItem, parseObjectEvents } from '../events/object-events';
+import { Semaphore } from '../s3/semaphore';
+import type { ActivityOutcome } from './activity-outcome';
+import { type ObjectContext, processObject } from './object-activities';
+
+/** What one invocation did; `response` is the SQS partial batch response (undefined for other sources). */
+export interface InvocationResult {
+  kind: 's3' | 'sqs' | 'eventbridge';
+  outcomes: ActivityOutcome[];
+  response: SQSBatchResponse | undefined;
+}
+
+/** A transient failure that outlived its retries; thrown so that the event is delivered again. */
+export class RedeliveryNeededError extends AlignError {
+  public constructor(failures: readonly ActivityOutcome[]) {
+    super(
+      'S3',
+      `${failures.length} activit${failures.length === 1 ? 'y' : 'ies'} failed transiently: ${failures.map((f) => f.key).join(', ')}`,
+      {
+        retryable: true,
+      },
+    );
+    this.name = 'RedeliveryNeededError';
+  }
+}
+
+/**
+ * Processes an invocation's event: at most PIPELINE_MAX_CONCURRENCY activities at once, one failure never
+ * failing the others. For SQS, messages with a transient failure that exhausted its retries are reported as
+ * batch item failures (redelivered, then dead-lettered); permanent failures are recorded and not reported,
+ * so they are not redelivered forever.
+ */
+export async function processEvent(context: ObjectContext, event: unknown): Promise<InvocationResult> {
+  const batch = parseObjectEvents(event);
+  const slots = new Semaphore(context.settings.maxConcurrency);
+  const outcomes: ActivityOutcome[] = [];
+  const runItem = async (item: EventItem): Promise<ActivityOutcome[]> => {
+    if (item.error !== undefined) {
+      context.log.error('unreadable message dropped', { itemId: item.itemId, error: item.error.message });
+      return [];
+    }
+    const results = await Promise.all(
+      item.objects.map((object) =>
+        slots.run(() =>
+          processObject(context, object, { delivery: item.delivery, force: false, backend: undefined }),
+        ),
+      ),
+    );
+    const flat = results.flat();
+    outcomes.push(...flat);
+    return flat;
+  };
+
+  if (batch.kind !== 'sqs') {
+    await Promise.all(batch.items.map(runItem));
+    return { kind: batch.kind, outcomes, response: undefined };
+  }
+  const items = new Map(batch.items.map((item) => [item.itemId, item]));
+  const processor = new BatchProcessor(EventType.SQS);
+  const response = await processPartialResponse(
+    event as { Records: SQSRecord[] },
+    async (record: SQSRecord) => {
+      const transient = (await runItem(items.get(record.messageId)!)).filter(
+        (outcome) => outcome.status === 'failed' && outcome.retryable,
+      );
+      if (transient.length > 0) throw new RedeliveryNeededError(transient);
+    },
+    processor,
+    { throwOnFullBatchFailure: false },
+  );
+  return { kind: 'sqs', outcomes, response };
+}
+
+/**
+ * The Lambda contract on top of processEvent: SQS gets its partial batch response; a direct or EventBridge
+ * invocation with a transient failure throws so Lambda retries it (idempotency makes the rerun cheap).
+ */
+export async function handleEvent(
+  context: ObjectContext,
+  event: unknown,
+): Promise<SQSBatchResponse | undefined> {
+  const result = await processEvent(context, event);
+  if (result.kind === 'sqs') return result.response;
+  const transient = result.outcomes.filter((outcome) => outcome.status === 'failed' && outcome.retryable);
+  if (transient.length > 0) throw new RedeliveryNeededError(transient);
+  return undefined;
+}

@@ -1,0 +1,77 @@
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { ErrorCode } from '../errors';
+import type { AlignmentResult } from '../output/result';
+
+/** Every code a failure metric may carry: a closed set, so the metric's cardinality is bounded. */
+const ERROR_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'AUDIO_DECODE',
+  'AUDIO_TOO_LONG',
+  'TRANSCRIPT_EMPTY',
+  'UNKNOWN_TOKENS',
+  'ALIGNMENT_IMPOSSIBLE',
+  'MODEL',
+  'TRITON_UNAVAILABLE',
+  'S3',
+  'TIMEOUT',
+  'CONFIG',
+  'INVALID_INPUT',
+  'INTERNAL',
+]);
+
+/** Name of the per-code failure metric, e.g. `Error_AUDIO_DECODE`; unknown codes count as INTERNAL. */
+export function errorCodeMetric(code: string): string {
+  return `Error_${ERROR_CODES.has(code as ErrorCode) ? code : 'INTERNAL'}`;
+}
+
+/** Where activity outcomes are counted. */
+export interface ActivityTelemetry {
+  succeeded(result: AlignmentResult): void;
+  failed(code: string, backend: 'cpu' | 'triton'): void;
+}
+
+/**
+ * SPEC §6 metrics through Powertools Metrics (EMF on stdout), one EMF document per activity: the Backend
+ * dimension differs between activities of one invocation, and Powertools keeps one dimension set per flush.
+ */
+export class ActivityMetrics implements ActivityTelemetry {
+  public constructor(private readonly options: { namespace: string; serviceName: string }) {}
+
+  /** Emits the per-activity metrics of a successful activity. */
+  public succeeded(result: AlignmentResult): void {
+    const { stats } = result;
+    this.publish(result.model.backend, (metrics) => {
+      metrics.addMetric('ActivitySuccess', MetricUnit.Count, 1);
+      metrics.addMetric('AlignFailure', MetricUnit.Count, 0);
+      metrics.addMetric('AudioDurationSeconds', MetricUnit.Seconds, result.audio.durationSec);
+      metrics.addMetric('DownloadMs', MetricUnit.Milliseconds, stats.downloadMs);
+      metrics.addMetric('InferenceMs', MetricUnit.Milliseconds, stats.inferenceMs);
+      metrics.addMetric('AlignMs', MetricUnit.Milliseconds, stats.alignMs);
+      metrics.addMetric('RealTimeFactor', MetricUnit.NoUnit, stats.realTimeFactor);
+      metrics.addMetric('WordsTotal', MetricUnit.Count, stats.wordsTotal);
+      metrics.addMetric('WordsAligned', MetricUnit.Count, stats.wordsAligned);
+      metrics.addMetric('WordsUnaligned', MetricUnit.Count, stats.wordsUnaligned);
+      metrics.addMetric('SkippedTokens', MetricUnit.Count, stats.skippedTokens.length);
+      metrics.addMetric('MeanWordScore', MetricUnit.NoUnit, stats.meanWordScore);
+      metrics.addMetric('LowScoreWords', MetricUnit.Count, stats.lowScoreWords);
+    });
+  }
+
+  /** Emits the failure metrics: ActivitySuccess=0, AlignFailure=1 and the error-code count. */
+  public failed(code: string, backend: 'cpu' | 'triton'): void {
+    this.publish(backend, (metrics) => {
+      metrics.addMetric('ActivitySuccess', MetricUnit.Count, 0);
+      metrics.addMetric('AlignFailure', MetricUnit.Count, 1);
+      metrics.addMetric(errorCodeMetric(code), MetricUnit.Count, 1);
+    });
+  }
+
+  private publish(backend: 'cpu' | 'triton', add: (metrics: Metrics) => void): void {
+    const metrics = new Metrics({
+      namespace: this.options.namespace,
+      serviceName: this.options.serviceName,
+      defaultDimensions: { Backend: backend },
+    });
+    add(metrics);
+    metrics.publishStoredMetrics();
+  }
+}

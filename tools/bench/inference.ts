@@ -19,8 +19,18 @@ const CONV_LAYERS: readonly ConvLayer[] = [10, 3, 3, 3, 3, 2, 2].map((kernel, i)
   kernel,
   stride: i === 0 ? 5 : 2,
 }));
-/** Quantization the product applies (W2V2_QUANTIZE=true). */
-const QUANTIZE: QuantizeOptions = {};
+/** A precision under test: float32 (no `quantize`) or an int8 copy made with these options. */
+interface Variant {
+  label: string;
+  quantize?: QuantizeOptions;
+}
+
+/** fp32 first: it is the reference of speed-up and agreement. `int8` is what W2V2_QUANTIZE=true applies. */
+const VARIANTS: readonly Variant[] = [
+  { label: 'fp32' },
+  { label: 'int8', quantize: {} },
+  { label: 'int8 +conv', quantize: { convolutions: true } },
+];
 /** A case stops adding interleaved fp32/int8 rounds once it has used this much time (at least one round). */
 const CASE_BUDGET_MS = 15_000;
 const MAX_ROUNDS = 3;
@@ -41,7 +51,7 @@ interface ModelUnderTest {
 
 interface Row {
   model: string;
-  precision: 'fp32' | 'int8';
+  precision: string;
   audioSec: number;
   windowSec: number;
   rtf: number;
@@ -59,8 +69,8 @@ export async function runInferenceBench(): Promise<void> {
     `\n## Inference: fp32 vs int8 (onnxruntime-node, ${THREADS} intra-op threads, ${cpus().length} CPUs, ` +
       `load ${load1?.toFixed(1)}, ${new Date().toISOString()})\n` +
       'RTF = best wall time / audio length over interleaved rounds; CPU s/s = CPU time of all threads / audio length;\n' +
-      'speed-up = best fp32 wall time / best int8 wall time; ' +
-      `agreement = frames whose int8 argmax equals fp32's; windows overlap by ${CONTEXT_SEC} s of context per side.\n`,
+      "speed-up = best fp32 wall time / best wall time; agreement = frames whose argmax equals fp32's;\n" +
+      `int8 +conv also quantizes conv layers 1-6; windows overlap by ${CONTEXT_SEC} s of context per side.\n`,
   );
   const models: ModelUnderTest[] = [];
   const base = await ensureBaseModel();
@@ -101,22 +111,22 @@ export async function runInferenceBench(): Promise<void> {
 }
 
 async function benchModel(model: ModelUnderTest, speech: Float32Array, deadline: number): Promise<Row[]> {
-  const int8Path = await int8Model(model);
   const options: InferenceSession.SessionOptions = {
     graphOptimizationLevel: 'all',
     intraOpNumThreads: THREADS,
     interOpNumThreads: 1,
     executionMode: 'sequential',
   };
-  // Created one after the other from files in a warm page cache: what a warm Lambda container pays per model.
-  let started = performance.now();
-  const int8 = await InferenceSession.create(int8Path, options);
-  const int8SessionMs = performance.now() - started;
-  started = performance.now();
-  const fp32 = await InferenceSession.create(model.fp32Path, options);
-  const fp32SessionMs = performance.now() - started;
+  const sessions: { label: string; session: InferenceSession; sessionMs: number }[] = [];
   const rows: Row[] = [];
   try {
+    // Created one after the other from files in a warm page cache: what a warm Lambda container pays per model.
+    for (const variant of VARIANTS) {
+      const path = variant.quantize === undefined ? model.fp32Path : await int8Model(model, variant);
+      const started = performance.now();
+      const session = await InferenceSession.create(path, options);
+      sessions.push({ label: variant.label, session, sessionMs: performance.now() - started });
+    }
     for (const { audioSec, windowSec } of model.cases) {
       if (performance.now() > deadline) {
         process.stdout.write(
@@ -125,64 +135,66 @@ async function benchModel(model: ModelUnderTest, speech: Float32Array, deadline:
         continue;
       }
       const audio = normalizeAudio(loop(speech, audioSec * SAMPLE_RATE));
-      const times = { fp32: [] as number[], int8: [] as number[] };
-      const cpu = { fp32: [] as number[], int8: [] as number[] };
-      let outputs: { fp32: Float32Array; int8: Float32Array } | undefined;
+      const runs = sessions.map(() => ({
+        ms: [] as number[],
+        cpuMs: [] as number[],
+        logits: new Float32Array(0) as Float32Array<ArrayBufferLike>,
+      }));
       const caseStarted = performance.now();
       for (let round = 0; round < MAX_ROUNDS; round++) {
         if (round > 0 && performance.now() - caseStarted > CASE_BUDGET_MS) break;
-        const a = await timedLogits(fp32, audio, windowSec);
-        const b = await timedLogits(int8, audio, windowSec);
-        times.fp32.push(a.ms);
-        times.int8.push(b.ms);
-        cpu.fp32.push(a.cpuMs);
-        cpu.int8.push(b.cpuMs);
-        outputs = { fp32: a.logits, int8: b.logits };
+        for (const [i, { session }] of sessions.entries()) {
+          const result = await timedLogits(session, audio, windowSec);
+          runs[i]!.ms.push(result.ms);
+          runs[i]!.cpuMs.push(result.cpuMs);
+          runs[i]!.logits = result.logits;
+        }
       }
-      const best = { fp32: Math.min(...times.fp32), int8: Math.min(...times.int8) };
-      const agreement = argmaxAgreement(outputs!.fp32, outputs!.int8);
-      const common = { model: model.name, audioSec, windowSec, agreement: 1 };
-      rows.push(
-        {
-          ...common,
-          precision: 'fp32',
-          rtf: best.fp32 / 1000 / audioSec,
-          cpuPerSec: Math.min(...cpu.fp32) / 1000 / audioSec,
-          speedUp: 1,
-          sessionMs: fp32SessionMs,
-        },
-        {
-          ...common,
-          precision: 'int8',
-          rtf: best.int8 / 1000 / audioSec,
-          cpuPerSec: Math.min(...cpu.int8) / 1000 / audioSec,
-          speedUp: best.fp32 / best.int8,
-          agreement,
-          sessionMs: int8SessionMs,
-        },
-      );
+      const reference = runs[0]!;
+      for (const [i, run] of runs.entries()) {
+        rows.push({
+          model: model.name,
+          precision: sessions[i]!.label,
+          audioSec,
+          windowSec,
+          rtf: Math.min(...run.ms) / 1000 / audioSec,
+          cpuPerSec: Math.min(...run.cpuMs) / 1000 / audioSec,
+          speedUp: Math.min(...reference.ms) / Math.min(...run.ms),
+          agreement: argmaxAgreement(reference.logits, run.logits),
+          sessionMs: sessions[i]!.sessionMs,
+        });
+      }
     }
   } finally {
-    await Promise.all([fp32.release(), int8.release()]);
+    await Promise.all(sessions.map(({ session }) => session.release()));
   }
   return rows;
 }
 
-/** A cached int8 copy of the model, rebuilt when the fp32 file is newer. */
-async function int8Model(model: ModelUnderTest): Promise<string> {
+/** An int8 copy of the model: the shipped `model.int8.onnx` for the product variant, else a cached quantization. */
+async function int8Model(model: ModelUnderTest, variant: Variant): Promise<string> {
   const shipped = join(model.fp32Path, '..', 'model.int8.onnx');
-  if (existsSync(shipped)) return shipped;
+  if (variant.label === 'int8' && existsSync(shipped)) return shipped;
   const cacheDir = join(ROOT, '.cache', 'bench');
-  const cached = join(cacheDir, `${model.name.replace(/[^a-z0-9-]+/gi, '_')}.int8.onnx`);
-  if (!existsSync(cached) || statSync(cached).mtimeMs < statSync(model.fp32Path).mtimeMs) {
+  const key = `${model.name}-${variant.label}`.replace(/[^a-z0-9-]+/gi, '_');
+  const cached = join(cacheDir, `${key}.onnx`);
+  const options = join(cacheDir, `${key}.options.json`);
+  const wanted = JSON.stringify(variant.quantize);
+  const fresh =
+    existsSync(cached) &&
+    statSync(cached).mtimeMs >= statSync(model.fp32Path).mtimeMs &&
+    existsSync(options) &&
+    readFileSync(options, 'utf8') === wanted;
+  if (!fresh) {
     const started = performance.now();
-    const { model: bytes, report } = quantizeModel(readFileSync(model.fp32Path), QUANTIZE);
+    const { model: bytes, report } = quantizeModel(readFileSync(model.fp32Path), variant.quantize);
     mkdirSync(cacheDir, { recursive: true });
     writeFileSync(cached, bytes);
+    writeFileSync(options, wanted);
     const { matMul, gemm, conv } = report.rewritten;
     process.stdout.write(
-      `${model.name}: quantized in ${((performance.now() - started) / 1000).toFixed(1)} s: ${matMul} MatMul, ` +
-        `${gemm} Gemm, ${conv} Conv rewritten, ${report.skipped.length} kept fp32, ` +
+      `${model.name} ${variant.label}: quantized in ${((performance.now() - started) / 1000).toFixed(1)} s: ` +
+        `${matMul} MatMul, ${gemm} Gemm, ${conv} Conv rewritten, ${report.skipped.length} kept fp32, ` +
         `${(report.bytesBefore / 1e6).toFixed(0)} MB -> ${(report.bytesAfter / 1e6).toFixed(0)} MB\n`,
     );
   }

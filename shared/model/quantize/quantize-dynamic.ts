@@ -368,7 +368,10 @@ function readersByName(graph: onnx.IGraphProto): Map<string, onnx.INodeProto[]> 
   return readers;
 }
 
-/** Removes constants (initializers or Constant nodes) that the rewrite left unread; unread ones before stay. */
+/**
+ * Removes constants (initializers or Constant nodes) that the rewrite left unread (constants unread before stay)
+ * and shape annotations of tensors that no longer exist.
+ */
 function dropUnreadConstants(graph: onnx.IGraphProto, readBefore: ReadonlySet<string>): void {
   const read = new Set<string>((graph.output ?? []).map((o) => o.name ?? ''));
   for (const node of graph.node ?? []) for (const name of namesReadBy(node)) read.add(name);
@@ -378,4 +381,12 @@ function dropUnreadConstants(graph: onnx.IGraphProto, readBefore: ReadonlySet<st
   graph.node = (graph.node ?? []).filter(
     (node) => !(node.opType === 'Constant' && orphaned(node.output?.[0])),
   );
+  // Shape annotations of tensors the rewrite removed (a MatMul output folded into its bias Add) would describe
+  // nothing; ONNX checkers reject them.
+  const produced = new Set<string>([
+    ...(graph.input ?? []).map((i) => i.name ?? ''),
+    ...(graph.initializer ?? []).map((t) => t.name ?? ''),
+    ...(graph.node ?? []).flatMap((node) => node.output ?? []),
+  ]);
+  graph.valueInfo = (graph.valueInfo ?? []).filter((info) => produced.has(info.name ?? ''));
 }

@@ -264,6 +264,23 @@ describe('quantizeModel', () => {
     expect(report.skipped).toContainEqual({ node: 'gemm', opType: 'Gemm', reason: 'excluded by option' });
   });
 
+  it('drops shape annotations of tensors the rewrite removed and keeps the others', () => {
+    // Prepare
+    const tiny = decode(buildTinyModel().bytes);
+    tiny.graph!.valueInfo = ['h', 'r'].map((name) =>
+      onnx.ValueInfoProto.create({
+        name,
+        type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT } },
+      }),
+    );
+
+    // Act
+    const { model } = quantizeModel(onnx.ModelProto.encode(tiny).finish(), TINY);
+
+    // Assess
+    expect((decode(model).graph?.valueInfo ?? []).map((info) => info.name)).toEqual(['r']);
+  });
+
   it('quantizes a weight held by a Constant node and removes the node', () => {
     // Prepare
     const tiny = decode(buildTinyModel().bytes);

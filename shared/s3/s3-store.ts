@@ -28,9 +28,9 @@ export interface ObjectDownload {
 
 /** Structured log sink (Powertools Logger fits). */
 export interface StoreLog {
-  debug(message: string, extra?: Record<string, unknown>): void;
-  info(message: string, extra?: Record<string, unknown>): void;
-  warn(message: string, extra?: Record<string, unknown>): void;
+  debug(message: string, ...extra: Record<string, unknown>[]): void;
+  info(message: string, ...extra: Record<string, unknown>[]): void;
+  warn(message: string, ...extra: Record<string, unknown>[]): void;
 }
 
 /** Bounded concurrency for the three kinds of work; shared by everything that uses one store. */

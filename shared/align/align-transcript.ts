@@ -36,7 +36,10 @@ export interface TranscriptAlignment {
   viterbi: ForcedAlignStats;
 }
 
-/** Star frames cost one nat more than the best real token, so the transcript wins wherever it matches. */
+/**
+ * Star frames cost one nat more than the best real token, so the transcript wins wherever it matches; stars are
+ * optional (merged into the blank slot they sit in) so that they never take a word onset frame.
+ */
 const STAR_PENALTY = -1;
 
 /** Tokenizes the transcript, finds the best CTC path through the log-probs and turns it into timings. */
@@ -54,7 +57,7 @@ export function alignTranscript(
   const path = forcedAlign(logProbs, transcript.targets, {
     blank: vocabulary.blankId,
     ...(options.confidenceWeighting ? { frameWeights: frameConfidence(logProbs) } : {}),
-    ...(options.star ? { star: { penalty: STAR_PENALTY } } : {}),
+    ...(options.star ? { star: { penalty: STAR_PENALTY, optional: true } } : {}),
   });
   const timings = wordTimings(path, transcript, logProbs, {
     frameSec: options.frameSec,

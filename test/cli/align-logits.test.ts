@@ -137,6 +137,31 @@ describe('w2v2-align align-logits', () => {
     expect(outcome.stdout).toMatch(expected);
   });
 
+  it('lets --star absorb speech the transcript leaves out', async () => {
+    // Prepare: the audio says "hello um world", the transcript only "hello world".
+    const { dir, vocab } = workspace();
+    const plan: PlannedToken[] = [
+      ...HELLO_WORLD.slice(0, 6),
+      { token: 'U', start: 17, frames: 1 },
+      { token: 'M', start: 18, frames: 1 },
+      { token: '|', start: 20, frames: 1 },
+      ...HELLO_WORLD.slice(6).map((t) => ({ ...t, start: t.start + 5 })),
+    ];
+    const extra = join(dir, 'extra.npy');
+    writeFileSync(extra, encodeNpy('<f4', [FRAMES + 5, 32], float32Bytes(plannedLogits(plan, FRAMES + 5))));
+
+    // Act
+    const withStar = await cli(['align-logits', extra, '--vocab', vocab, '--text', 'hello world', '--star']);
+
+    // Assess
+    const starred = JSON.parse(withStar.stdout) as AlignmentResult;
+    expect(starred.words.map((w) => [w.word, w.start, w.end])).toEqual([
+      ['hello', 0.1, 0.28],
+      ['world', 0.44, 0.56],
+    ]);
+    expect(starred.chars.map((c) => c.char).join('')).toBe('HELLOWORLD');
+  });
+
   it('fails with ALIGNMENT_IMPOSSIBLE when the audio is too short for the text', async () => {
     const { vocab, logits } = workspace();
 

@@ -1,0 +1,88 @@
+import { createHandler } from '../../../lambdas/align-cpu';
+import type { LocalS3 } from '../../../tools/local-s3/local-s3-server';
+import { LOCAL_S3_CREDENTIALS, LOCAL_S3_REGION } from '../../../tools/local-s3/local-s3-server';
+import {
+  RecordingTelemetry,
+  recordingLog,
+  StandInModel,
+  toneWav,
+} from '../../shared/pipeline/pipeline-harness';
+import { startTestS3, testStore } from '../../tools/local-s3/local-s3-fixture';
+
+describe('align-cpu Lambda handler', () => {
+  let s3: LocalS3;
+  let bucket: string;
+
+  beforeAll(async () => {
+    ({ s3, bucket } = await startTestS3());
+    const { store, pool } = testStore(s3.endpoint);
+    await store.put(bucket, 'incoming/lambda/one.wav', toneWav(1), { contentType: 'audio/wav' });
+    await store.put(bucket, 'incoming/lambda/one.txt', 'hello there', { contentType: 'text/plain' });
+    pool.destroy();
+  });
+
+  afterAll(async () => {
+    await s3.close();
+  });
+
+  it('answers an SQS batch with a partial batch response and writes the result, loading the model once', async () => {
+    // Prepare
+    const model = new StandInModel();
+    let loads = 0;
+    const telemetry = new RecordingTelemetry();
+    const handler = createHandler(
+      { S3_ENDPOINT: s3.endpoint, RESULTS_BUCKET: bucket, OUTPUT_FORMATS: 'json' },
+      {
+        s3: { region: LOCAL_S3_REGION, credentials: LOCAL_S3_CREDENTIALS },
+        model: async () => {
+          loads++;
+          return model;
+        },
+        log: recordingLog(),
+        telemetry,
+      },
+    );
+    const message = (id: string, key: string) => ({
+      messageId: id,
+      eventSource: 'aws:sqs',
+      body: JSON.stringify({
+        Records: [
+          {
+            eventSource: 'aws:s3',
+            eventName: 'ObjectCreated:Put',
+            s3: { bucket: { name: bucket }, object: { key } },
+          },
+        ],
+      }),
+    });
+
+    // Act
+    const first = await handler({ Records: [message('a', 'incoming/lambda/one.wav')] });
+    const second = await handler({
+      Records: [message('b', 'incoming/lambda/one.txt'), message('c', 'incoming/lambda/x.png')],
+    });
+
+    // Assess
+    expect(first).toEqual({ batchItemFailures: [] });
+    expect(second).toEqual({ batchItemFailures: [] });
+    expect(telemetry.successes).toHaveLength(1);
+    expect(loads).toBe(1);
+    const { store, pool } = testStore(s3.endpoint);
+    const result = await store.readText(bucket, 'results/lambda/one.json', 1 << 20);
+    pool.destroy();
+    expect(JSON.parse(result!.text)).toMatchObject({ mode: 'align', text: 'hello there' });
+  });
+
+  it('fails at cold start with a message naming an invalid variable', () => {
+    expect(() => createHandler({ PIPELINE_MAX_CONCURRENCY: 'many' })).toThrow('PIPELINE_MAX_CONCURRENCY');
+  });
+
+  it('refuses an event of an unknown shape with the expected shapes', async () => {
+    const handler = createHandler(
+      { S3_ENDPOINT: s3.endpoint },
+      { log: recordingLog(), telemetry: new RecordingTelemetry() },
+    );
+
+    await expect(handler({ hello: 'world' })).rejects.toThrow('expected an S3 event notification');
+  });
+});

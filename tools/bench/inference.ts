@@ -286,6 +286,7 @@ function table(rows: readonly Row[]): string {
     'audio s',
     'window s',
     'RTF',
+    'CPU s/s',
     'speed-up',
     'argmax agree',
     'session ms',

@@ -2,7 +2,7 @@
 
 import { onnx } from 'onnx-proto';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
-import { quantizeModel } from '../../../../shared/model/quantize/quantize-dynamic';
+import { type QuantizeForm, quantizeModel } from '../../../../shared/model/quantize/quantize-dynamic';
 import { buildConvModel, seededValues } from './tiny-model';
 
 const OPTIONS = { convolutions: true, minColumns: 1 };
@@ -50,13 +50,18 @@ describe('quantizeModel with convolutions', () => {
     expect(report.rewritten.conv).toBe(0);
   });
 
-  it.each([37, 40, 41])('matches float32 within 3%% and frame for frame at length %i', async (length) => {
+  it.each<[number, QuantizeForm]>([
+    [37, 'fused'],
+    [40, 'fused'],
+    [41, 'fused'],
+    [41, 'integer'],
+  ])('matches float32 within 3%% and frame for frame at length %i (%s form)', async (length, form) => {
     // Prepare
     const fp32 = buildConvModel();
     const expected = await runConvs(fp32, length);
 
     // Act
-    const actual = await runConvs(quantizeModel(fp32, OPTIONS).model, length);
+    const actual = await runConvs(quantizeModel(fp32, { ...OPTIONS, form }).model, length);
 
     // Assess
     for (const output of ['deep', 'wide', 'dense']) {

@@ -1,6 +1,7 @@
 import type { SQSBatchResponse } from 'aws-lambda';
 import { bundledModelDir } from '../../cli/bundled-model';
 import { loadConfig } from '../../shared/config/app-config';
+import { AlignError } from '../../shared/errors';
 import { createPipelineRuntime, type RuntimeOverrides } from '../../shared/pipeline/pipeline-runtime';
 import { handleEvent } from '../../shared/pipeline/process-event';
 
@@ -16,15 +17,25 @@ export function createHandler(
   overrides: RuntimeOverrides = {},
 ): AlignHandler {
   const config = loadConfig(env);
-  const runtime = createPipelineRuntime(
-    config,
-    () => config.pipeline.modelDir ?? bundledModelDir(__dirname),
-    overrides,
-  );
+  const runtime = createPipelineRuntime(config, () => config.pipeline.modelDir ?? demoModelDir(), overrides);
   return async (event) => {
     await runtime.warmed;
     return handleEvent(runtime.context, event);
   };
+}
+
+function demoModelDir(): string {
+  try {
+    return bundledModelDir(__dirname);
+  } catch (error) {
+    throw new AlignError(
+      'MODEL',
+      'no model: set MODEL_DIR to a model directory (SPEC §2), or ship models/demo-en',
+      {
+        cause: error,
+      },
+    );
+  }
 }
 
 /** The Lambda entry point (`index.handler`). */

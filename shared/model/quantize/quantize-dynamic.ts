@@ -59,7 +59,7 @@ export interface QuantizeOptions {
   excludeNodes?: readonly string[];
 }
 
-/** A MatMul/Gemm left in float32, and why. */
+/** A MatMul/Gemm (or, with `convolutions`, a Conv) left in float32, and why. */
 export interface SkippedNode {
   node: string;
   opType: string;
@@ -91,6 +91,10 @@ export function quantizeModel(
       `quantization form must be "fused" or "integer", got "${String(form)}"`,
     );
   }
+  const minColumns = options.minColumns ?? DEFAULT_MIN_COLUMNS;
+  if (!Number.isInteger(minColumns) || minColumns < 0) {
+    throw new AlignError('INVALID_INPUT', `minColumns must be a whole number, got ${minColumns}`);
+  }
   const proto = decodeOnnxModel(model);
   const graph = proto.graph!;
   const defaultOpset = importedOpset(proto, '') ?? 0;
@@ -115,7 +119,7 @@ export function quantizeModel(
         ? { type: 'uint8' }
         : { type: 'int8', maxLevel: options.reduceRange === false ? 127 : 63 },
     exclude: new Set(options.excludeNodes ?? []),
-    minColumns: options.minColumns ?? DEFAULT_MIN_COLUMNS,
+    minColumns,
   });
   const { matMul, gemm, conv } = rewrite.rewritten;
   if (matMul + gemm + conv > 0 && form === 'fused') {

@@ -12,9 +12,9 @@ import { type AlignmentResult, OUTPUT_FORMATS } from '../shared/output/result';
 import type { RuntimeOverrides } from '../shared/pipeline/pipeline-runtime';
 import { S3ClientPool } from '../shared/s3/s3-client-pool';
 import { S3Store } from '../shared/s3/s3-store';
-import type { PipelineLog } from '../shared/telemetry/pipeline-logger';
 import { startLocalPipeline } from './local-s3/local-pipeline';
 import { LOCAL_S3_CREDENTIALS, LOCAL_S3_REGION } from './local-s3/local-s3-server';
+import { terminalLog } from './local-s3/terminal-log';
 import { formatWordTable } from './local-s3/word-table';
 
 /** Where the demo reads samples, writes copies of the results, and prints. */
@@ -28,18 +28,6 @@ export interface DemoOptions {
 
 const BUCKET = 'w2v2-demo';
 const MAX_RESULT_BYTES = 16 * 1024 * 1024;
-
-/** A log for a terminal: warnings and errors as plain lines, the rest (JSON logs in Lambda) dropped. */
-function terminalLog(err: { write(text: string): unknown }): PipelineLog {
-  const print =
-    (level: string) =>
-    (message: string, ...extra: Record<string, unknown>[]): void => {
-      const details = extra.map((fields) => JSON.stringify(fields)).join(' ');
-      err.write(`${level}: ${message}${details === '' ? '' : ` ${details}`}\n`);
-    };
-  const quiet = (): void => undefined;
-  return { debug: quiet, info: quiet, warn: print('warning'), error: print('error') };
-}
 
 /** Runs the demo and returns the process exit code (0 when every sample was aligned). */
 export async function runDemo(options: DemoOptions): Promise<number> {

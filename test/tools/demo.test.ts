@@ -27,13 +27,20 @@ describe('npm run demo', () => {
     const err = sink();
 
     // Act
-    const code = await runDemo({ samplesDir, outputDir, out, err, overrides: { model: async () => new StandInModel() } });
+    const code = await runDemo({
+      samplesDir,
+      outputDir,
+      out,
+      err,
+      overrides: { model: async () => new StandInModel() },
+    });
 
     // Assess
     expect(err.text).toBe('');
     expect(code).toBe(0);
     expect(out.text).toMatch(/first\.wav {2}\(1\.50 s, align, \d\/3 words aligned/);
-    for (const word of ['alpha', 'beta', 'gamma', 'delta']) expect(out.text).toMatch(new RegExp(`^${word}\\s+\\d+\\.\\d{3}\\s+\\d+\\.\\d{3}`, 'm'));
+    for (const word of ['alpha', 'beta', 'gamma', 'delta'])
+      expect(out.text).toMatch(new RegExp(`^${word}\\s+\\d+\\.\\d{3}\\s+\\d+\\.\\d{3}`, 'm'));
     expect(out.text).toContain('2 of 2 files aligned');
     expect(readdirSync(outputDir).sort()).toEqual(
       ['ctm', 'json', 'srt', 'TextGrid', 'vtt'].flatMap((ext) => [`first.${ext}`, `second.${ext}`]).sort(),

@@ -3,10 +3,10 @@ import { bundledModelDir } from '../../cli/bundled-model';
 import { loadConfig } from '../../shared/config/app-config';
 import { AlignError } from '../../shared/errors';
 import { createPipelineRuntime, type RuntimeOverrides } from '../../shared/pipeline/pipeline-runtime';
-import { handleEvent } from '../../shared/pipeline/process-event';
+import { handleEvent, type RerunResponse } from '../../shared/pipeline/process-event';
 
-/** An invocation handler for S3, SQS and EventBridge object-created events. */
-export type AlignHandler = (event: unknown) => Promise<SQSBatchResponse | undefined>;
+/** An invocation handler for S3, SQS and EventBridge object-created events, and SPEC §7 reruns. */
+export type AlignHandler = (event: unknown) => Promise<SQSBatchResponse | RerunResponse | undefined>;
 
 /**
  * Builds the handler: configuration is validated and the S3 clients are created (and warmed) now, at cold

@@ -1,6 +1,7 @@
 import { InvalidInputError } from '../errors';
 import {
   eventBridgeObjectCreatedSchema,
+  rerunInputSchema,
   type S3NotificationRecord,
   type SqsRecord,
   s3NotificationSchema,
@@ -16,6 +17,8 @@ export interface ObjectCreated {
   size: number | undefined;
   etag: string | undefined;
   keyError?: string;
+  /** A rerun's explicit transcript key (SPEC §7); undefined: discover it. */
+  transcriptKey?: string;
 }
 
 /** A unit that succeeds or fails as a whole: one SQS message, or the whole direct/EventBridge invocation. */
@@ -27,11 +30,15 @@ export interface EventItem {
   objects: ObjectCreated[];
   /** Why the message could not be read (a permanent problem: redelivery would not help). */
   error?: InvalidInputError;
+  /** A rerun asks to reprocess even when an up-to-date result exists. */
+  force: boolean;
+  /** A rerun may pin the backend; undefined: decided by configuration and size. */
+  backend: 'cpu' | 'triton' | undefined;
 }
 
 /** How the invocation arrived, and its items. */
 export interface ObjectEventBatch {
-  kind: 's3' | 'sqs' | 'eventbridge';
+  kind: 's3' | 'sqs' | 'eventbridge' | 'rerun';
   items: EventItem[];
 }
 
@@ -103,10 +110,16 @@ function fromEventBridge(detail: {
   return objectCreated(detail.bucket.name, detail.object.key, detail.object.size, detail.object.etag);
 }
 
+function plainItem(objects: ObjectCreated[]): EventItem {
+  return { itemId: undefined, delivery: 1, objects, force: false, backend: undefined };
+}
+
 function sqsItem(record: SqsRecord): EventItem {
   const item = {
     itemId: record.messageId,
     delivery: Number(record.attributes?.ApproximateReceiveCount ?? '1') || 1,
+    force: false,
+    backend: undefined,
   };
   try {
     return { ...item, objects: fromSqsBody(record) };
@@ -118,16 +131,14 @@ function sqsItem(record: SqsRecord): EventItem {
 
 /**
  * Recognises the three shapes AWS delivers object-created events in: a direct S3 notification, SQS messages
- * carrying S3 notifications (or EventBridge events), and an EventBridge "Object Created" event.
+ * carrying S3 notifications (or EventBridge events), and an EventBridge "Object Created" event; plus the
+ * SPEC §7 rerun input that the state machine (or a person, from the console) sends.
  * A malformed SQS body becomes an item with an `error` so that one bad message does not sink the batch.
  */
 export function parseObjectEvents(event: unknown): ObjectEventBatch {
   const direct = s3NotificationSchema.safeParse(event);
   if (direct.success && direct.data.Records.length > 0) {
-    return {
-      kind: 's3',
-      items: [{ itemId: undefined, delivery: 1, objects: fromNotificationRecords(direct.data.Records) }],
-    };
+    return { kind: 's3', items: [plainItem(fromNotificationRecords(direct.data.Records))] };
   }
   const sqs = sqsEventSchema.safeParse(event);
   if (sqs.success) {
@@ -138,13 +149,18 @@ export function parseObjectEvents(event: unknown): ObjectEventBatch {
   }
   const bridged = eventBridgeObjectCreatedSchema.safeParse(event);
   if (bridged.success) {
-    return {
-      kind: 'eventbridge',
-      items: [{ itemId: undefined, delivery: 1, objects: [fromEventBridge(bridged.data.detail)] }],
-    };
+    return { kind: 'eventbridge', items: [plainItem([fromEventBridge(bridged.data.detail)])] };
+  }
+  const rerun = rerunInputSchema.safeParse(event);
+  if (rerun.success) {
+    const { bucket, key, transcriptKey, backend, force } = rerun.data;
+    const object: ObjectCreated = { bucket, key, size: undefined, etag: undefined };
+    if (transcriptKey !== undefined) object.transcriptKey = transcriptKey;
+    return { kind: 'rerun', items: [{ ...plainItem([object]), force: force === true, backend }] };
   }
   throw new InvalidInputError(
     'unrecognised event: expected an S3 event notification ({"Records":[{"eventSource":"aws:s3",...}]}), ' +
-      'an SQS batch of them, or an EventBridge "Object Created" event from aws.s3',
+      'an SQS batch of them, an EventBridge "Object Created" event from aws.s3, or a rerun ' +
+      '{"bucket", "key", "transcriptKey"?, "backend"?: "triton"|"cpu", "force"?: true}',
   );
 }

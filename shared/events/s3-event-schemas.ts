@@ -49,5 +49,17 @@ export const sqsRecordSchema = z.object({
 /** An SQS-triggered invocation. */
 export const sqsEventSchema = z.object({ Records: z.array(sqsRecordSchema).min(1) });
 
+/**
+ * The state machine's input (SPEC §7), also pasted into "Start execution" to rerun one file. Keys here are
+ * plain object keys (no URL encoding). Strict, so that a mistyped field is an error, not silently ignored.
+ */
+export const rerunInputSchema = z.strictObject({
+  bucket: z.string().min(1),
+  key: z.string().min(1),
+  transcriptKey: z.string().min(1).optional(),
+  backend: z.enum(['triton', 'cpu']).optional(),
+  force: z.boolean().optional(),
+});
+
 export type S3NotificationRecord = z.infer<typeof s3NotificationRecordSchema>;
 export type SqsRecord = z.infer<typeof sqsRecordSchema>;

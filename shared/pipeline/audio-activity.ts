@@ -29,6 +29,8 @@ export interface AudioRequest {
   head: ObjectHead;
   force: boolean;
   backend: 'cpu' | 'triton' | undefined;
+  /** A rerun's explicit transcript (SPEC §7); undefined: discover it. */
+  transcriptKey?: string;
 }
 
 /** The result's `source` block for an audio object and its transcript. */
@@ -57,7 +59,7 @@ export async function runAudioActivity(
 ): Promise<ActivityOutcome> {
   const { store, settings, log } = context;
   const { bucket, key, stem, head } = request;
-  const transcript = await findTranscript(store, bucket, settings.layout, stem, head);
+  const transcript = await findTranscript(store, bucket, settings.layout, stem, head, request.transcriptKey);
   const versions: SourceVersions = { audioEtag: head.etag, transcriptEtag: transcript?.etag };
   const outputBucket = settings.resultsBucket ?? bucket;
   const keyFor = (extension: string): string => resultKey(settings.layout, stem, extension);

@@ -43,7 +43,7 @@ export async function processObject(
     case 'rejected':
       return [await rejectKey(context, bucket, key, classified.reason, options)];
     case 'audio':
-      return [await processAudio(context, bucket, key, classified.stem, options)];
+      return [await processAudio(context, bucket, key, classified.stem, options, object.transcriptKey)];
     case 'transcript': {
       const audioKeys = AUDIO_EXTENSIONS.map((extension) => incomingKey(layout, classified.stem, extension));
       const heads = await Promise.all(audioKeys.map((audioKey) => context.store.head(bucket, audioKey)));
@@ -97,6 +97,7 @@ async function processAudio(
   key: string,
   stem: string,
   options: ObjectOptions,
+  transcriptKey?: string,
 ): Promise<ActivityOutcome> {
   let attempts = 0;
   let head: Awaited<ReturnType<typeof context.store.head>>;
@@ -115,6 +116,7 @@ async function processAudio(
           head,
           force: options.force,
           backend: options.backend,
+          ...(transcriptKey === undefined ? {} : { transcriptKey }),
         });
       },
       context.settings.retry,

@@ -8,7 +8,7 @@ import { type ObjectContext, processObject } from './object-activities';
 
 /** What one invocation did; `response` is the SQS partial batch response (undefined for other sources). */
 export interface InvocationResult {
-  kind: 's3' | 'sqs' | 'eventbridge';
+  kind: 's3' | 'sqs' | 'eventbridge' | 'rerun';
   outcomes: ActivityOutcome[];
   response: SQSBatchResponse | undefined;
 }
@@ -45,7 +45,11 @@ export async function processEvent(context: ObjectContext, event: unknown): Prom
     const results = await Promise.all(
       item.objects.map((object) =>
         slots.run(() =>
-          processObject(context, object, { delivery: item.delivery, force: false, backend: undefined }),
+          processObject(context, object, {
+            delivery: item.delivery,
+            force: item.force,
+            backend: item.backend,
+          }),
         ),
       ),
     );
@@ -74,17 +78,48 @@ export async function processEvent(context: ObjectContext, event: unknown): Prom
   return { kind: 'sqs', outcomes, response };
 }
 
+/** What a rerun (SPEC §7 input, from the state machine or the console) answers: the file's outcome. */
+export interface RerunResponse {
+  status: ActivityOutcome['status'];
+  key: string;
+  resultKey?: string;
+  failureKey?: string;
+  executionName?: string;
+  reason?: string;
+  error?: { code: string; message: string };
+}
+
+function rerunResponse(outcome: ActivityOutcome): RerunResponse {
+  switch (outcome.status) {
+    case 'succeeded':
+      return { status: outcome.status, key: outcome.key, resultKey: outcome.resultKeys[0]! };
+    case 'skipped':
+      return { status: outcome.status, key: outcome.key, reason: outcome.reason };
+    case 'handed-off':
+      return { status: outcome.status, key: outcome.key, executionName: outcome.executionName };
+    case 'failed':
+      return {
+        status: outcome.status,
+        key: outcome.key,
+        error: { code: outcome.error.code, message: outcome.error.message },
+        ...(outcome.failureKey === undefined ? {} : { failureKey: outcome.failureKey }),
+      };
+  }
+}
+
 /**
- * The Lambda contract on top of processEvent: SQS gets its partial batch response; a direct or EventBridge
- * invocation with a transient failure throws so Lambda retries it (idempotency makes the rerun cheap).
+ * The Lambda contract on top of processEvent: SQS gets its partial batch response; a rerun gets its file's
+ * outcome; a direct, EventBridge or rerun invocation with a transient failure throws so that Lambda (or the
+ * state machine's retry policy) tries again, which idempotency makes cheap.
  */
 export async function handleEvent(
   context: ObjectContext,
   event: unknown,
-): Promise<SQSBatchResponse | undefined> {
+): Promise<SQSBatchResponse | RerunResponse | undefined> {
   const result = await processEvent(context, event);
   if (result.kind === 'sqs') return result.response;
   const transient = result.outcomes.filter((outcome) => outcome.status === 'failed' && outcome.retryable);
   if (transient.length > 0) throw new RedeliveryNeededError(transient);
+  if (result.kind === 'rerun' && result.outcomes[0] !== undefined) return rerunResponse(result.outcomes[0]);
   return undefined;
 }

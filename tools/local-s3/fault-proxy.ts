@@ -1,8 +1,8 @@
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-/** One injected fault: an S3 throttling answer, a 500, or a connection reset before any answer. */
-export type Fault = 'throttle' | 'server-error' | 'reset';
+/** One injected fault: an S3 throttling answer, a 500, a connection reset, or no answer at all. */
+export type Fault = 'throttle' | 'server-error' | 'reset' | 'hang';
 
 /** A loopback HTTP proxy in front of a local S3 server that fails chosen requests, for retry tests. */
 export interface FaultProxy {
@@ -16,7 +16,7 @@ export interface FaultProxy {
   close(): Promise<void>;
 }
 
-const FAULT_BODIES: Record<Exclude<Fault, 'reset'>, { status: number; code: string }> = {
+const FAULT_BODIES: Record<Exclude<Fault, 'reset' | 'hang'>, { status: number; code: string }> = {
   throttle: { status: 503, code: 'SlowDown' },
   'server-error': { status: 500, code: 'InternalError' },
 };
@@ -37,6 +37,7 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
         req.socket.destroy();
         return;
       }
+      if (fault === 'hang') return;
       const { status, code } = FAULT_BODIES[fault];
       res.writeHead(status, { 'content-type': 'application/xml' });
       res.end(

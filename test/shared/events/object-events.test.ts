@@ -81,6 +81,33 @@ describe('parseObjectEvents', () => {
     ]);
   });
 
+  it('reads the SPEC §7 rerun input with plain (not URL-encoded) keys', () => {
+    const batch = parseObjectEvents({
+      bucket: 'b',
+      key: 'incoming/a+b c.wav',
+      transcriptKey: 'incoming/x.txt',
+      force: true,
+    });
+
+    expect(batch.kind).toBe('rerun');
+    expect(batch.items[0]).toMatchObject({ force: true, backend: undefined });
+    expect(batch.items[0]?.objects).toEqual([
+      {
+        bucket: 'b',
+        key: 'incoming/a+b c.wav',
+        size: undefined,
+        etag: undefined,
+        transcriptKey: 'incoming/x.txt',
+      },
+    ]);
+  });
+
+  it('refuses a rerun input with a mistyped field', () => {
+    expect(() => parseObjectEvents({ bucket: 'b', key: 'incoming/a.wav', forced: true })).toThrow(
+      /or a rerun/,
+    );
+  });
+
   it('ignores records that are not object creations', () => {
     const batch = parseObjectEvents(s3Notification('incoming/a.wav', 'ObjectRemoved:Delete'));
 

@@ -283,6 +283,44 @@ describe('processEvent against a local S3 server', () => {
     expect(transient).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-flaky' }] });
   });
 
+  it('reruns one file from the SPEC §7 input: forced, with an explicit transcript, answering its outcome', async () => {
+    // Prepare
+    await upload('incoming/rerun/j.txt', 'first text');
+    await upload('incoming/rerun/j-other.txt', 'other text');
+    const audioEvent = await upload('incoming/rerun/j.wav', toneWav(1));
+    const model = new StandInModel();
+    const { context, pool } = pipelineContext(s3.endpoint, {}, model);
+    await processEvent(context, audioEvent);
+
+    // Act
+    const rerun = await handleEvent(context, {
+      bucket,
+      key: 'incoming/rerun/j.wav',
+      transcriptKey: 'incoming/rerun/j-other.txt',
+      force: true,
+    });
+    const missing = await handleEvent(context, {
+      bucket,
+      key: 'incoming/rerun/j.wav',
+      transcriptKey: 'incoming/rerun/none.txt',
+    });
+    pool.destroy();
+
+    // Assess
+    expect(rerun).toEqual({
+      status: 'succeeded',
+      key: 'incoming/rerun/j.wav',
+      resultKey: 'results/rerun/j.json',
+    });
+    expect(JSON.parse((await read('results/rerun/j.json'))!).text).toBe('other text');
+    expect(model.calls).toBe(2);
+    expect(missing).toMatchObject({
+      status: 'failed',
+      error: { code: 'INVALID_INPUT' },
+      failureKey: 'failed/rerun/j.json',
+    });
+  });
+
   it('throws for a direct S3 event whose activity failed transiently, so Lambda retries it', async () => {
     const event = await upload('incoming/retry/i.wav', toneWav(0.5));
     const flaky = pipelineContext(proxy.endpoint, { S3_RETRY_MAX: '1', ACTIVITY_RETRY_MAX: '2' });

@@ -103,6 +103,22 @@ describe('S3Store against a local S3 server', () => {
     expect(log.lines.filter((line) => line.message === 'S3 request failed, retrying')).toHaveLength(3);
   });
 
+  it('aborts a request that gets no answer within S3_READ_TIMEOUT and retries it', async () => {
+    // Prepare
+    const { store, pool } = testStore(proxy.endpoint, { S3_READ_TIMEOUT: '0.3', S3_RETRY_MAX: '2' });
+    await store.put(bucket, 'slow.txt', 'eventually', { contentType: 'text/plain' });
+    proxy.inject(['hang'], 'GET');
+    const started = Date.now();
+
+    // Act
+    const text = await store.readText(bucket, 'slow.txt', 1024);
+    pool.destroy();
+
+    // Assess
+    expect(text?.text).toBe('eventually');
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
   it('gives up after S3_RETRY_MAX attempts with a retryable S3 error', async () => {
     // Prepare
     const { store, pool } = testStore(proxy.endpoint, { S3_RETRY_MAX: '2' });

@@ -82,7 +82,8 @@ export async function runAudioActivity(
 
   const warnings: string[] = [];
   const wantsGpu =
-    request.backend !== 'cpu' && (settings.useTriton || transcript?.descriptor?.backend === 'triton');
+    request.backend === 'triton' ||
+    (request.backend !== 'cpu' && (settings.useTriton || transcript?.descriptor?.backend === 'triton'));
   const tooLarge = (reason: string): Promise<ActivityOutcome | undefined> =>
     handOffOrWarn(context, request, transcript, versions, reason, warnings);
   if (wantsGpu || head.size > settings.largeFile.bytes) {

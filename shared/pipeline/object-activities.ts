@@ -5,12 +5,14 @@ import { withRetry } from '../s3/retry';
 import type { ActivityTelemetry } from '../telemetry/activity-metrics';
 import type { ActivityOutcome } from './activity-outcome';
 import { type ActivityContext, runAudioActivity, sourceOf } from './audio-activity';
+import type { KeyedQueue } from './keyed-queue';
 import { AUDIO_EXTENSIONS, classifyKey, failureKey, incomingKey, rejectedFailureKey } from './object-keys';
 import { failureRecord, writeFailure } from './result-store';
 
-/** Shared services plus the metrics sink and a clock for failure records. */
+/** Shared services plus the metrics sink, the per-object queue and a clock for failure records. */
 export interface ObjectContext extends ActivityContext {
   telemetry: ActivityTelemetry;
+  queue: KeyedQueue;
   now?: () => Date;
 }
 
@@ -43,7 +45,11 @@ export async function processObject(
     case 'rejected':
       return [await rejectKey(context, bucket, key, classified.reason, options)];
     case 'audio':
-      return [await processAudio(context, bucket, key, classified.stem, options, object.transcriptKey)];
+      return [
+        await queued(context, bucket, key, () =>
+          processAudio(context, bucket, key, classified.stem, options, object.transcriptKey),
+        ),
+      ];
     case 'transcript': {
       const audioKeys = AUDIO_EXTENSIONS.map((extension) => incomingKey(layout, classified.stem, extension));
       const heads = await Promise.all(audioKeys.map((audioKey) => context.store.head(bucket, audioKey)));
@@ -59,10 +65,23 @@ export async function processObject(
         ];
       }
       return Promise.all(
-        present.map((audioKey) => processAudio(context, bucket, audioKey, classified.stem, options)),
+        present.map((audioKey) =>
+          queued(context, bucket, audioKey, () =>
+            processAudio(context, bucket, audioKey, classified.stem, options),
+          ),
+        ),
       );
     }
   }
+}
+
+function queued(
+  context: ObjectContext,
+  bucket: string,
+  key: string,
+  task: () => Promise<ActivityOutcome>,
+): Promise<ActivityOutcome> {
+  return context.queue.run(`${bucket}\u0000${key}`, task);
 }
 
 async function rejectKey(

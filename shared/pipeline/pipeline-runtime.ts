@@ -10,6 +10,7 @@ import { S3Store } from '../s3/s3-store';
 import { ActivityMetrics, type ActivityTelemetry } from '../telemetry/activity-metrics';
 import { createPipelineLogger, type PipelineLog } from '../telemetry/pipeline-logger';
 import { activitySettings } from './activity-settings';
+import { KeyedQueue } from './keyed-queue';
 import { LargeFileHandoff } from './large-file-handoff';
 import type { ObjectContext } from './object-activities';
 
@@ -56,6 +57,7 @@ export function createPipelineRuntime(
         stateMachineArn === undefined ? undefined : new LargeFileHandoff(new SFNClient({}), stateMachineArn),
       log,
       settings: activitySettings(config),
+      queue: new KeyedQueue(),
       telemetry:
         overrides.telemetry ??
         new ActivityMetrics({ namespace: config.pipeline.metricsNamespace, serviceName: SERVICE_NAME }),

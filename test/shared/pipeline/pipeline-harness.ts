@@ -4,6 +4,7 @@ import type { AcousticModel } from '../../../shared/inference/onnx-acoustic-mode
 import type { ModelSpec } from '../../../shared/model/model-spec';
 import type { AlignmentResult } from '../../../shared/output/result';
 import { activitySettings } from '../../../shared/pipeline/activity-settings';
+import { KeyedQueue } from '../../../shared/pipeline/keyed-queue';
 import type { ObjectContext } from '../../../shared/pipeline/object-activities';
 import { S3ClientPool } from '../../../shared/s3/s3-client-pool';
 import { S3Store } from '../../../shared/s3/s3-store';
@@ -105,6 +106,7 @@ export function pipelineContext(
     log,
     settings: activitySettings(config),
     telemetry,
+    queue: new KeyedQueue(),
     now: () => new Date('2026-01-02T03:04:05.000Z'),
   };
   return { context, telemetry, log, pool };

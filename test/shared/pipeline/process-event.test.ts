@@ -142,6 +142,24 @@ describe('processEvent against a local S3 server', () => {
     expect(model.calls).toBe(1);
   });
 
+  it('aligns an audio once when its upload and its transcript arrive in one batch', async () => {
+    // Prepare
+    const transcriptEvent = await upload('incoming/batch/k.txt', TEXT);
+    const audioEvent = await upload('incoming/batch/k.wav', toneWav(1));
+    const model = new StandInModel(20);
+    const { context, pool } = pipelineContext(s3.endpoint, {}, model);
+
+    // Act
+    const result = await processEvent(context, {
+      Records: [...audioEvent.Records, ...transcriptEvent.Records],
+    });
+    pool.destroy();
+
+    // Assess
+    expect(result.outcomes.map((o) => o.status).sort()).toEqual(['skipped', 'succeeded']);
+    expect(model.calls).toBe(1);
+  });
+
   it.each([
     ['spaces', 'incoming/with space/my file.wav', 'results/with space/my file.json'],
     ['a plus sign', 'incoming/c++/a+b.wav', 'results/c++/a+b.json'],

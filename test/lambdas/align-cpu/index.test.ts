@@ -7,6 +7,7 @@ import {
   StandInModel,
   toneWav,
 } from '../../shared/pipeline/pipeline-harness';
+import { emfProblems } from '../../shared/telemetry/emf-rules';
 import { startTestS3, testStore } from '../../tools/local-s3/local-s3-fixture';
 
 describe('align-cpu Lambda handler', () => {
@@ -71,6 +72,52 @@ describe('align-cpu Lambda handler', () => {
     const result = await store.readText(bucket, 'results/lambda/one.json', 1 << 20);
     pool.destroy();
     expect(JSON.parse(result!.text)).toMatchObject({ mode: 'align', text: 'hello there' });
+  });
+
+  it('emits valid EMF for every activity, failure metrics included, when no sink is overridden', async () => {
+    // Prepare
+    const { store, pool } = testStore(s3.endpoint);
+    await store.put(bucket, 'incoming/emf/bad.wav', Buffer.from('definitely not audio'), {
+      contentType: 'audio/wav',
+    });
+    await store.put(bucket, 'incoming/emf/good.wav', toneWav(0.5), { contentType: 'audio/wav' });
+    pool.destroy();
+    const handler = createHandler(
+      { S3_ENDPOINT: s3.endpoint, METRICS_NAMESPACE: 'W2V2AlignTest' },
+      {
+        s3: { region: LOCAL_S3_REGION, credentials: LOCAL_S3_CREDENTIALS },
+        model: async () => new StandInModel(),
+        log: recordingLog(),
+      },
+    );
+    const record = (key: string) => ({
+      eventSource: 'aws:s3',
+      eventName: 'ObjectCreated:Put',
+      s3: { bucket: { name: bucket }, object: { key } },
+    });
+    const written: string[] = [];
+    const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
+
+    // Act
+    try {
+      await handler({ Records: [record('incoming/emf/bad.wav'), record('incoming/emf/good.wav')] });
+    } finally {
+      spy.mockRestore();
+    }
+
+    // Assess
+    const emf = written.flatMap((chunk) => chunk.split('\n')).filter((line) => line.includes('"_aws"'));
+    expect(emf).toHaveLength(2);
+    for (const line of emf) expect(emfProblems(line)).toEqual([]);
+    const docs = emf.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(docs.map((doc) => doc.ActivitySuccess).sort()).toEqual([0, 1]);
+    expect(docs.find((doc) => doc.ActivitySuccess === 0)).toMatchObject({
+      AlignFailure: 1,
+      Error_AUDIO_DECODE: 1,
+    });
   });
 
   it('fails at cold start with a message naming an invalid variable', () => {

@@ -1,5 +1,8 @@
 import { loadConfig } from '../../../shared/config/app-config';
 import { S3ClientPool } from '../../../shared/s3/s3-client-pool';
+import { startFaultProxy } from '../../../tools/local-s3/fault-proxy';
+import { LOCAL_S3_CREDENTIALS, LOCAL_S3_REGION } from '../../../tools/local-s3/local-s3-server';
+import { startTestS3 } from '../../tools/local-s3/local-s3-fixture';
 
 describe('S3ClientPool', () => {
   it('creates the warm clients up front and never more than the pool size', async () => {
@@ -34,5 +37,25 @@ describe('S3ClientPool', () => {
     expect(await client.config.responseChecksumValidation()).toBe('WHEN_REQUIRED');
     expect(await client.config.maxAttempts()).toBe(1);
     pool.destroy();
+  });
+
+  it('connects every warm client to the bucket at cold start', async () => {
+    // Prepare
+    const { s3, bucket } = await startTestS3();
+    const proxy = await startFaultProxy(s3.endpoint);
+    const config = loadConfig({ S3_WARM_CLIENTS: '3', S3_ENDPOINT: proxy.endpoint }).s3;
+    const pool = new S3ClientPool(config, { region: LOCAL_S3_REGION, credentials: LOCAL_S3_CREDENTIALS });
+
+    // Act
+    await pool.warm(bucket);
+    const requests = proxy.stats.requests;
+    const size = pool.size;
+    pool.destroy();
+    await proxy.close();
+    await s3.close();
+
+    // Assess
+    expect(size).toBe(3);
+    expect(requests).toBe(3);
   });
 });

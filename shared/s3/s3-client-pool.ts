@@ -76,8 +76,11 @@ export class S3ClientPool {
       responseChecksumValidation: 'WHEN_REQUIRED',
       requestHandler: new NodeHttpHandler({
         connectionTimeout: config.connectionTimeoutSec * 1000,
+        // requestTimeout bounds the wait for response headers; socketTimeout bounds each silence while a
+        // body streams, so a stalled download fails (and is retried) instead of hanging the activity.
         requestTimeout: config.readTimeoutSec * 1000,
         throwOnRequestTimeout: true,
+        socketTimeout: config.readTimeoutSec * 1000,
         httpAgent: new HttpAgent(agentOptions),
         httpsAgent: new HttpsAgent(agentOptions),
       }),

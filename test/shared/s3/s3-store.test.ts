@@ -119,6 +119,30 @@ describe('S3Store against a local S3 server', () => {
     expect(Date.now() - started).toBeLessThan(5000);
   });
 
+  it('fails a download whose body stalls for longer than S3_READ_TIMEOUT with a retryable error', async () => {
+    // Prepare
+    const { store, pool } = testStore(proxy.endpoint, { S3_READ_TIMEOUT: '0.3' });
+    await store.put(bucket, 'stalled.bin', Buffer.alloc(256 * 1024, 3), {
+      contentType: 'application/octet-stream',
+    });
+    proxy.inject(['stall'], 'GET');
+    const started = Date.now();
+
+    // Act
+    const drain = async (): Promise<number> => {
+      const download = await store.download(bucket, 'stalled.bin');
+      let received = 0;
+      for await (const chunk of download.body) received += chunk.length;
+      return received;
+    };
+
+    // Assess
+    await expect(drain()).rejects.toMatchObject({ code: 'S3', retryable: true });
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(store.limits.downloads.active).toBe(0);
+    pool.destroy();
+  });
+
   it('gives up after S3_RETRY_MAX attempts with a retryable S3 error', async () => {
     // Prepare
     const { store, pool } = testStore(proxy.endpoint, { S3_RETRY_MAX: '2' });

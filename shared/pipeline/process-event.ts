@@ -16,12 +16,16 @@ export interface InvocationResult {
 /** A transient failure that outlived its retries; thrown so that the event is delivered again. */
 export class RedeliveryNeededError extends AlignError {
   public constructor(failures: readonly ActivityOutcome[]) {
+    const first = failures.find((failure) => failure.status === 'failed');
+    const described = failures.map((failure) =>
+      failure.status === 'failed'
+        ? `${failure.key} (${failure.error.code}: ${failure.error.message})`
+        : failure.key,
+    );
     super(
-      'S3',
-      `${failures.length} activit${failures.length === 1 ? 'y' : 'ies'} failed transiently: ${failures.map((f) => f.key).join(', ')}`,
-      {
-        retryable: true,
-      },
+      first?.status === 'failed' ? first.error.code : 'INTERNAL',
+      `${failures.length} activit${failures.length === 1 ? 'y' : 'ies'} failed transiently and will be retried: ${described.join('; ')}`,
+      { retryable: true },
     );
     this.name = 'RedeliveryNeededError';
   }

@@ -1,28 +1,8 @@
-import { setFloat16 } from '@petamoriken/float16';
 import { readNpy } from '../../../shared/io/npy-reader';
+import { encodeNpy, float16Bytes, float32Bytes as float32Body } from '../../helpers/npy';
 
-/** Writes a .npy v1 file the way numpy.save does (header padded to a multiple of 64 bytes). */
-function npy(descr: string, shape: number[], body: Uint8Array, fortran = false): Uint8Array {
-  const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
-  let header = `{'descr': '${descr}', 'fortran_order': ${fortran ? 'True' : 'False'}, 'shape': ${shapeText}, }`;
-  const total = 10 + header.length + 1;
-  header += `${' '.repeat((64 - (total % 64)) % 64)}\n`;
-  const out = new Uint8Array(10 + header.length + body.length);
-  out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0], 0);
-  new DataView(out.buffer).setUint16(8, header.length, true);
-  out.set(new TextEncoder().encode(header), 10);
-  out.set(body, 10 + header.length);
-  return out;
-}
-
-function float32Body(values: number[], littleEndian = true): Uint8Array {
-  const body = new Uint8Array(values.length * 4);
-  const view = new DataView(body.buffer);
-  values.forEach((v, i) => {
-    view.setFloat32(i * 4, v, littleEndian);
-  });
-  return body;
-}
+const npy = (descr: string, shape: number[], body: Uint8Array, fortranOrder = false): Uint8Array =>
+  encodeNpy(descr, shape, body, { fortranOrder });
 
 describe('readNpy', () => {
   it('reads a little-endian float32 matrix in row-major order', () => {
@@ -47,10 +27,7 @@ describe('readNpy', () => {
   it('widens float16, keeping infinities and subnormals', () => {
     // Prepare
     const values = [1, -0.5, 65504, Number.NEGATIVE_INFINITY, 2 ** -24];
-    const body = new Uint8Array(values.length * 2);
-    values.forEach((v, i) => {
-      setFloat16(new DataView(body.buffer), i * 2, v, true);
-    });
+    const body = float16Bytes(values);
 
     // Act
     const array = readNpy(npy('<f2', [1, 5], body));

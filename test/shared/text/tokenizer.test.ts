@@ -1,43 +1,11 @@
 import { TranscriptEmptyError, UnknownTokensError } from '../../../shared/errors';
 import { STAR_TOKEN, type TokenizedTranscript, tokenizeTranscript } from '../../../shared/text/tokenizer';
 import { createVocabulary } from '../../../shared/text/vocabulary';
+import { WAV2VEC2_BASE_VOCAB } from '../../helpers/wav2vec2-vocab';
 
 /** facebook/wav2vec2-base-960h's vocab.json. */
 const BASE_960H = createVocabulary(
-  {
-    '<pad>': 0,
-    '<s>': 1,
-    '</s>': 2,
-    '<unk>': 3,
-    '|': 4,
-    E: 5,
-    T: 6,
-    A: 7,
-    O: 8,
-    N: 9,
-    I: 10,
-    H: 11,
-    S: 12,
-    R: 13,
-    D: 14,
-    L: 15,
-    U: 16,
-    M: 17,
-    W: 18,
-    C: 19,
-    F: 20,
-    G: 21,
-    Y: 22,
-    P: 23,
-    B: 24,
-    V: 25,
-    K: 26,
-    "'": 27,
-    X: 28,
-    J: 29,
-    Q: 30,
-    Z: 31,
-  },
+  { ...WAV2VEC2_BASE_VOCAB },
   { pad_token_id: 0, word_delimiter_token: '|' },
 );
 

@@ -25,12 +25,18 @@ export type ClassifiedKey =
   | { kind: 'rejected'; reason: string };
 
 /**
- * Sorts an (untrusted, decoded) key: outside the incoming prefix or of another type -> ignored; `.`/`..`/empty
- * segments, control characters, or too long for its result keys to fit S3's limit -> rejected.
+ * Sorts an (untrusted, decoded) key. The pipeline's own outputs (results and failure records) and files of
+ * another type are ignored; keys elsewhere outside the incoming prefix, with `.`/`..`/empty segments or
+ * control characters, or too long for their result keys to fit S3's limit are rejected.
  */
 export function classifyKey(key: string, layout: KeyLayout): ClassifiedKey {
-  if (!key.startsWith(layout.incomingPrefix))
-    return { kind: 'ignored', reason: `outside ${layout.incomingPrefix}` };
+  // Never answer our own writes: a failure record for a result would trigger another event, and so on.
+  if (key.startsWith(layout.resultsPrefix) || key.startsWith(layout.failedPrefix)) {
+    return { kind: 'ignored', reason: 'an output of the pipeline' };
+  }
+  if (!key.startsWith(layout.incomingPrefix)) {
+    return { kind: 'rejected', reason: `the key is outside ${layout.incomingPrefix}` };
+  }
   const relative = key.slice(layout.incomingPrefix.length);
   const segments = relative.split('/');
   if (segments.some((segment) => segment === '' || segment === '.' || segment === '..')) {

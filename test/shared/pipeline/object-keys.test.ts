@@ -17,7 +17,8 @@ describe('object keys', () => {
   });
 
   it.each([
-    ['results/a.wav', 'outside incoming/'],
+    ['results/a.wav', 'an output of the pipeline'],
+    ['failed/_rejected/0123.json', 'an output of the pipeline'],
     ['incoming/a.pdf', 'neither audio'],
     ['incoming/README', 'no file extension'],
   ])('ignores %s', (key, reason) => {
@@ -28,6 +29,7 @@ describe('object keys', () => {
   });
 
   it.each([
+    ['elsewhere/x.wav', 'outside incoming/'],
     ['incoming/../x.wav', '".."'],
     ['incoming/a/./x.wav', '"."'],
     ['incoming/a//x.wav', 'empty'],

@@ -225,16 +225,26 @@ describe('processEvent against a local S3 server', () => {
     expect(telemetry.failures).toHaveLength(1);
   });
 
-  it('ignores keys outside the incoming prefix and non-audio files', async () => {
+  it('ignores non-audio files and the pipeline outputs, and rejects keys outside the incoming prefix', async () => {
+    // Prepare
     const outside = await upload('elsewhere/g.wav', toneWav(1));
     const other = await upload('incoming/notes/g.pdf', 'x');
+    const own = await upload('results/notes/g.json', '{}');
     const { context, telemetry, pool } = pipelineContext(s3.endpoint);
 
-    const results = [await processEvent(context, outside), await processEvent(context, other)];
+    // Act
+    const results = [
+      await processEvent(context, outside),
+      await processEvent(context, other),
+      await processEvent(context, own),
+    ];
     pool.destroy();
 
-    expect(results.flatMap((r) => r.outcomes.map((o) => o.status))).toEqual(['skipped', 'skipped']);
-    expect(telemetry.failures).toEqual([]);
+    // Assess
+    expect(results.flatMap((r) => r.outcomes.map((o) => o.status))).toEqual(['failed', 'skipped', 'skipped']);
+    const rejected = results[0]?.outcomes[0];
+    expect(rejected?.status === 'failed' && rejected.failureKey).toMatch(/^failed\/_rejected\//);
+    expect(telemetry.failures).toEqual([{ code: 'INVALID_INPUT', backend: 'cpu' }]);
     expect(telemetry.successes).toEqual([]);
   });
 

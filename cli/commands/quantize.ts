@@ -13,9 +13,11 @@ const MAX_MODEL_BYTES = 2 ** 31;
 /** `quantize`: writes an int8 copy of an fp32 ONNX model (MatMul/Gemm weights int8, activations dynamic). */
 export const quantizeCommand: CliCommand = {
   usage:
-    '<in.onnx> <out.onnx> [--form fused|integer] [--weight-type int8|uint8] [--full-range] [--min-columns 128] [--conv] [--exclude NODE,...] [--json]',
+    '<in.onnx> <out.onnx> [--activations per-row|per-tensor] [--form fused|integer] [--weight-type int8|uint8] ' +
+    '[--full-range] [--min-columns 128] [--conv] [--exclude NODE,...] [--json]',
   async run(args, _env, io) {
     const { values, positionals } = parseCommandArgs(args, {
+      activations: { type: 'string' },
       form: { type: 'string' },
       'weight-type': { type: 'string' },
       'full-range': { type: 'boolean' },
@@ -29,6 +31,7 @@ export const quantizeCommand: CliCommand = {
       throw new InvalidInputError('quantize takes exactly two files: <in.onnx> <out.onnx>');
     }
     const options: QuantizeOptions = {
+      activations: choice('activations', values.activations, ['per-row', 'per-tensor'] as const, 'per-row'),
       form: choice('form', values.form, ['fused', 'integer'] as const, 'fused'),
       weightType: choice('weight-type', values['weight-type'], ['int8', 'uint8'] as const, 'int8'),
       reduceRange: values['full-range'] !== true,
@@ -107,7 +110,7 @@ function summary(report: QuantizeReport, output: string): string {
   const skipped = [...reasons].map(([reason, count]) => `  ${count} × ${reason}\n`).join('');
   const megabytes = (bytes: number) => (bytes / 1e6).toFixed(1);
   return (
-    `wrote ${output} (${report.form} form)\n` +
+    `wrote ${output} (${report.activations} activation scales${report.activations === 'per-tensor' ? `, ${report.form} form` : ''})\n` +
     `rewritten: ${report.rewritten.matMul} MatMul, ${report.rewritten.gemm} Gemm, ${report.rewritten.conv} Conv ` +
     `(${report.weightsQuantized} weights, ${report.biasesFolded} biases folded)\n` +
     `kept in float32: ${report.skipped.length} MatMul/Gemm/Conv${report.skipped.length > 0 ? ':' : ''}\n${skipped}` +

@@ -14,6 +14,7 @@ import {
 } from './onnx-graph';
 import { readFloatTensor, tensorDims } from './onnx-tensor';
 import {
+  type ActivationScales,
   type ConstantWeight,
   type QuantizedMatMulSpec,
   QuantizedNodeWriter,
@@ -21,16 +22,24 @@ import {
   type WeightEncoding,
 } from './quantized-nodes';
 
-export type { QuantizeForm } from './quantized-nodes';
+export type { ActivationScales, QuantizeForm } from './quantized-nodes';
 
 const DEFAULT_MIN_COLUMNS = 128;
 
 /** How `quantizeModel` rewrites the graph. */
 export interface QuantizeOptions {
   /**
-   * 'fused' (default): one ONNX Runtime `com.microsoft.DynamicQuantizeMatMul` per weight MatMul/Gemm, bias folded
-   * in. 'integer': standard ONNX ops only (DynamicQuantizeLinear + MatMulInteger + Cast + Mul), for runtimes
-   * without the contrib ops.
+   * 'per-row' (default): each activation row (time step) gets its own scale, computed at run time with standard
+   * ONNX ops (ReduceMax/ReduceMin, per-axis QuantizeLinear, MatMulInteger). 'per-tensor': one scale for the whole
+   * activation, as ONNX Runtime's own dynamic quantization does; then a loud passage sets the step for a quiet one.
+   * Measured on wav2vec2-base with speech, per-row kept the fp32 argmax on 98.1% of frames, per-tensor on 95.9%,
+   * at the same speed.
+   */
+  activations?: ActivationScales;
+  /**
+   * Operators of the 'per-tensor' activations: 'fused' (default), one ONNX Runtime
+   * `com.microsoft.DynamicQuantizeMatMul` per weight MatMul/Gemm with the bias folded in; 'integer', standard ONNX
+   * ops only (DynamicQuantizeLinear + MatMulInteger + Cast + Mul).
    */
   form?: QuantizeForm;
   /**
@@ -68,6 +77,7 @@ export interface SkippedNode {
 
 /** What `quantizeModel` did. */
 export interface QuantizeReport {
+  activations: ActivationScales;
   form: QuantizeForm;
   rewritten: { matMul: number; gemm: number; conv: number };
   /** Distinct float weights replaced by int8 (a weight shared by several nodes counts once). */
@@ -84,6 +94,13 @@ export function quantizeModel(
   model: Uint8Array,
   options: QuantizeOptions = {},
 ): { model: Uint8Array; report: QuantizeReport } {
+  const activations = options.activations ?? 'per-row';
+  if (activations !== 'per-row' && activations !== 'per-tensor') {
+    throw new AlignError(
+      'INVALID_INPUT',
+      `activation scales must be "per-row" or "per-tensor", got "${String(activations)}"`,
+    );
+  }
   const form = options.form ?? 'fused';
   if (form !== 'fused' && form !== 'integer') {
     throw new AlignError(
@@ -98,20 +115,24 @@ export function quantizeModel(
   const proto = decodeOnnxModel(model);
   const graph = proto.graph!;
   const defaultOpset = importedOpset(proto, '') ?? 0;
-  if (form === 'integer' && defaultOpset < 11) {
+  const fused = activations === 'per-tensor' && form === 'fused';
+  if (!fused && defaultOpset < 13) {
     throw new AlignError(
       'MODEL',
-      `the "integer" form needs ONNX opset 11 or later (DynamicQuantizeLinear); this model imports opset ${defaultOpset}`,
+      `quantizing with standard ONNX operators needs opset 13 or later (per-axis QuantizeLinear, ` +
+        `DynamicQuantizeLinear); this model imports opset ${defaultOpset}`,
     );
   }
   const convolutions = options.convolutions === true;
   if (convolutions && defaultOpset < 11) {
     throw new AlignError(
       'MODEL',
-      `quantizing convolutions needs ONNX opset 11 or later (Pad and Slice with tensor inputs); this model imports opset ${defaultOpset}`,
+      `quantizing convolutions needs ONNX opset 11 or later (Pad and Slice with tensor inputs); ` +
+        `this model imports opset ${defaultOpset}`,
     );
   }
   const rewrite = rewriteGraph(graph, {
+    activations,
     form,
     convolutions,
     encoding:
@@ -120,15 +141,17 @@ export function quantizeModel(
         : { type: 'int8', maxLevel: options.reduceRange === false ? 127 : 63 },
     exclude: new Set(options.excludeNodes ?? []),
     minColumns,
+    opset: defaultOpset,
   });
   const { matMul, gemm, conv } = rewrite.rewritten;
-  if (matMul + gemm + conv > 0 && form === 'fused') {
+  if (matMul + gemm + conv > 0 && fused) {
     ensureOpsetImport(proto, MICROSOFT_DOMAIN, 1);
   }
   const bytes = encodeOnnxModel(proto);
   return {
     model: bytes,
     report: {
+      activations,
       form,
       rewritten: rewrite.rewritten,
       weightsQuantized: rewrite.weightsQuantized,
@@ -141,11 +164,13 @@ export function quantizeModel(
 }
 
 interface RewriteSettings {
+  activations: ActivationScales;
   form: QuantizeForm;
   convolutions: boolean;
   encoding: WeightEncoding;
   exclude: ReadonlySet<string>;
   minColumns: number;
+  opset: number;
 }
 
 interface RewriteOutcome {
@@ -160,7 +185,13 @@ function rewriteGraph(graph: onnx.IGraphProto, settings: RewriteSettings): Rewri
   const constants = constantTensors(graph);
   const readers = readersByName(graph);
   const readBefore = new Set(readers.keys());
-  const writer = new QuantizedNodeWriter(graph, settings.form, settings.encoding);
+  const writer = new QuantizedNodeWriter(
+    graph,
+    settings.activations,
+    settings.form,
+    settings.encoding,
+    settings.opset,
+  );
   const outcome: RewriteOutcome = {
     rewritten: { matMul: 0, gemm: 0, conv: 0 },
     weightsQuantized: 0,
@@ -241,7 +272,8 @@ function planMatMul(
   if (!weight.ok) return weight;
   const n = weight.weight.cols;
   if (n < settings.minColumns) return skip(narrowReason(n, settings.minColumns));
-  const bias = settings.form === 'fused' ? foldableBias(out, n, constants, readers) : undefined;
+  const folds = settings.activations === 'per-tensor' && settings.form === 'fused';
+  const bias = folds ? foldableBias(out, n, constants, readers) : undefined;
   return {
     ok: true,
     spec: {

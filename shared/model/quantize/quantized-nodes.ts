@@ -3,8 +3,11 @@ import { quantizeColumns, quantizeColumnsUint8 } from './int8-weights';
 import { intAttr, MICROSOFT_DOMAIN } from './onnx-graph';
 import { floatTensor, int8Tensor, int64Tensor, uint8Tensor } from './onnx-tensor';
 
-/** The operator form of a quantized MatMul (see QuantizeOptions.form). */
+/** The operator form of a per-tensor quantized MatMul (see QuantizeOptions.form). */
 export type QuantizeForm = 'fused' | 'integer';
+
+/** One activation scale per row (time step) or per tensor (see QuantizeOptions.activations). */
+export type ActivationScales = 'per-row' | 'per-tensor';
 
 /** How weights are stored: symmetric int8 with levels ±maxLevel, or asymmetric uint8 (see QuantizeOptions). */
 export type WeightEncoding = { type: 'int8'; maxLevel: number } | { type: 'uint8' };
@@ -46,12 +49,16 @@ export class QuantizedNodeWriter {
   private readonly taken = new Set<string>();
   private readonly initializers: onnx.ITensorProto[] = [];
   private readonly weights = new Map<string, WeightNames>();
+  private readonly scalars = new Map<string, string>();
   private readonly activations = new Map<string, { q: string; scale: string; zeroPoint: string }>();
 
   public constructor(
     graph: onnx.IGraphProto,
+    private readonly activationScales: ActivationScales,
     private readonly form: QuantizeForm,
     private readonly encoding: WeightEncoding,
+    /** The model's default-domain opset, which decides operator signatures (ReduceMax `axes`). */
+    private readonly opset: number,
   ) {
     for (const tensor of graph.initializer ?? []) this.taken.add(tensor.name ?? '');
     for (const value of [...(graph.input ?? []), ...(graph.output ?? []), ...(graph.valueInfo ?? [])]) {
@@ -68,6 +75,7 @@ export class QuantizedNodeWriter {
     const weight = this.quantizedWeight(spec.weight);
     const bias =
       spec.bias instanceof Float32Array ? this.addFloat(`${spec.weight.source}_bias`, spec.bias) : spec.bias;
+    if (this.activationScales === 'per-row') return this.rows(spec, weight, bias);
     return this.form === 'fused' ? this.fused(spec, weight, bias) : this.integer(spec, weight, bias);
   }
 
@@ -95,6 +103,161 @@ export class QuantizedNodeWriter {
         output: [spec.output],
       },
     ];
+  }
+
+  /**
+   * Per-row symmetric activation quantization in standard ONNX ops, on the input viewed as [rows, K]:
+   * scale_r = max|A_r| / 127 from ReduceMax and ReduceMin (read-only passes), one per-axis QuantizeLinear to
+   * uint8 around 128, MatMulInteger with zero point 128, then Cast, both scales and the original shape back.
+   * Quiet time steps keep their own resolution instead of being quantized with the loudest one's step.
+   */
+  private rows(spec: QuantizedMatMulSpec, weight: WeightNames, bias?: string) {
+    const fresh = (suffix: string) => this.uniqueName(`${spec.output}_${suffix}`);
+    const node = (
+      opType: string,
+      input: string[],
+      output: string[],
+      attribute: onnx.IAttributeProto[] = [],
+    ) => ({
+      name: this.uniqueName(`${spec.name}_${opType.toLowerCase()}`),
+      opType,
+      input,
+      output,
+      attribute,
+    });
+    const names = [
+      'rows',
+      'row_max',
+      'row_min',
+      'row_min_negated',
+      'row_magnitude',
+      'row_scale',
+      'row_offsets',
+      'row_quantized',
+      'int32',
+      'int32_float',
+      'column_scaled',
+      'row_scale_column',
+      'row_output',
+      'input_shape',
+      'leading_dims',
+      'output_shape',
+      'row_scale_shape',
+    ];
+    const [
+      rows,
+      high,
+      low,
+      negated,
+      magnitude,
+      scale,
+      offsets,
+      quantized,
+      product,
+      asFloat,
+      byColumn,
+      ...rest
+    ] = names.map(fresh) as string[];
+    const [scaleColumn, rowOutput, inputShape, leading, outputShape, scaleShape] = rest as string[];
+    const flat = this.int64Constant('rows_shape', [-1, spec.weight.rows]);
+    const offset = this.uint8Scalar('offset', 128);
+    const scaled = bias === undefined ? rowOutput! : fresh('row_unbiased');
+    const nodes: onnx.INodeProto[] = [
+      node('Reshape', [spec.input, flat], [rows!]),
+      this.reduceNode(node, 'ReduceMax', rows!, high!),
+      this.reduceNode(node, 'ReduceMin', rows!, low!),
+      node('Neg', [low!], [negated!]),
+      node('Max', [high!, negated!, this.floatScalar('tiny', 1e-30)], [magnitude!]),
+      node('Div', [magnitude!, this.floatScalar('levels', 127)], [scale!]),
+      node('Shape', [scale!], [scaleShape!]),
+      node('Expand', [offset, scaleShape!], [offsets!]),
+      node('QuantizeLinear', [rows!, scale!, offsets!], [quantized!], [intAttr('axis', 0)]),
+      node(
+        'MatMulInteger',
+        [quantized!, weight.data, offset, ...(weight.zeroPoint ? [weight.zeroPoint] : [])],
+        [product!],
+      ),
+      node('Cast', [product!], [asFloat!], [intAttr('to', onnx.TensorProto.DataType.FLOAT)]),
+      node('Mul', [asFloat!, weight.scale], [byColumn!]),
+      node('Reshape', [scale!, this.int64Constant('column_shape', [-1, 1])], [scaleColumn!]),
+      node('Mul', [byColumn!, scaleColumn!], [scaled]),
+    ];
+    if (bias !== undefined) nodes.push(node('Add', [scaled, bias], [rowOutput!]));
+    nodes.push(
+      node('Shape', [spec.input], [inputShape!]),
+      node(
+        'Slice',
+        [
+          inputShape!,
+          this.int64Constant('first', [0]),
+          this.int64Constant('last', [-1]),
+          this.int64Constant('axis0', [0]),
+        ],
+        [leading!],
+      ),
+      node(
+        'Concat',
+        [leading!, this.int64Constant(`columns_${spec.weight.cols}`, [spec.weight.cols])],
+        [outputShape!],
+        [intAttr('axis', 0)],
+      ),
+      node('Reshape', [rowOutput!, outputShape!], [spec.output]),
+    );
+    return nodes;
+  }
+
+  /** ReduceMax/ReduceMin over each row's last axis, dropping it; `axes` became an input in opset 18. */
+  private reduceNode(
+    node: (
+      opType: string,
+      input: string[],
+      output: string[],
+      attribute?: onnx.IAttributeProto[],
+    ) => onnx.INodeProto,
+    opType: 'ReduceMax' | 'ReduceMin',
+    input: string,
+    output: string,
+  ): onnx.INodeProto {
+    const keep = intAttr('keepdims', 0);
+    if (this.opset >= 18) return node(opType, [input, this.int64Constant('axis1', [1])], [output], [keep]);
+    return node(
+      opType,
+      [input],
+      [output],
+      [{ name: 'axes', type: onnx.AttributeProto.AttributeType.INTS, ints: [1] }, keep],
+    );
+  }
+
+  private int64Constant(base: string, values: number[]): string {
+    const key = `int64:${base}:${values.join(',')}`;
+    let name = this.scalars.get(key);
+    if (name === undefined) {
+      name = this.addInt64(`quantize_${base}`, values);
+      this.scalars.set(key, name);
+    }
+    return name;
+  }
+
+  private floatScalar(base: string, value: number): string {
+    const key = `float:${base}:${value}`;
+    let name = this.scalars.get(key);
+    if (name === undefined) {
+      name = this.uniqueName(`quantize_${base}`);
+      this.initializers.push({ name, dataType: onnx.TensorProto.DataType.FLOAT, floatData: [value] });
+      this.scalars.set(key, name);
+    }
+    return name;
+  }
+
+  private uint8Scalar(base: string, value: number): string {
+    const key = `uint8:${base}:${value}`;
+    let name = this.scalars.get(key);
+    if (name === undefined) {
+      name = this.uniqueName(`quantize_${base}`);
+      this.initializers.push(uint8Tensor(name, [], Uint8Array.of(value)));
+      this.scalars.set(key, name);
+    }
+    return name;
   }
 
   /** Standard ONNX: DynamicQuantizeLinear → MatMulInteger → Cast → Mul(a_scale · b_scale) (→ Add bias). */

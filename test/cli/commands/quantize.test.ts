@@ -57,10 +57,19 @@ describe('w2v2-align quantize', () => {
     const { input, output } = workspace();
 
     // Act
-    const { stdout } = await run([input, output, '--json', '--form', 'integer']);
+    const { stdout } = await run([
+      input,
+      output,
+      '--json',
+      '--activations',
+      'per-tensor',
+      '--form',
+      'integer',
+    ]);
 
     // Assess
     const report = JSON.parse(stdout) as QuantizeReport;
+    expect(report.activations).toBe('per-tensor');
     expect(report.form).toBe('integer');
     expect(report.bytesAfter).toBe(readFileSync(output).length);
   });

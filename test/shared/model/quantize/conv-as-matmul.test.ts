@@ -2,7 +2,7 @@
 
 import { onnx } from 'onnx-proto';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
-import { type QuantizeForm, quantizeModel } from '../../../../shared/model/quantize/quantize-dynamic';
+import { type QuantizeOptions, quantizeModel } from '../../../../shared/model/quantize/quantize-dynamic';
 import { buildConvModel, seededValues } from './tiny-model';
 
 const OPTIONS = { convolutions: true, minColumns: 1 };
@@ -30,7 +30,7 @@ function relativeError(actual: Float32Array, expected: Float32Array): number {
 describe('quantizeModel with convolutions', () => {
   it('rewrites plain strided 1-D convolutions as quantized MatMuls and keeps a padded one', () => {
     // Act
-    const { model, report } = quantizeModel(buildConvModel(), OPTIONS);
+    const { model, report } = quantizeModel(buildConvModel(), { ...OPTIONS, activations: 'per-tensor' });
 
     // Assess
     const nodes = onnx.ModelProto.decode(model).graph?.node ?? [];
@@ -50,18 +50,19 @@ describe('quantizeModel with convolutions', () => {
     expect(report.rewritten.conv).toBe(0);
   });
 
-  it.each<[number, QuantizeForm]>([
-    [37, 'fused'],
-    [40, 'fused'],
-    [41, 'fused'],
-    [41, 'integer'],
-  ])('matches float32 within 3%% and frame for frame at length %i (%s form)', async (length, form) => {
+  it.each<[number, QuantizeOptions]>([
+    [37, {}],
+    [40, {}],
+    [41, {}],
+    [41, { activations: 'per-tensor' }],
+    [41, { activations: 'per-tensor', form: 'integer' }],
+  ])('matches float32 within 3%% and frame for frame at length %i (%j)', async (length, options) => {
     // Prepare
     const fp32 = buildConvModel();
     const expected = await runConvs(fp32, length);
 
     // Act
-    const actual = await runConvs(quantizeModel(fp32, { ...OPTIONS, form }).model, length);
+    const actual = await runConvs(quantizeModel(fp32, { ...OPTIONS, ...options }).model, length);
 
     // Assess
     for (const output of ['deep', 'wide', 'dense']) {

@@ -9,6 +9,8 @@ import { buildTinyModel, GEMM_ALPHA, GEMM_BETA, seededValues } from './tiny-mode
 
 /** The tiny model's layers (16 and 4 columns) are narrower than the default threshold for quantizing. */
 const TINY: QuantizeOptions = { minColumns: 1 };
+/** ONNX Runtime's fused operator: one DynamicQuantizeMatMul per weight, per-tensor activation scales. */
+const FUSED: QuantizeOptions = { ...TINY, activations: 'per-tensor' };
 
 const STANDARD_QUANTIZED_OPS = new Set(['DynamicQuantizeLinear', 'MatMulInteger', 'Cast', 'Mul', 'Add']);
 
@@ -82,7 +84,7 @@ describe('quantizeModel', () => {
     const tiny = buildTinyModel();
 
     // Act
-    const { model, report } = quantizeModel(tiny.bytes, TINY);
+    const { model, report } = quantizeModel(tiny.bytes, FUSED);
 
     // Assess
     const quantized = decode(model);
@@ -111,7 +113,7 @@ describe('quantizeModel', () => {
     const tiny = buildTinyModel();
 
     // Act
-    const { model, report } = quantizeModel(tiny.bytes, TINY);
+    const { model, report } = quantizeModel(tiny.bytes, FUSED);
 
     // Assess
     expect(report.skipped).toEqual([
@@ -126,7 +128,7 @@ describe('quantizeModel', () => {
     const tiny = buildTinyModel();
 
     // Act
-    const quantized = decode(quantizeModel(tiny.bytes, TINY).model);
+    const quantized = decode(quantizeModel(tiny.bytes, FUSED).model);
 
     // Assess
     const node = nodeNamed(quantized, 'mm1');
@@ -147,7 +149,7 @@ describe('quantizeModel', () => {
     const tiny = buildTinyModel();
 
     // Act
-    const { model, report } = quantizeModel(tiny.bytes, TINY);
+    const { model, report } = quantizeModel(tiny.bytes, FUSED);
 
     // Assess
     const quantized = decode(model);
@@ -162,7 +164,7 @@ describe('quantizeModel', () => {
     const tiny = buildTinyModel();
 
     // Act
-    const { model, report } = quantizeModel(tiny.bytes, TINY);
+    const { model, report } = quantizeModel(tiny.bytes, FUSED);
 
     // Assess
     const quantized = decode(model);
@@ -180,10 +182,12 @@ describe('quantizeModel', () => {
 
   // Full-range int8 is left out: on x86 CPUs without VNNI its products saturate (CPU-dependent, see reduceRange).
   it.each<[string, QuantizeOptions]>([
-    ['fused int8 (7-bit)', {}],
-    ['integer int8', { form: 'integer' }],
-    ['fused uint8', { weightType: 'uint8' }],
-    ['integer uint8', { form: 'integer', weightType: 'uint8' }],
+    ['per-row int8 (7-bit, the default)', {}],
+    ['per-row uint8', { weightType: 'uint8' }],
+    ['per-tensor fused int8', { activations: 'per-tensor' }],
+    ['per-tensor integer int8', { activations: 'per-tensor', form: 'integer' }],
+    ['per-tensor fused uint8', { activations: 'per-tensor', weightType: 'uint8' }],
+    ['per-tensor integer uint8', { activations: 'per-tensor', form: 'integer', weightType: 'uint8' }],
   ])('%s runs in onnxruntime-node with outputs within 3%% of float32', async (_label, options) => {
     // Prepare
     const tiny = buildTinyModel();
@@ -201,6 +205,53 @@ describe('quantizeModel', () => {
     expect(actual.conv).toEqual(expected.conv);
   });
 
+  it('by default quantizes each activation row on its own, with standard ONNX operators only', () => {
+    // Prepare
+    const tiny = buildTinyModel();
+
+    // Act
+    const { model, report } = quantizeModel(tiny.bytes, TINY);
+
+    // Assess
+    const quantized = decode(model);
+    const ops = new Set(nodesOf(quantized).map((n) => n.opType));
+    expect(report.activations).toBe('per-row');
+    expect(ops).toContain('QuantizeLinear');
+    expect(ops).toContain('MatMulInteger');
+    expect(ops).not.toContain('DynamicQuantizeMatMul');
+    expect(ops).not.toContain('DynamicQuantizeLinear');
+    expect(nodesOf(quantized).every((n) => (n.domain ?? '') === '')).toBe(true);
+    expect(quantized.opsetImport.map((o) => o.domain)).not.toContain('com.microsoft');
+  });
+
+  it('keeps a quiet frame precise next to a loud one with per-row scales, unlike one scale per tensor', async () => {
+    // Prepare
+    const tiny = buildTinyModel();
+    const x = seededValues(2 * 8, 60);
+    for (let k = 0; k < 8; k++) x[8 + k] = x[8 + k]! * 1000;
+    const sharedRow = async (options: QuantizeOptions) => {
+      const session = await InferenceSession.create(quantizeModel(tiny.bytes, options).model);
+      const result = await session.run({
+        x: new Tensor('float32', x, [2, 8]),
+        square: new Tensor('float32', new Float32Array(16), [8, 2]),
+        signal: new Tensor('float32', new Float32Array(3), [1, 1, 3]),
+      });
+      await session.release();
+      return (result.shared!.data as Float32Array).subarray(0, 16);
+    };
+    const exact = new Float32Array(16);
+    for (let c = 0; c < 16; c++)
+      for (let k = 0; k < 8; k++) exact[c] = exact[c]! + x[k]! * tiny.w1[k * 16 + c]!;
+
+    // Act
+    const perRow = await sharedRow(TINY);
+    const perTensor = await sharedRow(FUSED);
+
+    // Assess
+    expect(relativeError(perRow, exact)).toBeLessThan(0.03);
+    expect(relativeError(perTensor, exact)).toBeGreaterThan(0.1);
+  });
+
   it('keeps int8 weights within ±63 by default and uses the full ±127 when reduceRange is false', () => {
     // Prepare
     const tiny = buildTinyModel();
@@ -212,20 +263,20 @@ describe('quantizeModel', () => {
     };
 
     // Act
-    const reduced = largest(quantizeModel(tiny.bytes, TINY).model);
-    const full = largest(quantizeModel(tiny.bytes, { ...TINY, reduceRange: false }).model);
+    const reduced = largest(quantizeModel(tiny.bytes, FUSED).model);
+    const full = largest(quantizeModel(tiny.bytes, { ...FUSED, reduceRange: false }).model);
 
     // Assess
     expect(reduced).toBe(63);
     expect(full).toBe(127);
   });
 
-  it('the integer form uses standard ONNX operators only and quantizes a shared input once', () => {
+  it('the per-tensor integer form uses standard ONNX operators only and quantizes a shared input once', () => {
     // Prepare
     const tiny = buildTinyModel();
 
     // Act
-    const quantized = decode(quantizeModel(tiny.bytes, { ...TINY, form: 'integer' }).model);
+    const quantized = decode(quantizeModel(tiny.bytes, { ...FUSED, form: 'integer' }).model);
 
     // Assess
     const added = nodesOf(quantized).filter(
@@ -244,7 +295,7 @@ describe('quantizeModel', () => {
     const tiny = buildTinyModel();
 
     // Act
-    const { model, report } = quantizeModel(tiny.bytes, TINY);
+    const { model, report } = quantizeModel(tiny.bytes, FUSED);
 
     // Assess
     expect(report.bytesBefore).toBe(tiny.bytes.length);
@@ -275,7 +326,7 @@ describe('quantizeModel', () => {
     );
 
     // Act
-    const { model } = quantizeModel(onnx.ModelProto.encode(tiny).finish(), TINY);
+    const { model } = quantizeModel(onnx.ModelProto.encode(tiny).finish(), FUSED);
 
     // Assess
     expect((decode(model).graph?.valueInfo ?? []).map((info) => info.name)).toEqual(['r']);

@@ -23,6 +23,8 @@ export interface DemoOptions {
   outputDir: string;
   out: { write(text: string): unknown };
   err: { write(text: string): unknown };
+  /** Settings (SPEC §5 names) for the pipeline, e.g. MODEL_DIR to try another model. */
+  env?: Readonly<Record<string, string | undefined>>;
   overrides?: RuntimeOverrides;
 }
 
@@ -41,7 +43,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   const quietTelemetry = { succeeded: () => undefined, failed: () => undefined };
   const pipeline = await startLocalPipeline({
     bucket: BUCKET,
-    env: { PIPELINE_MAX_CONCURRENCY: '2' },
+    env: { PIPELINE_MAX_CONCURRENCY: '2', ...options.env },
     overrides: { log: terminalLog(options.err), telemetry: quietTelemetry, ...options.overrides },
   });
   const config = loadConfig({ S3_ENDPOINT: pipeline.s3.endpoint }).s3;
@@ -124,6 +126,7 @@ if (require.main === module) {
     outputDir: join(tmpdir(), 'w2v2-align-demo'),
     out: process.stdout,
     err: process.stderr,
+    env: { MODEL_DIR: process.env.MODEL_DIR, W2V2_QUANTIZE: process.env.W2V2_QUANTIZE },
   }).then((code) => {
     process.exitCode = code;
   });

@@ -103,14 +103,10 @@ def augment(ex: Example, rng: random.Random) -> Example:
     tail = int(rng.uniform(0.0, 0.4) * SAMPLE_RATE)
     audio = np.concatenate([np.zeros(lead, np.float32), ex.audio, np.zeros(tail, np.float32)])
     audio *= rng.uniform(0.3, 1.5)
-    if rng.random() < 0.85:
+    if rng.random() < 0.6:
         rms = math.sqrt(float((audio**2).mean()) + 1e-12)
-        snr_db = rng.uniform(8, 50)
+        snr_db = rng.uniform(20, 50)
         noise = np.random.default_rng(rng.getrandbits(32)).standard_normal(len(audio)).astype(np.float32)
-        if rng.random() < 0.5:
-            noise = np.cumsum(noise) * 0.05  # brown-ish noise for low-frequency hum
-            noise -= noise.mean()
-            noise /= noise.std() + 1e-9
         audio = audio + noise * rms * 10 ** (-snr_db / 20)
     shift = lead / SAMPLE_RATE
     words = [(w, _shift(s, shift), _shift(e, shift)) for w, s, e in ex.words]

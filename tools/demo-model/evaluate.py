@@ -8,7 +8,7 @@ import numpy as np
 import torch
 
 from audio_data import held_out_set
-from ctc_eval import boundary_errors, greedy_cer
+from ctc_eval import score_examples
 from model import DemoCtcModel
 
 
@@ -28,11 +28,12 @@ def main() -> None:
     model.eval()
     # Seeds differ from the training script's dev monitor set so calibration is not tuned on what was watched.
     examples = held_out_set(args.corpus, args.split, args.count, seed=11 if args.split == "dev" else 23)
-    starts, ends = boundary_errors(model, examples)
+    cer, starts, ends = score_examples(model, examples)
     if args.split == "dev":
         # The median minimises mean absolute error, so it is the offset that best centres the errors.
         cal = {"start_sec": round(-float(np.median(starts)), 3), "end_sec": round(-float(np.median(ends)), 3),
-               "dev_utterances": len(examples), "dev_starts": len(starts), "dev_ends": len(ends)}
+               "dev_utterances": len(examples), "dev_starts": len(starts), "dev_ends": len(ends),
+               "dev_greedy_cer": round(cer, 4)}
         Path(args.calibration).write_text(json.dumps(cal, indent=2) + "\n")
         print(json.dumps(cal))
         return
@@ -42,7 +43,7 @@ def main() -> None:
     both = np.concatenate([s_err, e_err])
     report = {
         "test_utterances": len(examples),
-        "greedy_cer": round(greedy_cer(model, examples), 4),
+        "greedy_cer": round(cer, 4),
         "start_mae_ms": round(1000 * float(s_err.mean()), 1),
         "end_mae_ms": round(1000 * float(e_err.mean()), 1),
         "boundary_mae_ms": round(1000 * float(both.mean()), 1),

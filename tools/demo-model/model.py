@@ -21,7 +21,7 @@ class ContextBlock(nn.Module):
     def __init__(self, dim: int, dilation: int, dropout: float) -> None:
         super().__init__()
         self.conv = nn.Conv1d(dim, dim, 3, padding=dilation, dilation=dilation, bias=False)
-        self.norm = nn.BatchNorm1d(dim)
+        self.norm = nn.BatchNorm1d(dim, eps=1e-3)
         self.act = nn.GELU()
         self.drop = nn.Dropout(dropout)
         self.pointwise = nn.Linear(dim, dim)
@@ -40,7 +40,7 @@ class DemoCtcModel(nn.Module):
         super().__init__()
         layers, c_in = [], 1
         for c, k, s in zip(channels, CONV_KERNEL, CONV_STRIDE):
-            layers += [nn.Conv1d(c_in, c, k, stride=s, bias=False), nn.BatchNorm1d(c), nn.GELU()]
+            layers += [nn.Conv1d(c_in, c, k, stride=s, bias=False), nn.BatchNorm1d(c, eps=1e-3), nn.GELU()]
             c_in = c
         self.front = nn.Sequential(*layers)
         dilations = [1, 2, 4, 8] * (blocks // 4) + [1, 2, 4, 8][: blocks % 4]

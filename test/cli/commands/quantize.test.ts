@@ -1,4 +1,4 @@
-/** @jest-environment ./test/shared/model/quantize/onnxruntime-environment.js */
+/** @jest-environment ./test/helpers/onnxruntime-environment.js */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,4 +1,4 @@
-/** @jest-environment ./test/shared/model/quantize/onnxruntime-environment.js */
+/** @jest-environment ./test/helpers/onnxruntime-environment.js */
 
 import { onnx } from 'onnx-proto';
 import { InferenceSession, Tensor } from 'onnxruntime-node';

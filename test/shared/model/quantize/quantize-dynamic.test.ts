@@ -1,4 +1,4 @@
-/** @jest-environment ./test/shared/model/quantize/onnxruntime-environment.js */
+/** @jest-environment ./test/helpers/onnxruntime-environment.js */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { onnx } from 'onnx-proto';

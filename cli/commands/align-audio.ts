@@ -6,12 +6,12 @@ import { decodeAudioFile } from '../../shared/audio/decode-audio';
 import { type AppConfig, loadConfig } from '../../shared/config/app-config';
 import { AlignError, InvalidInputError } from '../../shared/errors';
 import { openOnnxModel } from '../../shared/inference/onnx-acoustic-model';
+import { bundledModelDir } from '../../shared/model/bundled-model';
 import { resolveModelFile } from '../../shared/model/model-file';
 import { loadModelSpec } from '../../shared/model/model-spec';
 import { parseFormats, renderResult } from '../../shared/output/render';
 import type { OutputFormat } from '../../shared/output/result';
 import { runAlignJob } from '../../shared/pipeline/align-job';
-import { bundledModelDir } from '../bundled-model';
 import { type CliCommand, type CliIo, parseCommandArgs } from '../cli-command';
 import { readTextArgument } from '../cli-input';
 

@@ -1,7 +1,7 @@
 import type { SQSBatchResponse } from 'aws-lambda';
-import { bundledModelDir } from '../../cli/bundled-model';
 import { loadConfig } from '../../shared/config/app-config';
 import { AlignError } from '../../shared/errors';
+import { bundledModelDir } from '../../shared/model/bundled-model';
 import { createPipelineRuntime, type RuntimeOverrides } from '../../shared/pipeline/pipeline-runtime';
 import { handleEvent, type RerunResponse } from '../../shared/pipeline/process-event';
 

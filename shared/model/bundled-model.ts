@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { AlignError } from '../shared/errors';
+import { AlignError } from '../errors';
 
 /**
  * The demo model shipped in `models/demo-en/`. Found by walking up from this file, because the CLI runs both

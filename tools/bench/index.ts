@@ -1,12 +1,14 @@
 import { runAccuracyBench } from './accuracy';
 import { runAlignmentBench } from './alignment';
 import { runInferenceBench } from './inference';
+import { runPipelineBench } from './pipeline';
 
 /** `npm run bench`: every benchmark of the project, each printing its own table; `npm run bench -- NAME` runs one. */
 const BENCHES: Readonly<Record<string, () => Promise<void>>> = {
   alignment: runAlignmentBench,
   accuracy: runAccuracyBench,
   inference: runInferenceBench,
+  pipeline: runPipelineBench,
 };
 
 async function main(): Promise<void> {

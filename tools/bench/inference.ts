@@ -9,6 +9,7 @@ import { computeWindowedLogits } from '../../shared/inference/windowed-logits';
 import { type ConvLayer, framesForSamples } from '../../shared/model/model-spec';
 import { type QuantizeOptions, quantizeModel } from '../../shared/model/quantize/quantize-dynamic';
 import { ensureBaseModel } from '../models/ensure-base-model';
+import { wordBoundaryShift } from './word-boundary-shift';
 
 const ROOT = join(__dirname, '..', '..');
 const SAMPLE_RATE = 16_000;
@@ -47,6 +48,8 @@ interface ModelUnderTest {
   name: string;
   fp32Path: string;
   cases: BenchCase[];
+  /** Compare the aligner's word boundaries on the sample utterances (a trained model only). */
+  checkBoundaries: boolean;
 }
 
 interface Row {
@@ -78,6 +81,7 @@ export async function runInferenceBench(): Promise<void> {
     models.push({
       name: 'wav2vec2-base (random weights)',
       fp32Path: join(base.dir, 'model.onnx'),
+      checkBoundaries: false,
       cases: [
         { audioSec: 10, windowSec: 10 },
         { audioSec: 60, windowSec: 10 },
@@ -95,6 +99,7 @@ export async function runInferenceBench(): Promise<void> {
     models.push({
       name: 'demo-en',
       fp32Path: demo,
+      checkBoundaries: true,
       cases: [
         { audioSec: 10, windowSec: 10 },
         { audioSec: 60, windowSec: 60 },
@@ -106,11 +111,17 @@ export async function runInferenceBench(): Promise<void> {
   const speech = await speechSamples();
   const deadline = performance.now() + TOTAL_BUDGET_MS;
   const rows: Row[] = [];
-  for (const model of models) rows.push(...(await benchModel(model, speech, deadline)));
-  process.stdout.write(table(rows));
+  const notes: string[] = [];
+  for (const model of models) rows.push(...(await benchModel(model, speech, deadline, notes)));
+  process.stdout.write(table(rows) + notes.join(''));
 }
 
-async function benchModel(model: ModelUnderTest, speech: Float32Array, deadline: number): Promise<Row[]> {
+async function benchModel(
+  model: ModelUnderTest,
+  speech: Float32Array,
+  deadline: number,
+  notes: string[],
+): Promise<Row[]> {
   const options: InferenceSession.SessionOptions = {
     graphOptimizationLevel: 'all',
     intraOpNumThreads: THREADS,
@@ -163,6 +174,22 @@ async function benchModel(model: ModelUnderTest, speech: Float32Array, deadline:
           agreement: argmaxAgreement(reference.logits, run.logits),
           sessionMs: sessions[i]!.sessionMs,
         });
+      }
+    }
+    if (model.checkBoundaries) {
+      for (const { label, session } of sessions.slice(1)) {
+        const shift = await wordBoundaryShift(
+          join(model.fp32Path, '..'),
+          join(ROOT, 'samples'),
+          sessions[0]!.session,
+          session,
+        );
+        if (shift === undefined) continue;
+        notes.push(
+          `${model.name} ${label}: aligned word boundaries vs fp32 over the ${shift.words} words of samples/: ` +
+            `${shift.boundariesMoved} of ${shift.words * 2} starts/ends moved, ` +
+            `max ${shift.maxShiftMs.toFixed(0)} ms, mean ${shift.meanShiftMs.toFixed(1)} ms\n`,
+        );
       }
     }
   } finally {

@@ -31,7 +31,7 @@ def main() -> None:
     cer, starts, ends = score_examples(model, examples)
     if args.split == "dev":
         # The median minimises mean absolute error, so it is the offset that best centres the errors.
-        cal = {"start_sec": round(-float(np.median(starts)), 3), "end_sec": round(-float(np.median(ends)), 3),
+        cal = {"start_sec": round(-float(np.median(starts)), 3) + 0.0, "end_sec": round(-float(np.median(ends)), 3) + 0.0,
                "dev_utterances": len(examples), "dev_starts": len(starts), "dev_ends": len(ends),
                "dev_greedy_cer": round(cer, 4)}
         Path(args.calibration).write_text(json.dumps(cal, indent=2) + "\n")

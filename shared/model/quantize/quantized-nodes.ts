@@ -172,13 +172,7 @@ export class QuantizedNodeWriter {
       node('Shape', [scale!], [scaleShape!]),
       node('Expand', [offset, scaleShape!], [offsets!]),
       node('QuantizeLinear', [rows!, scale!, offsets!], [quantized!], [intAttr('axis', 0)]),
-      node(
-        'MatMulInteger',
-        [quantized!, weight.data, offset, ...(weight.zeroPoint ? [weight.zeroPoint] : [])],
-        [product!],
-      ),
-      node('Cast', [product!], [asFloat!], [intAttr('to', onnx.TensorProto.DataType.FLOAT)]),
-      node('Mul', [asFloat!, weight.scale], [byColumn!]),
+      ...this.integerProduct(node, quantized!, weight, offset, [product!, asFloat!, byColumn!]),
       node('Reshape', [scale!, this.int64Constant('column_shape', [-1, 1])], [scaleColumn!]),
       node('Mul', [byColumn!, scaleColumn!], [scaled]),
     ];
@@ -204,6 +198,49 @@ export class QuantizedNodeWriter {
       node('Reshape', [rowOutput!, outputShape!], [spec.output]),
     );
     return nodes;
+  }
+
+  /**
+   * The uint8 rows times the int8 weight, scaled per output column, as float. The 'fused' form uses ONNX
+   * Runtime's MatMulIntegerToFloat, which applies the column scales inside the multi-threaded GEMM instead of
+   * in two more single passes over the output (Cast, Mul); 'integer' keeps to standard operators.
+   */
+  private integerProduct(
+    node: (
+      opType: string,
+      input: string[],
+      output: string[],
+      attribute?: onnx.IAttributeProto[],
+    ) => onnx.INodeProto,
+    quantized: string,
+    weight: WeightNames,
+    offset: string,
+    [product, asFloat, byColumn]: [string, string, string],
+  ): onnx.INodeProto[] {
+    if (this.form === 'fused') {
+      const scaled = node(
+        'MatMulIntegerToFloat',
+        [
+          quantized,
+          weight.data,
+          this.floatScalar('one', 1),
+          weight.scale,
+          offset,
+          ...(weight.zeroPoint ? [weight.zeroPoint] : []),
+        ],
+        [byColumn],
+      );
+      return [{ ...scaled, domain: MICROSOFT_DOMAIN }];
+    }
+    return [
+      node(
+        'MatMulInteger',
+        [quantized, weight.data, offset, ...(weight.zeroPoint ? [weight.zeroPoint] : [])],
+        [product],
+      ),
+      node('Cast', [product], [asFloat], [intAttr('to', onnx.TensorProto.DataType.FLOAT)]),
+      node('Mul', [asFloat, weight.scale], [byColumn]),
+    ];
   }
 
   /** ReduceMax/ReduceMin over each row's last axis, dropping it; `axes` became an input in opset 18. */

@@ -186,6 +186,7 @@ describe('quantizeModel', () => {
   it.each<[string, QuantizeOptions]>([
     ['per-row int8 (7-bit, the default)', {}],
     ['per-row uint8', { weightType: 'uint8' }],
+    ['per-row integer int8', { form: 'integer' }],
     ['per-tensor fused int8', { activations: 'per-tensor' }],
     ['per-tensor integer int8', { activations: 'per-tensor', form: 'integer' }],
     ['per-tensor fused uint8', { activations: 'per-tensor', weightType: 'uint8' }],
@@ -207,7 +208,7 @@ describe('quantizeModel', () => {
     expect(actual.conv).toEqual(expected.conv);
   });
 
-  it('by default quantizes each activation row on its own, with standard ONNX operators only', () => {
+  it('by default quantizes each activation row on its own and scales columns inside MatMulIntegerToFloat', () => {
     // Prepare
     const tiny = buildTinyModel();
 
@@ -215,13 +216,24 @@ describe('quantizeModel', () => {
     const { model, report } = quantizeModel(tiny.bytes, TINY);
 
     // Assess
-    const quantized = decode(model);
-    const ops = new Set(nodesOf(quantized).map((n) => n.opType));
+    const ops = nodesOf(decode(model)).map((n) => n.opType);
     expect(report.activations).toBe('per-row');
-    expect(ops).toContain('QuantizeLinear');
-    expect(ops).toContain('MatMulInteger');
+    expect(ops.filter((op) => op === 'QuantizeLinear')).toHaveLength(3);
+    expect(ops.filter((op) => op === 'MatMulIntegerToFloat')).toHaveLength(3);
     expect(ops).not.toContain('DynamicQuantizeMatMul');
     expect(ops).not.toContain('DynamicQuantizeLinear');
+  });
+
+  it('with per-row scales and the integer form, uses standard ONNX operators only', () => {
+    // Prepare
+    const tiny = buildTinyModel();
+
+    // Act
+    const quantized = decode(quantizeModel(tiny.bytes, { ...TINY, form: 'integer' }).model);
+
+    // Assess
+    const ops = new Set(nodesOf(quantized).map((n) => n.opType));
+    expect(ops).toContain('MatMulInteger');
     expect(nodesOf(quantized).every((n) => (n.domain ?? '') === '')).toBe(true);
     expect(quantized.opsetImport.map((o) => o.domain)).not.toContain('com.microsoft');
   });

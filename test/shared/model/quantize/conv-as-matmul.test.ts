@@ -3,7 +3,7 @@
 import { onnx } from 'onnx-proto';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { type QuantizeOptions, quantizeModel } from '../../../../shared/model/quantize/quantize-dynamic';
-import { buildConvModel, seededValues } from './tiny-model';
+import { buildConvModel, relativeError, seededValues } from './tiny-model';
 
 const OPTIONS = { convolutions: true, minColumns: 1 };
 
@@ -15,16 +15,6 @@ async function runConvs(bytes: Uint8Array, length: number): Promise<Record<strin
   return Object.fromEntries(
     Object.entries(result).map(([name, value]) => [name, value.data as Float32Array]),
   );
-}
-
-function relativeError(actual: Float32Array, expected: Float32Array): number {
-  let error = 0;
-  let magnitude = 0;
-  for (let i = 0; i < expected.length; i++) {
-    error += (actual[i]! - expected[i]!) ** 2;
-    magnitude += expected[i]! ** 2;
-  }
-  return Math.sqrt(error / magnitude);
 }
 
 describe('quantizeModel with convolutions', () => {

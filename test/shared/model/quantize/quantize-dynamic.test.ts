@@ -7,7 +7,7 @@ import { decodeAudioFile } from '../../../../shared/audio/decode-audio';
 import { AlignError } from '../../../../shared/errors';
 import { normalizeAudio } from '../../../../shared/inference/normalize-audio';
 import { type QuantizeOptions, quantizeModel } from '../../../../shared/model/quantize/quantize-dynamic';
-import { buildTinyModel, GEMM_ALPHA, GEMM_BETA, seededValues } from './tiny-model';
+import { buildTinyModel, GEMM_ALPHA, GEMM_BETA, relativeError, seededValues } from './tiny-model';
 
 /** The tiny model's layers (16 and 4 columns) are narrower than the default threshold for quantizing. */
 const TINY: QuantizeOptions = { minColumns: 1 };
@@ -68,16 +68,6 @@ async function runTiny(bytes: Uint8Array, frames: number): Promise<Record<string
   return Object.fromEntries(
     Object.entries(result).map(([name, value]) => [name, value.data as Float32Array]),
   );
-}
-
-function relativeError(actual: Float32Array, expected: Float32Array): number {
-  let error = 0;
-  let magnitude = 0;
-  for (let i = 0; i < expected.length; i++) {
-    error += (actual[i]! - expected[i]!) ** 2;
-    magnitude += expected[i]! ** 2;
-  }
-  return Math.sqrt(error / magnitude);
 }
 
 describe('quantizeModel', () => {

@@ -169,3 +169,14 @@ export function buildConvModel(): Uint8Array {
   };
   return onnx.ModelProto.encode({ irVersion: 8, opsetImport: [{ domain: '', version: 14 }], graph }).finish();
 }
+
+/** Root-mean-square error of `actual` relative to the magnitude of `expected`. */
+export function relativeError(actual: Float32Array, expected: Float32Array): number {
+  let error = 0;
+  let magnitude = 0;
+  for (let i = 0; i < expected.length; i++) {
+    error += (actual[i]! - expected[i]!) ** 2;
+    magnitude += expected[i]! ** 2;
+  }
+  return Math.sqrt(error / magnitude);
+}

@@ -1,18 +1,29 @@
+import { parseArgs } from 'node:util';
 import { runAccuracyBench } from './accuracy';
 import { runAlignmentBench } from './alignment';
 import { runInferenceBench } from './inference';
 import { runPipelineBench } from './pipeline';
 
-/** `npm run bench`: every benchmark of the project, each printing its own table; `npm run bench -- NAME` runs one. */
-const BENCHES: Readonly<Record<string, () => Promise<void>>> = {
-  alignment: runAlignmentBench,
-  accuracy: runAccuracyBench,
-  inference: runInferenceBench,
-  pipeline: runPipelineBench,
-};
-
+/**
+ * `npm run bench`: every benchmark of the project, each printing its own table; `npm run bench -- NAME` runs one.
+ * `pipeline` takes `--model DIR` and `--quantize` to measure with another model than the demo.
+ */
 async function main(): Promise<void> {
-  const wanted = process.argv.slice(2);
+  const { values, positionals: wanted } = parseArgs({
+    args: process.argv.slice(2),
+    options: { model: { type: 'string' }, quantize: { type: 'boolean' } },
+    allowPositionals: true,
+  });
+  const BENCHES: Readonly<Record<string, () => Promise<void>>> = {
+    alignment: runAlignmentBench,
+    accuracy: runAccuracyBench,
+    inference: runInferenceBench,
+    pipeline: () =>
+      runPipelineBench({
+        ...(values.model === undefined ? {} : { modelDir: values.model }),
+        quantize: values.quantize === true,
+      }),
+  };
   const unknown = wanted.filter((name) => !(name in BENCHES));
   if (unknown.length > 0) {
     throw new Error(`unknown bench ${unknown.join(', ')}; choose from ${Object.keys(BENCHES).join(', ')}`);

@@ -23,7 +23,9 @@ const BUCKET = 'bench';
  * one SQS batch per run (as the queue would), with PIPELINE_MAX_CONCURRENCY 1, 2 and 4. Prints activities per
  * minute and per-stage means from the result documents.
  */
-export async function runPipelineBench(): Promise<void> {
+export async function runPipelineBench(
+  options: { modelDir?: string; quantize?: boolean } = {},
+): Promise<void> {
   const s3 = await startLocalS3({ buckets: [BUCKET] });
   try {
     const config = loadConfig({ S3_ENDPOINT: s3.endpoint }).s3;
@@ -59,7 +61,8 @@ export async function runPipelineBench(): Promise<void> {
     };
 
     process.stdout.write(
-      `\nPipeline end to end: ${FILES} files of ${FILE_SEC} s through the local S3, one SQS batch, demo model fp32 ` +
+      `\nPipeline end to end: ${FILES} files of ${FILE_SEC} s through the local S3, one SQS batch, model ${options.modelDir ?? 'demo-en'} ` +
+        `${options.quantize === true ? 'int8' : 'fp32'} ` +
         `(load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores)\n`,
     );
     const rows: string[][] = [];
@@ -69,6 +72,8 @@ export async function runPipelineBench(): Promise<void> {
         {
           S3_ENDPOINT: s3.endpoint,
           PIPELINE_MAX_CONCURRENCY: String(concurrency),
+          ...(options.modelDir === undefined ? {} : { MODEL_DIR: options.modelDir }),
+          W2V2_QUANTIZE: String(options.quantize === true),
           RESULTS_PREFIX: `results-c${concurrency}/`,
           FAILED_PREFIX: `failed-c${concurrency}/`,
         },

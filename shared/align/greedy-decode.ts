@@ -1,6 +1,7 @@
 import type { CharTiming, WordTiming } from '../output/result';
 import type { Vocabulary } from '../text/vocabulary';
 import type { Emissions } from './emissions';
+import { roundMs, roundScore } from './rounding';
 
 /** What transcribe mode produces: the decoded text and its words and characters with times and scores. */
 export interface GreedyTranscript {
@@ -127,12 +128,4 @@ function keepOrdered(words: WordTiming[]): void {
 
 function clamp(seconds: number, durationSec: number): number {
   return Math.min(Math.max(seconds, 0), durationSec);
-}
-
-function roundMs(seconds: number): number {
-  return Math.round(seconds * 1000) / 1000;
-}
-
-function roundScore(score: number): number {
-  return Math.round(score * 10000) / 10000;
 }

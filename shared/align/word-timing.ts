@@ -3,6 +3,7 @@ import type { CharTiming, WordTiming } from '../output/result';
 import type { TokenizedTranscript } from '../text/tokenizer';
 import type { AlignmentPath } from './alignment-path';
 import type { Emissions } from './emissions';
+import { roundMs, roundScore } from './rounding';
 
 /** How frames become seconds, and the per-model correction applied to them. */
 export interface TimingOptions {
@@ -283,14 +284,4 @@ function fillUnaligned(spans: (Span | null)[], durationSec: number): void {
 
 function clamp(value: number, low: number, high: number): number {
   return Math.min(Math.max(value, low), high);
-}
-
-/** Milliseconds, without float noise like 0.30000000000000004. */
-function roundMs(seconds: number): number {
-  return Math.round(seconds * 1000) / 1000;
-}
-
-/** Four decimals are plenty for a confidence and keep the JSON readable. */
-function roundScore(score: number): number {
-  return Math.round(score * 10000) / 10000;
 }

@@ -8,6 +8,7 @@ import { loadModelSpec } from '../../shared/model/model-spec';
 import type { AlignmentResult } from '../../shared/output/result';
 import { runAlignJob } from '../../shared/pipeline/align-job';
 import { tokenizeTranscript } from '../../shared/text/tokenizer';
+import { printTable } from './table';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -30,6 +31,9 @@ export async function runAccuracyBench(): Promise<void> {
   const samples = readdirSync(join(ROOT, 'samples'))
     .filter((name) => name.endsWith('.truth.json'))
     .map((name) => name.replace(/\.truth\.json$/, ''));
+  const truths = samples.map(
+    (name) => JSON.parse(readFileSync(join(ROOT, 'samples', `${name}.truth.json`), 'utf8')) as Truth,
+  );
   const results: Record<'fp32' | 'int8', AlignmentResult[]> = { fp32: [], int8: [] };
   const transcripts: Record<'fp32' | 'int8', AlignmentResult[]> = { fp32: [], int8: [] };
   for (const precision of ['fp32', 'int8'] as const) {
@@ -38,13 +42,13 @@ export async function runAccuracyBench(): Promise<void> {
       cacheDir: join(tmpdir(), 'w2v2-align-models'),
     });
     const model = await openOnnxModel(spec, { modelPath: file.path, quantized: file.quantized });
-    for (const name of samples) {
+    for (const [i, name] of samples.entries()) {
+      const truth = truths[i]!;
       const audio = await decodeAudioFile(join(ROOT, 'samples', `${name}.wav`), {
         targetSampleRate: spec.sampleRate,
         maxDurationSec: 3600,
         timeoutMs: 10_000,
       });
-      const truth = JSON.parse(readFileSync(join(ROOT, 'samples', `${name}.truth.json`), 'utf8')) as Truth;
       const settings = { robustMode: true, confidenceWeighting: false, star: false };
       const source = { path: name };
       results[precision].push(
@@ -64,8 +68,7 @@ export async function runAccuracyBench(): Promise<void> {
     const errors: number[] = [];
     let charErrors = 0;
     let charTotal = 0;
-    samples.forEach((name, i) => {
-      const truth = JSON.parse(readFileSync(join(ROOT, 'samples', `${name}.truth.json`), 'utf8')) as Truth;
+    truths.forEach((truth, i) => {
       const words = results[precision][i]!.words;
       truth.words.forEach((w, k) => {
         errors.push(Math.abs(words[k]!.start - w.start), Math.abs(words[k]!.end - w.end));
@@ -117,10 +120,4 @@ function editDistance(a: string, b: string): number {
     previous = row;
   }
   return previous[b.length]!;
-}
-
-function printTable(header: string[], rows: string[][]): void {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => `${cells.map((c, i) => c.padEnd(widths[i]!)).join('  ')}\n`;
-  process.stdout.write(line(header) + line(widths.map((w) => '-'.repeat(w))) + rows.map(line).join(''));
 }

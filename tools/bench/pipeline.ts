@@ -11,6 +11,7 @@ import { S3Store } from '../../shared/s3/s3-store';
 import { LOCAL_S3_CREDENTIALS, LOCAL_S3_REGION, startLocalS3 } from '../local-s3/local-s3-server';
 import { toAwsS3Event } from '../local-s3/s3-event-adapter';
 import { terminalLog } from '../local-s3/terminal-log';
+import { printTable } from './table';
 
 const ROOT = join(__dirname, '..', '..');
 const SAMPLES = ['harbor-1999', 'well-known-sailor', 'blue-notebook', 'puppy-tail', 'quiet-rivers'];
@@ -169,10 +170,4 @@ function encodeWav16(samples: Float32Array, rate: number): Uint8Array {
     view.setInt16(44 + i * 2, Math.round(Math.max(-1, Math.min(1, samples[i]!)) * 32767), true);
   }
   return out;
-}
-
-function printTable(header: string[], rows: string[][]): void {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => `${cells.map((c, i) => c.padEnd(widths[i]!)).join('  ')}\n`;
-  process.stdout.write(line(header) + line(widths.map((w) => '-'.repeat(w))) + rows.map(line).join(''));
 }

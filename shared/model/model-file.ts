@@ -13,7 +13,7 @@ export interface ModelFile {
 
 /**
  * Picks the graph for a run (SPEC §2 / `W2V2_QUANTIZE`): the fp32 `model.onnx`; with quantization, the shipped
- * `model.int8.onnx`, or else an int8 copy made now and cached in `cacheDir` under the fp32 file's hash, so a
+ * `model.int8.onnx`, or else an int8 copy made now and cached in `cacheDir` under a key of the fp32 file, so a
  * warm process (or a later one sharing the cache) quantizes each model only once.
  */
 export async function resolveModelFile(
@@ -30,10 +30,16 @@ export async function resolveModelFile(
     return { path: spec.onnxPath, quantized: false };
   }
   if (spec.int8Path !== undefined) return { path: spec.int8Path, quantized: true };
-  const fp32 = await readFile(spec.onnxPath);
-  const digest = createHash('sha256').update(fp32).digest('hex').slice(0, 32);
+  // Keyed by path, size and modification time: hashing the whole fp32 graph (hundreds of MB for a real model)
+  // on every start would cost more than the cache saves; a changed file gets a new key.
+  const { size, mtimeMs } = await stat(spec.onnxPath);
+  const digest = createHash('sha256')
+    .update(`${spec.onnxPath}\u0000${size}\u0000${mtimeMs}`)
+    .digest('hex')
+    .slice(0, 32);
   const cached = join(options.cacheDir, `${digest}.int8.onnx`);
   if (await isFile(cached)) return { path: cached, quantized: true };
+  const fp32 = await readFile(spec.onnxPath);
   const { model } = quantizeModel(new Uint8Array(fp32.buffer, fp32.byteOffset, fp32.byteLength));
   await mkdir(options.cacheDir, { recursive: true });
   // Write then rename so a concurrent reader never sees a half-written model.

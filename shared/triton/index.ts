@@ -1,0 +1,24 @@
+/** The Triton (KServe v2) backend: HTTPS client, tensor codec and the acoustic model over it. */
+export { decodeFloat16, encodeFloat16 } from './float16';
+export {
+  BYTES_PER_ELEMENT,
+  encodeInferenceBody,
+  type FloatDatatype,
+  type FloatTensor,
+  HEADER_LENGTH_HEADER,
+  InferenceBodyError,
+  readTensors,
+  splitInferenceBody,
+  tensorBytes,
+} from './inference-protocol';
+export {
+  type InferRequest,
+  type InferResult,
+  type ModelMetadata,
+  type RequestedOutput,
+  type TensorMetadata,
+  TritonClient,
+  type TritonClientOptions,
+  type TritonClientStats,
+} from './triton-client';
+export { TritonModelError, TritonReplyError, TritonUnavailableError } from './triton-errors';

@@ -11,6 +11,7 @@ import { resolveModelFile } from '../../shared/model/model-file';
 import { loadModelSpec } from '../../shared/model/model-spec';
 import { parseFormats, renderResult } from '../../shared/output/render';
 import type { OutputFormat } from '../../shared/output/result';
+import { relativeHref } from '../../shared/output/viewer/relative-href';
 import { runAlignJob } from '../../shared/pipeline/align-job';
 import { type CliCommand, type CliIo, parseCommandArgs } from '../cli-command';
 import { readTextArgument } from '../cli-input';
@@ -31,7 +32,7 @@ const OPTIONS = {
 /** `align`: word timings of a transcript in an audio file, on the CPU model. */
 export const alignCommand: CliCommand = {
   usage:
-    '<audio> (--text T | --text-file F) [--model DIR] [--quantize] [--format json|textgrid|vtt|srt|ctm] ' +
+    '<audio> (--text T | --text-file F) [--model DIR] [--quantize] [--format json|textgrid|vtt|srt|ctm|html] ' +
     '[--out FILE] [--star]',
   async run(args, env, io) {
     const { values, positionals } = parseCommandArgs(args, OPTIONS);
@@ -42,7 +43,7 @@ export const alignCommand: CliCommand = {
 
 /** `transcribe`: greedy CTC transcript with word timings (no transcript needed). */
 export const transcribeCommand: CliCommand = {
-  usage: '<audio> [--model DIR] [--quantize] [--format json|textgrid|vtt|srt|ctm] [--out FILE]',
+  usage: '<audio> [--model DIR] [--quantize] [--format json|textgrid|vtt|srt|ctm|html] [--out FILE]',
   async run(args, env, io) {
     const { values, positionals } = parseCommandArgs(args, OPTIONS);
     if (values.text !== undefined || values['text-file'] !== undefined) {
@@ -118,7 +119,14 @@ async function alignAudio(
     },
   );
   for (const warning of result.warnings) io.stderr.write(`warning: ${warning}\n`);
-  const rendered = renderResult(result, format);
+  // The viewer page references audio too long to embed relative to where the page is written (stdout: the
+  // working directory).
+  const pagePath = resolve(values.out ?? 'page.html');
+  const rendered = renderResult(result, format, {
+    samples: audio.samples,
+    sampleRate: audio.sampleRate,
+    href: relativeHref(pagePath, resolve(audioPath)),
+  });
   if (values.out === undefined) io.stdout.write(rendered);
   else await writeFile(values.out, rendered);
 }
@@ -129,6 +137,7 @@ const EXTENSION_FORMATS: Readonly<Record<string, OutputFormat>> = {
   '.vtt': 'vtt',
   '.srt': 'srt',
   '.ctm': 'ctm',
+  '.html': 'html',
 };
 
 function outputFormat(format: string | undefined, out: string | undefined): OutputFormat {

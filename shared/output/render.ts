@@ -1,39 +1,49 @@
 import { InvalidInputError } from '../errors';
 import { renderCtm } from './ctm';
 import type { AlignmentResult, OutputFormat } from './result';
-import { OUTPUT_FORMATS } from './result';
+import { KNOWN_OUTPUT_FORMATS, OUTPUT_FORMATS } from './result';
 import { renderSrt } from './srt';
 import { renderTextGrid } from './textgrid';
+import { renderHtmlViewer, type ViewerAudio } from './viewer/html-viewer';
 import { renderWebVtt } from './webvtt';
 
-const WRITERS: Record<OutputFormat, { extension: string; render: (result: AlignmentResult) => string }> = {
+type Writer = { extension: string; render: (result: AlignmentResult, audio?: ViewerAudio) => string };
+
+const WRITERS: Record<OutputFormat, Writer> = {
   json: { extension: '.json', render: (result) => `${JSON.stringify(result, null, 2)}\n` },
   textgrid: { extension: '.TextGrid', render: renderTextGrid },
   vtt: { extension: '.vtt', render: renderWebVtt },
   srt: { extension: '.srt', render: renderSrt },
   ctm: { extension: '.ctm', render: renderCtm },
+  html: { extension: '.html', render: (result, audio) => renderHtmlViewer(result, audio) },
 };
 
-/** Renders a result document in one output format. */
-export function renderResult(result: AlignmentResult, format: OutputFormat): string {
-  return WRITERS[format].render(result);
+/**
+ * Renders a result document in one output format. `audio` (the decoded samples) is used by the HTML viewer
+ * only, for its waveform and playback; the other formats ignore it.
+ */
+export function renderResult(result: AlignmentResult, format: OutputFormat, audio?: ViewerAudio): string {
+  return WRITERS[format].render(result, audio);
 }
 
-/** File extension (with dot) for a format: .json .TextGrid .vtt .srt .ctm */
+/** File extension (with dot) for a format: .json .TextGrid .vtt .srt .ctm .html */
 export function formatExtension(format: OutputFormat): string {
   return WRITERS[format].extension;
 }
 
 /**
- * Parses a user-supplied list like "json,vtt" or "all" into formats, in canonical order without repeats.
- * Names are case-insensitive and may be padded with spaces; unknown names -> InvalidInputError naming them.
+ * Parses a user-supplied list like "json,vtt", "all" or "all,html" into formats, in canonical order without
+ * repeats; "all" means OUTPUT_FORMATS (html only when named). Names are case-insensitive and may be padded
+ * with spaces; unknown names -> InvalidInputError naming them.
  */
 export function parseFormats(value: string): OutputFormat[] {
   const names = value
     .split(',')
     .map((name) => name.trim().toLowerCase())
     .filter((name) => name !== '');
-  const expected = `expected a comma-separated list of ${OUTPUT_FORMATS.join(', ')}, or "all"`;
+  const expected =
+    `expected a comma-separated list of ${OUTPUT_FORMATS.join(', ')}, or "all" (those), ` +
+    'and html (the viewer page, written only when named)';
   if (names.length === 0) throw new InvalidInputError(`no output format given; ${expected}`);
   const unknown = names.filter((name) => name !== 'all' && !isOutputFormat(name));
   if (unknown.length > 0) {
@@ -41,10 +51,12 @@ export function parseFormats(value: string): OutputFormat[] {
       `unknown output format(s) ${unknown.map((name) => JSON.stringify(name)).join(', ')}; ${expected}`,
     );
   }
-  if (names.includes('all')) return [...OUTPUT_FORMATS];
-  return OUTPUT_FORMATS.filter((format) => names.includes(format));
+  const all = names.includes('all');
+  return KNOWN_OUTPUT_FORMATS.filter(
+    (format) => names.includes(format) || (all && OUTPUT_FORMATS.includes(format)),
+  );
 }
 
 function isOutputFormat(name: string): name is OutputFormat {
-  return (OUTPUT_FORMATS as readonly string[]).includes(name);
+  return (KNOWN_OUTPUT_FORMATS as readonly string[]).includes(name);
 }

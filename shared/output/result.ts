@@ -21,6 +21,12 @@ export interface ResultSource {
   transcriptEtag?: string;
   /** Local file the CLI read, when not from S3. */
   path?: string;
+  /** Local audio file's modification time (ms since the epoch); with `size`, how `align-dir` spots changes. */
+  mtimeMs?: number;
+  /** Local transcript file (`align-dir`), its size in bytes and modification time. */
+  transcriptPath?: string;
+  transcriptSize?: number;
+  transcriptMtimeMs?: number;
 }
 
 export interface ResultAudio {
@@ -69,5 +75,11 @@ export interface ResultStats {
 }
 
 /** Output formats a result can be rendered to besides the JSON document. */
-export type OutputFormat = 'json' | 'textgrid' | 'vtt' | 'srt' | 'ctm';
+export type OutputFormat = 'json' | 'textgrid' | 'vtt' | 'srt' | 'ctm' | 'html';
+/**
+ * What "all" (and the OUTPUT_FORMATS default) means. The HTML viewer is left out so existing setups write
+ * what they wrote before: it is asked for by name, since it embeds the audio and can be megabytes.
+ */
 export const OUTPUT_FORMATS: readonly OutputFormat[] = ['json', 'textgrid', 'vtt', 'srt', 'ctm'];
+/** Every format, in canonical order: the "all" set, then the HTML viewer. */
+export const KNOWN_OUTPUT_FORMATS: readonly OutputFormat[] = [...OUTPUT_FORMATS, 'html'];

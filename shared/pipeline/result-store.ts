@@ -1,6 +1,7 @@
 import type { AlignError } from '../errors';
 import { formatExtension, renderResult } from '../output/render';
 import type { AlignmentResult, OutputFormat, ResultSource } from '../output/result';
+import type { ViewerAudio } from '../output/viewer/html-viewer';
 import type { S3Store } from '../s3/s3-store';
 
 /** `failed/<path>/<name>.json` (SPEC §3). */
@@ -29,6 +30,7 @@ const CONTENT_TYPES: Record<OutputFormat, string> = {
   vtt: 'text/vtt; charset=utf-8',
   srt: 'application/x-subrip; charset=utf-8',
   ctm: 'text/plain; charset=utf-8',
+  html: 'text/html; charset=utf-8',
 };
 
 /** Whether `results/<stem>.json` exists and was computed from exactly these source versions. */
@@ -48,7 +50,8 @@ export async function isResultUpToDate(
 
 /**
  * Writes the rendered formats, the JSON document last: the JSON (with its source ETags) marks a complete
- * result, so a crash part-way leaves no "up-to-date" marker and the retry redoes the work.
+ * result, so a crash part-way leaves no "up-to-date" marker and the retry redoes the work. `audio` feeds the
+ * HTML viewer's waveform and playback when `html` is among the formats.
  */
 export async function writeResult(
   store: S3Store,
@@ -57,12 +60,15 @@ export async function writeResult(
   result: AlignmentResult,
   formats: readonly OutputFormat[],
   versions: SourceVersions,
+  audio?: ViewerAudio,
 ): Promise<string[]> {
   const siblings = formats.filter((format) => format !== 'json');
   const written = await Promise.all(
     siblings.map(async (format) => {
       const key = keyFor(formatExtension(format));
-      await store.put(bucket, key, renderResult(result, format), { contentType: CONTENT_TYPES[format] });
+      await store.put(bucket, key, renderResult(result, format, audio), {
+        contentType: CONTENT_TYPES[format],
+      });
       return key;
     }),
   );

@@ -25,6 +25,7 @@ describe('renderResult', () => {
     expect(renderResult(result, 'vtt')).toBe(renderWebVtt(result));
     expect(renderResult(result, 'srt')).toBe(renderSrt(result));
     expect(renderResult(result, 'ctm')).toBe(renderCtm(result));
+    expect(renderResult(result, 'html')).toMatch(/^<!doctype html>/);
   });
 });
 
@@ -43,6 +44,12 @@ describe('parseFormats', () => {
   it('expands "all" to every format', () => {
     expect(parseFormats('all')).toEqual([...OUTPUT_FORMATS]);
     expect(parseFormats('ALL,ctm')).toEqual([...OUTPUT_FORMATS]);
+  });
+
+  it('leaves the HTML viewer out of "all" and takes it when named', () => {
+    expect(parseFormats('all')).not.toContain('html');
+    expect(parseFormats('html,json')).toEqual(['json', 'html']);
+    expect(parseFormats('all,html')).toEqual([...OUTPUT_FORMATS, 'html']);
   });
 
   it('names every unknown format and lists the known ones', () => {

@@ -146,6 +146,8 @@ async function handOffOrWarn(
 ): Promise<ActivityOutcome | undefined> {
   const { bucket, key } = request;
   if (context.handoff === undefined) {
+    // A process that runs Triton itself (the state machine's Triton Lambda) has nothing to hand off.
+    if ((await context.model()).backend === 'triton') return undefined;
     const warning = `${reason}, but no STATE_MACHINE_ARN is configured: processed on CPU`;
     context.log.warn('large file processed on CPU', { bucket, key, reason });
     warnings.push(warning);

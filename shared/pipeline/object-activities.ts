@@ -21,6 +21,11 @@ export interface ObjectOptions {
   delivery: number;
   force: boolean;
   backend: 'cpu' | 'triton' | undefined;
+  /**
+   * A transient failure that outlives this invocation's retries is returned without a failure record or
+   * metrics: the caller (the state machine, for reruns) retries it and records it once its retries are spent.
+   */
+  deferTransientFailures?: boolean;
 }
 
 /**
@@ -155,6 +160,15 @@ async function processAudio(
     return outcome;
   } catch (thrown) {
     const error = toAlignError(thrown);
+    if (error.retryable && options.deferTransientFailures === true) {
+      context.log.warn('activity failed transiently; left to the caller to retry and record', {
+        bucket,
+        key,
+        code: error.code,
+        error: error.message,
+      });
+      return { status: 'failed', bucket, key, error, retryable: true, failureKey: undefined };
+    }
     const recordKey = failureKey(context.settings.layout, stem);
     const source = head === undefined ? { bucket, key } : sourceOf({ bucket, key, head });
     context.log.error('activity failed', {

@@ -53,6 +53,8 @@ export async function processEvent(context: ObjectContext, event: unknown): Prom
             delivery: item.delivery,
             force: item.force,
             backend: item.backend,
+            // A rerun comes from the state machine, whose Retry and RecordFailure states own transient failures.
+            deferTransientFailures: batch.kind === 'rerun',
           }),
         ),
       ),

@@ -18,6 +18,11 @@ const ERROR_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'INTERNAL',
 ]);
 
+/** Whether a string is one of the stable SPEC §8 codes. */
+export function isErrorCode(code: string): code is ErrorCode {
+  return ERROR_CODES.has(code as ErrorCode);
+}
+
 /** Name of the per-code failure metric, e.g. `Error_AUDIO_DECODE`; unknown codes count as INTERNAL. */
 export function errorCodeMetric(code: string): string {
   return `Error_${ERROR_CODES.has(code as ErrorCode) ? code : 'INTERNAL'}`;

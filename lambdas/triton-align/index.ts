@@ -1,0 +1,84 @@
+import { loadConfig } from '../../shared/config/app-config';
+import { AlignError } from '../../shared/errors';
+import { bundledModelDir } from '../../shared/model/bundled-model';
+import { createPipelineRuntime, type RuntimeOverrides } from '../../shared/pipeline/pipeline-runtime';
+import { handleEvent, type RerunResponse } from '../../shared/pipeline/process-event';
+import { failuresOnBackend } from './backend-telemetry';
+import { type RecordedFailure, recordWorkflowFailure } from './record-failure';
+import { toWorkflowTaskError } from './task-errors';
+import { parseWorkflowEvent } from './workflow-event';
+
+/** The state machine's Triton task: one file's outcome, or the recorded failure for RecordFailure. */
+export type TritonAlignHandler = (event: unknown) => Promise<RerunResponse | RecordedFailure>;
+
+/**
+ * This Lambda's configuration: Triton always on, and no STATE_MACHINE_ARN, since it runs inside the state
+ * machine and must never hand a file off again.
+ */
+export function tritonEnvironment(
+  env: Readonly<Record<string, string | undefined>>,
+): Record<string, string | undefined> {
+  return { ...env, USE_TRITON: 'true', STATE_MACHINE_ARN: undefined };
+}
+
+/**
+ * Builds the handler: configuration (TRITON_URL included) is validated and S3 clients are warmed at cold
+ * start. A transient failure is thrown as `TransientFailure` (the state machine retries it), any other thrown
+ * failure as `PermanentFailure`; a permanent activity failure is answered as `{status: "failed", error}`
+ * after the pipeline wrote its failure record and metrics.
+ */
+export function createHandler(
+  env: Readonly<Record<string, string | undefined>>,
+  overrides: RuntimeOverrides = {},
+): TritonAlignHandler {
+  const config = loadConfig(tritonEnvironment(env));
+  const runtime = createPipelineRuntime(config, () => config.pipeline.modelDir ?? demoModelDir(), overrides);
+  const aligning = { ...runtime.context, telemetry: failuresOnBackend(runtime.context.telemetry, 'triton') };
+  return async (event) => {
+    try {
+      await runtime.warmed;
+      const request = parseWorkflowEvent(event);
+      if (request.kind === 'record-failure')
+        return await recordWorkflowFailure(runtime.context, request.input);
+      const response = await handleEvent(aligning, { ...request.input, backend: 'triton' });
+      if (response === undefined || !('status' in response)) {
+        throw new AlignError('INTERNAL', `a rerun of ${request.input.key} answered no outcome`);
+      }
+      return response;
+    } catch (error) {
+      throw toWorkflowTaskError(error);
+    }
+  };
+}
+
+function demoModelDir(): string {
+  try {
+    return bundledModelDir(__dirname);
+  } catch (error) {
+    throw new AlignError(
+      'MODEL',
+      'no model: set MODEL_DIR to the model directory (SPEC §2) whose vocabulary Triton serves',
+      {
+        cause: error,
+      },
+    );
+  }
+}
+
+/**
+ * A configuration error found at cold start is answered on every invocation as a `PermanentFailure` with
+ * code CONFIG (the execution then fails with that code), rather than crashing the module's import.
+ */
+function atColdStart(build: () => TritonAlignHandler): TritonAlignHandler {
+  try {
+    return build();
+  } catch (error) {
+    const failure = toWorkflowTaskError(error);
+    return async () => {
+      throw failure;
+    };
+  }
+}
+
+/** The Lambda entry point (`index.handler`). */
+export const handler: TritonAlignHandler = atColdStart(() => createHandler(process.env));

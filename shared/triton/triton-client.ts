@@ -13,7 +13,6 @@ import {
   readTensors,
   splitInferenceBody,
   tensorBytes,
-  tensorHeader,
 } from './inference-protocol';
 import { TritonModelError, TritonReplyError, TritonUnavailableError } from './triton-errors';
 
@@ -329,21 +328,6 @@ function parseInferReply(
   try {
     const split = splitInferenceBody(reply.body, lengthHeader, MAX_REPLY_HEADER);
     header = split.header;
-    // Bounds checked before any tensor is decoded, so a hostile shape cannot make us allocate.
-    if (Array.isArray(header.outputs)) {
-      header.outputs.forEach((entry: unknown, index) => {
-        const { name, shape } = tensorHeader(entry, `outputs[${index}]`);
-        const limit = requested.find((output) => output.name === name)?.maxElements;
-        const count = shape.reduce((product, size) => product * size, 1);
-        if (limit === undefined)
-          throw new TritonModelError(`Triton returned output "${name}", which was not asked for`);
-        if (count > limit) {
-          throw new TritonModelError(
-            `Triton returned output "${name}" of shape [${shape.join(',')}] (${count} values); at most ${limit} were expected`,
-          );
-        }
-      });
-    }
     outputs = readTensors(header.outputs, split.binary, 'outputs');
   } catch (error) {
     if (error instanceof InferenceBodyError) throw new TritonReplyError(error.message, { cause: error });
@@ -357,6 +341,18 @@ function parseInferReply(
   for (const output of requested) {
     if (!outputs.some((tensor) => tensor.name === output.name)) {
       throw new TritonModelError(`the reply of model "${model}" has no output "${output.name}"`);
+    }
+  }
+  // Allocation was already bounded by the reply size; this catches a model producing more than asked.
+  for (const tensor of outputs) {
+    const limit = requested.find((output) => output.name === tensor.name)?.maxElements;
+    if (limit === undefined) {
+      throw new TritonModelError(`Triton returned output "${tensor.name}", which was not asked for`);
+    }
+    if (tensor.data.length > limit) {
+      throw new TritonModelError(
+        `Triton returned output "${tensor.name}" of shape [${tensor.shape.join(',')}] (${tensor.data.length} values); at most ${limit} were expected`,
+      );
     }
   }
   const version = header.model_version;

@@ -1,12 +1,14 @@
 import { AlignError, toAlignError } from '../shared/errors';
 import type { CliCommand, CliIo } from './cli-command';
 import { alignCommand, transcribeCommand } from './commands/align-audio';
+import { alignDirCommand, FilesFailedError } from './commands/align-dir';
 import { alignLogitsCommand } from './commands/align-logits';
 import { quantizeCommand } from './commands/quantize';
 
 const COMMANDS: Readonly<Record<string, CliCommand>> = {
   align: alignCommand,
   transcribe: transcribeCommand,
+  'align-dir': alignDirCommand,
   'align-logits': alignLogitsCommand,
   quantize: quantizeCommand,
 };
@@ -37,7 +39,9 @@ export async function runCli(
   } catch (error) {
     const failure = toAlignError(error);
     io.stderr.write(`error ${failure.code}: ${oneLine(failure.message)}\n`);
-    return failure instanceof AlignError && failure.code === 'INVALID_INPUT' ? EXIT_USAGE : EXIT_FAILURE;
+    // A batch whose files failed is a failed job whatever the files' codes were.
+    const usageError = failure.code === 'INVALID_INPUT' && !(failure instanceof FilesFailedError);
+    return failure instanceof AlignError && usageError ? EXIT_USAGE : EXIT_FAILURE;
   }
 }
 

@@ -1,0 +1,308 @@
+import type { StateMachineDefinition } from 'aws-local-stepfunctions';
+import { createHandler as createCpuHandler } from '../../lambdas/align-cpu';
+import { createHandler as createTritonHandler } from '../../lambdas/triton-align';
+import type { AcousticModel } from '../../shared/inference/onnx-acoustic-model';
+import { TritonUnavailableError } from '../../shared/triton';
+import type { LocalS3 } from '../../tools/local-s3/local-s3-server';
+import { LOCAL_S3_CREDENTIALS, LOCAL_S3_REGION } from '../../tools/local-s3/local-s3-server';
+import {
+  type EventLog,
+  type LocalExecution,
+  localLambdaHandlers,
+  runLocalExecution,
+  serveStartExecutionLocally,
+  type TaskHandlers,
+} from '../helpers/local-stepfunctions';
+import {
+  functionArn,
+  stateMachineDefinition,
+  synthesizeWorkflowStack,
+} from '../helpers/local-stepfunctions-stack';
+import { RecordingTelemetry, recordingLog, StandInModel, toneWav } from '../shared/pipeline/pipeline-harness';
+import { startTestS3, testStore } from '../tools/local-s3/local-s3-fixture';
+
+const STATE_MACHINE_ARN = 'arn:aws:states:eu-west-1:123456789012:stateMachine:w2v2-align-test';
+
+/** The stand-in model answering as Triton, failing with a 503 while `unavailable` says so. */
+class TritonStandIn implements AcousticModel {
+  public readonly backend = 'triton' as const;
+  public readonly quantized = false;
+  public calls = 0;
+  private readonly inner = new StandInModel();
+  public readonly spec = this.inner.spec;
+
+  public constructor(private readonly unavailable: (call: number) => boolean = () => false) {}
+
+  public async logProbs(samples: Float32Array) {
+    this.calls++;
+    if (this.unavailable(this.calls)) throw new TritonUnavailableError('Triton answered 503', true, 503);
+    return this.inner.logProbs(samples);
+  }
+}
+
+function retriesOf(events: EventLog[], state: string): number {
+  return events.filter((event) => event.type === 'StateRetried' && event.state.name === state).length;
+}
+
+function entered(events: EventLog[]): string[] {
+  return events.flatMap((event) => (event.type === 'StateEntered' ? [event.state.name] : []));
+}
+
+describe('AlignmentWorkflow executions (aws-local-stepfunctions, real handlers, local S3)', () => {
+  let s3: LocalS3;
+  let bucket: string;
+  let definition: StateMachineDefinition;
+
+  const env = (): Record<string, string> => ({
+    S3_ENDPOINT: s3.endpoint,
+    S3_RETRY_BASE: '0.001',
+    S3_RETRY_MAX_BACKOFF: '0.01',
+    OUTPUT_FORMATS: 'json',
+    // One try per invocation: the state machine's Retry is under test.
+    ACTIVITY_RETRY_MAX: '1',
+  });
+  const runtime = (telemetry: RecordingTelemetry, model: AcousticModel) => ({
+    s3: { region: LOCAL_S3_REGION, credentials: LOCAL_S3_CREDENTIALS },
+    model: async () => model,
+    log: recordingLog(),
+    telemetry,
+  });
+
+  /** Both Lambdas' real handlers, each with its own telemetry, wired to the definition's task states. */
+  function workflowHandlers(triton: AcousticModel = new TritonStandIn()) {
+    const tritonTelemetry = new RecordingTelemetry();
+    const cpuTelemetry = new RecordingTelemetry();
+    const cpuModel = new StandInModel();
+    const handlers: TaskHandlers = localLambdaHandlers(definition, {
+      [functionArn('triton')]: createTritonHandler(
+        { ...env(), TRITON_URL: 'https://triton.invalid:8000' },
+        runtime(tritonTelemetry, triton),
+      ),
+      [functionArn('cpu')]: createCpuHandler(
+        { ...env(), STATE_MACHINE_ARN },
+        runtime(cpuTelemetry, cpuModel),
+      ),
+    });
+    return { handlers, tritonTelemetry, cpuTelemetry, cpuModel };
+  }
+
+  const read = async (key: string): Promise<string | undefined> => {
+    const { store, pool } = testStore(s3.endpoint);
+    try {
+      return (await store.readText(bucket, key, 1 << 20))?.text;
+    } finally {
+      pool.destroy();
+    }
+  };
+  const upload = async (key: string, body: Buffer | string): Promise<void> => {
+    const { store, pool } = testStore(s3.endpoint);
+    await store.put(bucket, key, body, { contentType: key.endsWith('.wav') ? 'audio/wav' : 'text/plain' });
+    pool.destroy();
+  };
+
+  beforeAll(async () => {
+    ({ s3, bucket } = await startTestS3());
+    for (const name of ['ok', 'flaky', 'down', 'forced', 'cpu', 'large']) {
+      await upload(`incoming/wf/${name}.wav`, toneWav(1));
+      await upload(`incoming/wf/${name}.txt`, `the ${name} file`);
+    }
+    await upload('incoming/wf/corrupt.wav', Buffer.from('this is not audio'));
+    await upload('incoming/wf/large.json', JSON.stringify({ text: 'the large file', backend: 'triton' }));
+    const synthesized = synthesizeWorkflowStack({ stateMachineName: 'w2v2-align-test' });
+    definition = JSON.parse(
+      stateMachineDefinition(synthesized, {
+        [synthesized.tritonLogicalId]: functionArn('triton'),
+        [synthesized.cpuLogicalId]: functionArn('cpu'),
+      }),
+    );
+  });
+
+  afterAll(async () => {
+    await s3.close();
+  });
+
+  it('aligns a file on Triton and ends with its outcome', async () => {
+    // Prepare
+    const { handlers, tritonTelemetry } = workflowHandlers();
+
+    // Act
+    const execution = await runLocalExecution(definition, { bucket, key: 'incoming/wf/ok.wav' }, handlers);
+
+    // Assess
+    expect(execution).toMatchObject({
+      status: 'SUCCEEDED',
+      output: { status: 'succeeded', key: 'incoming/wf/ok.wav', resultKey: 'results/wf/ok.json' },
+    });
+    expect(entered(execution.events)).toEqual([
+      'ValidateInput',
+      'ChooseBackend',
+      'AlignOnTriton',
+      'CheckOutcome',
+      'Done',
+    ]);
+    const result = JSON.parse((await read('results/wf/ok.json'))!);
+    expect(result).toMatchObject({ text: 'the ok file', model: { backend: 'triton' }, warnings: [] });
+    expect(tritonTelemetry.successes).toHaveLength(1);
+  });
+
+  it('retries Triton answering 503 twice, then succeeds without a failure record', async () => {
+    // Prepare
+    const model = new TritonStandIn((call) => call <= 2);
+    const { handlers, tritonTelemetry } = workflowHandlers(model);
+
+    // Act
+    const execution = await runLocalExecution(definition, { bucket, key: 'incoming/wf/flaky.wav' }, handlers);
+
+    // Assess
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(retriesOf(execution.events, 'AlignOnTriton')).toBe(2);
+    expect(model.calls).toBe(3);
+    expect(await read('failed/wf/flaky.json')).toBeUndefined();
+    expect(tritonTelemetry.failures).toEqual([]);
+    expect(tritonTelemetry.successes).toHaveLength(1);
+  });
+
+  it('records Triton staying unavailable once its retries are spent, and fails with TRITON_UNAVAILABLE', async () => {
+    // Prepare
+    const model = new TritonStandIn(() => true);
+    const { handlers, tritonTelemetry } = workflowHandlers(model);
+
+    // Act
+    const execution = await runLocalExecution(definition, { bucket, key: 'incoming/wf/down.wav' }, handlers);
+
+    // Assess
+    expect(execution).toMatchObject({ status: 'FAILED', error: 'TRITON_UNAVAILABLE' });
+    expect(retriesOf(execution.events, 'AlignOnTriton')).toBe(4);
+    expect(model.calls).toBe(5);
+    const record = JSON.parse((await read('failed/wf/down.json'))!);
+    expect(record).toMatchObject({ error: { code: 'TRITON_UNAVAILABLE' }, attempt: 5 });
+    expect(record.error.message).toContain('503');
+    expect(tritonTelemetry.failures).toEqual([{ code: 'TRITON_UNAVAILABLE', backend: 'triton' }]);
+  });
+
+  it('fails a corrupt file with its error code after the pipeline wrote the failure record', async () => {
+    // Prepare
+    const { handlers, tritonTelemetry } = workflowHandlers();
+
+    // Act
+    const execution = await runLocalExecution(
+      definition,
+      { bucket, key: 'incoming/wf/corrupt.wav' },
+      handlers,
+    );
+
+    // Assess
+    expect(execution).toMatchObject({ status: 'FAILED', error: 'AUDIO_DECODE' });
+    expect(retriesOf(execution.events, 'AlignOnTriton')).toBe(0);
+    expect(entered(execution.events)).not.toContain('RecordFailure');
+    expect(JSON.parse((await read('failed/wf/corrupt.json'))!).error.code).toBe('AUDIO_DECODE');
+    expect(tritonTelemetry.failures).toEqual([{ code: 'AUDIO_DECODE', backend: 'triton' }]);
+  });
+
+  it('skips an up-to-date result, and reprocesses it when the rerun says force', async () => {
+    // Prepare
+    const model = new TritonStandIn();
+    const { handlers } = workflowHandlers(model);
+    const input = { bucket, key: 'incoming/wf/forced.wav' };
+    await runLocalExecution(definition, input, handlers);
+    const callsAfterFirst = model.calls;
+
+    // Act
+    const again = await runLocalExecution(definition, input, handlers);
+    const forced = await runLocalExecution(definition, { ...input, force: true }, handlers);
+
+    // Assess
+    expect(again).toMatchObject({ status: 'SUCCEEDED', output: { status: 'skipped' } });
+    expect(forced).toMatchObject({ status: 'SUCCEEDED', output: { status: 'succeeded' } });
+    expect(model.calls).toBe(callsAfterFirst + 1);
+  });
+
+  it('runs the CPU Lambda when the input says backend cpu, which never hands the file off again', async () => {
+    // Prepare
+    const model = new TritonStandIn();
+    const { handlers, cpuModel } = workflowHandlers(model);
+    const service = serveStartExecutionLocally(definition, handlers);
+
+    // Act
+    let execution: LocalExecution;
+    try {
+      execution = await runLocalExecution(
+        definition,
+        { bucket, key: 'incoming/wf/cpu.wav', backend: 'cpu' },
+        handlers,
+      );
+    } finally {
+      service.restore();
+    }
+
+    // Assess
+    expect(execution).toMatchObject({ status: 'SUCCEEDED', output: { status: 'succeeded' } });
+    expect(entered(execution.events)).toContain('AlignOnCpu');
+    expect(JSON.parse((await read('results/wf/cpu.json'))!).model.backend).toBe('cpu');
+    expect(cpuModel.calls).toBe(1);
+    expect(model.calls).toBe(0);
+    expect(service.started).toEqual([]);
+  });
+
+  it.each([
+    ['no key', { bucket: 'b' }],
+    ['an empty bucket', { bucket: '', key: 'incoming/a.wav' }],
+    ['an unknown backend', { bucket: 'b', key: 'incoming/a.wav', backend: 'gpu' }],
+    ['a force that is not a boolean', { bucket: 'b', key: 'incoming/a.wav', force: 'yes' }],
+  ])('fails fast with INVALID_INPUT on %s, invoking nothing', async (_, input) => {
+    // Prepare
+    const { handlers } = workflowHandlers();
+
+    // Act
+    const execution = await runLocalExecution(definition, input, handlers);
+
+    // Assess
+    expect(execution).toMatchObject({ status: 'FAILED', error: 'INVALID_INPUT' });
+    expect(entered(execution.events)).toEqual(['ValidateInput', 'InvalidInput']);
+  });
+
+  it('runs a file the CPU pipeline hands off (S3 event → StartExecution → Triton), once per file version', async () => {
+    // Prepare
+    const model = new TritonStandIn();
+    const { handlers } = workflowHandlers(model);
+    const service = serveStartExecutionLocally(definition, handlers);
+    const cpu = createCpuHandler(
+      { ...env(), STATE_MACHINE_ARN },
+      runtime(new RecordingTelemetry(), new StandInModel()),
+    );
+    const event = {
+      Records: [
+        {
+          eventSource: 'aws:s3',
+          eventName: 'ObjectCreated:Put',
+          s3: { bucket: { name: bucket }, object: { key: 'incoming/wf/large.wav' } },
+        },
+      ],
+    };
+
+    // Act
+    let executions: LocalExecution[];
+    try {
+      await cpu(event);
+      await cpu(event);
+      executions = await Promise.all(service.started.map((execution) => execution.ended));
+    } finally {
+      service.restore();
+    }
+
+    // Assess
+    expect(service.started).toHaveLength(1);
+    expect(service.started[0]).toMatchObject({
+      name: expect.stringMatching(/^w2v2-[0-9a-f]{64}$/),
+      input: {
+        bucket,
+        key: 'incoming/wf/large.wav',
+        transcriptKey: 'incoming/wf/large.json',
+        backend: 'triton',
+      },
+    });
+    expect(executions[0]).toMatchObject({ status: 'SUCCEEDED', output: { status: 'succeeded' } });
+    expect(JSON.parse((await read('results/wf/large.json'))!).model.backend).toBe('triton');
+    expect(model.calls).toBe(1);
+  });
+});

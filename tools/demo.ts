@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { loadConfig } from '../shared/config/app-config';
 import { toAlignError } from '../shared/errors';
 import { formatExtension } from '../shared/output/render';
-import { type AlignmentResult, OUTPUT_FORMATS } from '../shared/output/result';
+import { type AlignmentResult, KNOWN_OUTPUT_FORMATS } from '../shared/output/result';
 import type { RuntimeOverrides } from '../shared/pipeline/pipeline-runtime';
 import { S3ClientPool } from '../shared/s3/s3-client-pool';
 import { S3Store } from '../shared/s3/s3-store';
@@ -43,7 +43,8 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   const quietTelemetry = { succeeded: () => undefined, failed: () => undefined };
   const pipeline = await startLocalPipeline({
     bucket: BUCKET,
-    env: { PIPELINE_MAX_CONCURRENCY: '2', ...options.env },
+    // The HTML viewer is not in "all" (it embeds the audio); the demo asks for it by name.
+    env: { PIPELINE_MAX_CONCURRENCY: '2', OUTPUT_FORMATS: 'all,html', ...options.env },
     overrides: { log: terminalLog(options.err), telemetry: quietTelemetry, ...options.overrides },
   });
   const config = loadConfig({ S3_ENDPOINT: pipeline.s3.endpoint }).s3;
@@ -78,7 +79,8 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     out.write(
       `\n${stems.length - failures} of ${stems.length} files aligned in ${seconds} s. ` +
-        `Results (JSON, TextGrid, WebVTT, SRT, CTM) copied to ${options.outputDir}\n`,
+        `Results (JSON, TextGrid, WebVTT, SRT, CTM and an HTML viewer each) copied to ${options.outputDir}\n` +
+        'Open a viewer (.html) in a browser to see the words on the waveform and play them.\n',
     );
     return failures === 0 ? 0 : 1;
   } catch (error) {
@@ -102,7 +104,7 @@ async function reportOne(store: S3Store, stem: string, options: DemoOptions): Pr
   }
   const result = JSON.parse(json.text) as AlignmentResult;
   const copied: string[] = [];
-  for (const format of OUTPUT_FORMATS) {
+  for (const format of KNOWN_OUTPUT_FORMATS) {
     const key = `results/${stem}${formatExtension(format)}`;
     const body = await store.readText(BUCKET, key, MAX_RESULT_BYTES);
     if (body === undefined) continue;
@@ -117,6 +119,8 @@ async function reportOne(store: S3Store, stem: string, options: DemoOptions): Pr
   out.write(`${formatWordTable(result)}\n`);
   for (const warning of result.warnings) out.write(`warning: ${warning}\n`);
   out.write(`result: s3://${BUCKET}/results/${stem}.json -> ${copied[0]}\n`);
+  const viewer = copied.find((path) => path.endsWith(formatExtension('html')));
+  if (viewer !== undefined) out.write(`viewer: ${viewer}\n`);
   return true;
 }
 

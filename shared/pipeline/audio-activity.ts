@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { decodeAudioStream } from '../audio/decode-audio';
 import type { AcousticModel } from '../inference/onnx-acoustic-model';
 import type { OutputFormat, ResultSource } from '../output/result';
+import { relativeHref } from '../output/viewer/relative-href';
 import type { ObjectHead, S3Store } from '../s3/s3-store';
 import type { PipelineLog } from '../telemetry/pipeline-logger';
 import type { ActivityOutcome } from './activity-outcome';
@@ -118,7 +119,13 @@ export async function runAudioActivity(
   );
   result.warnings.push(...warnings);
   const formats: OutputFormat[] = outputFormats(settings.outputFormats, transcript);
-  const resultKeys = await writeResult(store, outputBucket, keyFor, result, formats, versions);
+  const resultKeys = await writeResult(store, outputBucket, keyFor, result, formats, versions, {
+    samples: audio.samples,
+    sampleRate: audio.sampleRate,
+    // Audio too long to embed is referenced relative to the page: playable where the bucket is served as
+    // a site (same bucket only; a presigned page URL cannot resolve it).
+    ...(outputBucket === bucket ? { href: relativeHref(keyFor('.html'), key, '/') } : {}),
+  });
   log.info('activity succeeded', {
     bucket,
     key,

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runDemo } from '../../tools/demo';
@@ -43,8 +43,15 @@ describe('npm run demo', () => {
       expect(out.text).toMatch(new RegExp(`^${word}\\s+\\d+\\.\\d{3}\\s+\\d+\\.\\d{3}`, 'm'));
     expect(out.text).toContain('2 of 2 files aligned');
     expect(readdirSync(outputDir).sort()).toEqual(
-      ['ctm', 'json', 'srt', 'TextGrid', 'vtt'].flatMap((ext) => [`first.${ext}`, `second.${ext}`]).sort(),
+      ['ctm', 'html', 'json', 'srt', 'TextGrid', 'vtt']
+        .flatMap((ext) => [`first.${ext}`, `second.${ext}`])
+        .sort(),
     );
+    expect(out.text).toContain(`viewer: ${join(outputDir, 'first.html')}\n`);
+    const viewer = readFileSync(join(outputDir, 'first.html'), 'utf8');
+    expect(viewer).toMatch(/^<!doctype html>/);
+    expect(viewer).toContain('data:audio/wav;base64,');
+    expect(viewer).toContain('"word":"gamma"');
   });
 
   it('exits 1 with a message when there are no samples', async () => {

@@ -42,11 +42,25 @@ export interface PipelineConfig {
   activityRetryMax: number;
 }
 
+/** How the Triton backend is reached and fed (used when USE_TRITON=true). */
+export interface TritonConfig {
+  /** `TRITON_CA_BUNDLE`: PEM file of CAs to trust besides Node's (NODE_EXTRA_CA_CERTS also works, via Node). */
+  caBundlePath: string | undefined;
+  timeoutSec: number;
+  /** Attempts per request, the first included. */
+  retryMax: number;
+  maxInFlight: number;
+  batchWindows: number;
+  /** Binary tensor extension (true) or JSON tensors. */
+  binaryData: boolean;
+}
+
 /** Every setting of the product, parsed and validated once at startup. */
 export interface AppConfig {
   useTriton: boolean;
   tritonUrl: string | undefined;
   tritonModel: string;
+  triton: TritonConfig;
   pipelineMaxConcurrency: number;
   quantize: boolean;
   confidenceWeighting: boolean;
@@ -78,6 +92,10 @@ export const DEFAULTS = {
   largeFileThresholdBytes: 200 * 1024 * 1024,
   largeFileThresholdSec: 15 * 60,
   activityRetryMax: 3,
+  tritonTimeoutSec: 30,
+  tritonRetryMax: 4,
+  tritonMaxInFlight: 2,
+  tritonBatchWindows: 4,
 } as const;
 
 /** Parses and validates the whole configuration from the environment (and CONFIG_FILE); throws ConfigError. */
@@ -121,6 +139,20 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): A
     useTriton,
     tritonUrl,
     tritonModel: source.string(['TRITON_MODEL']) ?? 'w2v2',
+    triton: {
+      caBundlePath: source.string(['TRITON_CA_BUNDLE']),
+      timeoutSec: source.number(['TRITON_TIMEOUT_SEC'], DEFAULTS.tritonTimeoutSec, { positive: true }),
+      retryMax: source.number(['TRITON_RETRY_MAX'], DEFAULTS.tritonRetryMax, { integer: true, min: 1 }),
+      maxInFlight: source.number(['TRITON_MAX_IN_FLIGHT'], DEFAULTS.tritonMaxInFlight, {
+        integer: true,
+        min: 1,
+      }),
+      batchWindows: source.number(['TRITON_BATCH_WINDOWS'], DEFAULTS.tritonBatchWindows, {
+        integer: true,
+        min: 1,
+      }),
+      binaryData: source.boolean(['TRITON_BINARY_DATA'], true),
+    },
     pipelineMaxConcurrency: source.number(['PIPELINE_MAX_CONCURRENCY'], 4, { integer: true, min: 1 }),
     quantize: source.boolean(['W2V2_QUANTIZE'], false),
     confidenceWeighting: source.boolean(['ALIGNER_CONFIDENCE_WEIGHTING'], false),

@@ -11,6 +11,7 @@ export {
   splitInferenceBody,
   tensorBytes,
 } from './inference-protocol';
+export { openTritonModel, TritonAcousticModel, type TritonModelOptions } from './triton-acoustic-model';
 export {
   type InferRequest,
   type InferResult,
@@ -22,3 +23,4 @@ export {
   type TritonClientStats,
 } from './triton-client';
 export { TritonModelError, TritonReplyError, TritonUnavailableError } from './triton-errors';
+export { tritonModelOptions } from './triton-settings';

@@ -326,7 +326,9 @@ function parseInferReply(
   let outputs: FloatTensor[];
   let header: Record<string, unknown>;
   try {
-    const split = splitInferenceBody(reply.body, lengthHeader, MAX_REPLY_HEADER);
+    // An all-JSON reply is its own header; its size was already bounded by what the outputs may hold.
+    const maxHeader = lengthHeader === undefined ? reply.body.length : MAX_REPLY_HEADER;
+    const split = splitInferenceBody(reply.body, lengthHeader, maxHeader);
     header = split.header;
     outputs = readTensors(header.outputs, split.binary, 'outputs');
   } catch (error) {

@@ -34,6 +34,37 @@ describe('loadConfig', () => {
     expect(config.s3.poolSize).toBeGreaterThanOrEqual(config.s3.warmClients);
   });
 
+  it('reads the Triton transport settings, binary tensors by default', () => {
+    // Act
+    const defaults = loadConfig({}).triton;
+    const set = loadConfig({
+      TRITON_CA_BUNDLE: '/etc/ssl/triton-ca.pem',
+      TRITON_TIMEOUT_SEC: '2.5',
+      TRITON_RETRY_MAX: '6',
+      TRITON_MAX_IN_FLIGHT: '3',
+      TRITON_BATCH_WINDOWS: '8',
+      TRITON_BINARY_DATA: 'false',
+    }).triton;
+
+    // Assess
+    expect(defaults).toEqual({
+      caBundlePath: undefined,
+      timeoutSec: 30,
+      retryMax: 4,
+      maxInFlight: 2,
+      batchWindows: 4,
+      binaryData: true,
+    });
+    expect(set).toEqual({
+      caBundlePath: '/etc/ssl/triton-ca.pem',
+      timeoutSec: 2.5,
+      retryMax: 6,
+      maxInFlight: 3,
+      batchWindows: 8,
+      binaryData: false,
+    });
+  });
+
   it('reads aliases of the S3 retry settings', () => {
     const config = loadConfig({
       S3_MAX_RETRIES: '7',
@@ -55,6 +86,9 @@ describe('loadConfig', () => {
     [{ S3_RETRY_BASE: '-1' }, 'S3_RETRY_BASE must be a number >= 0'],
     [{ AUDIO_READ_TIMEOUT_SEC: '0' }, 'AUDIO_READ_TIMEOUT_SEC must be a number > 0'],
     [{ S3_WARM_CLIENTS: '9', S3_CLIENT_POOL_SIZE: '3' }, 'S3_WARM_CLIENTS (9) must not exceed'],
+    [{ TRITON_RETRY_MAX: '0' }, 'TRITON_RETRY_MAX must be an integer >= 1'],
+    [{ TRITON_TIMEOUT_SEC: '-2' }, 'TRITON_TIMEOUT_SEC must be a number > 0'],
+    [{ TRITON_BINARY_DATA: 'maybe' }, 'TRITON_BINARY_DATA must be a boolean'],
   ])('fails at startup with a message naming the variable for %j', (env, message) => {
     // Act
     const error = configError(env);

@@ -1,0 +1,47 @@
+import { readFile } from 'node:fs/promises';
+import type { AppConfig } from '../config/app-config';
+import { ConfigError } from '../config/settings-source';
+import type { TritonModelOptions } from './triton-acoustic-model';
+
+/**
+ * The Triton backend's options from the configuration (SPEC §5): TRITON_URL, TRITON_MODEL, the transport
+ * settings, FP16 tensors for USE_FLOAT16 or USE_MIXED_PRECISION, and the CA bundle read from TRITON_CA_BUNDLE.
+ */
+export async function tritonModelOptions(config: AppConfig): Promise<TritonModelOptions> {
+  if (config.tritonUrl === undefined) {
+    throw new ConfigError(
+      'TRITON_URL is required when USE_TRITON=true (an https:// URL of the Triton server)',
+    );
+  }
+  const { caBundlePath, timeoutSec, retryMax, maxInFlight, batchWindows, binaryData } = config.triton;
+  const ca = caBundlePath === undefined ? undefined : await readCaBundle(caBundlePath);
+  return {
+    url: config.tritonUrl,
+    modelName: config.tritonModel,
+    timeoutMs: Math.round(timeoutSec * 1000),
+    retryMax,
+    maxInFlight,
+    batchWindows,
+    binaryData,
+    float16: config.float16 || config.mixedPrecision,
+    ...(ca === undefined ? {} : { ca }),
+  };
+}
+
+async function readCaBundle(path: string): Promise<string> {
+  let pem: string;
+  try {
+    pem = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(
+      `TRITON_CA_BUNDLE "${path}" cannot be read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+      { cause: error },
+    );
+  }
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
+    throw new ConfigError(
+      `TRITON_CA_BUNDLE "${path}" holds no PEM certificate (-----BEGIN CERTIFICATE-----)`,
+    );
+  }
+  return pem;
+}

@@ -328,10 +328,11 @@ export const VIEWER_SCRIPT = String.raw`
       stopAt = null;
     }
     placePlayhead(time);
-    if (!audio.paused) followPlayhead(time);
-    var index = wordAt(time);
-    if (index >= 0 || !audio.paused) markCurrent(index);
-    if (!audio.paused) requestAnimationFrame(tick);
+    // Paused, the highlight stays where playback or a click left it (a word played alone stays marked).
+    if (audio.paused) return;
+    followPlayhead(time);
+    markCurrent(wordAt(time));
+    requestAnimationFrame(tick);
   }
 
   function seek(time, until) {

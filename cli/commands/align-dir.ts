@@ -54,6 +54,8 @@ export const alignDirCommand: CliCommand = {
     const config = loadConfig(env);
     const root = resolve(dir);
     const files = await findAudioFiles(root);
+    if (files.length === 0)
+      io.stderr.write(`no audio files (${[...AUDIO_EXTENSIONS].join(', ')}) under ${root}\n`);
     const outRoot = values.out === undefined ? root : resolve(values.out);
     const summary = await alignFiles(files, {
       root,

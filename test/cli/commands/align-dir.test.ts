@@ -124,6 +124,16 @@ describe('w2v2-align align-dir', () => {
     expect(readdirSync(join(out, 'sub')).sort()).toEqual(['puppy-tail.align.json', 'puppy-tail.align.vtt']);
   });
 
+  it('says so when a folder has no audio, and succeeds', async () => {
+    const io = buffers();
+
+    const code = await runCli(['align-dir', mkdtempSync(join(tmpdir(), 'w2v2-align-dir-empty-'))], {}, io);
+
+    expect(code).toBe(0);
+    expect(io.stderr.text).toMatch(/^no audio files \(\.wav, \.flac, \.mp3, \.ogg\) under /);
+    expect(io.stdout.text).toMatch(/\n0\s+0\s+0\s+0\s/);
+  });
+
   it('refuses a path that is not a folder and a bad --jobs', async () => {
     const io = buffers();
 

@@ -14,8 +14,16 @@ import type { SniffedFormat } from './format-sniffer';
 import { MonoPipeline } from './mono-pipeline';
 import { timedStep, withTimeout } from './step-timeout';
 
-/** Compressed bytes handed to the decoder per step. */
+/** Compressed bytes handed to the decoder per step, at most. */
 const INPUT_BLOCK_BYTES = 64 * 1024;
+/**
+ * The smallest input per step, and FLAC's first: a few bytes of FLAC (constant subframes, 65535-sample blocks)
+ * decode to megabytes, so FLAC starts small. The other codecs start at the full block: their decoders pay a
+ * fixed cost per call on corrupt data (tens of ms for Vorbis), which small steps would multiply.
+ */
+const MIN_INPUT_BLOCK_BYTES = 256;
+/** Decoded samples (all channels together) one step aims to stay under: 16 MiB of float32. */
+const MAX_STEP_OUTPUT_SAMPLES = 4 * 1024 * 1024;
 /** Input consumed without a single decoded sample after which the data is taken for non-audio. */
 const MAX_BYTES_WITHOUT_AUDIO = 32 * 1024 * 1024;
 
@@ -138,13 +146,31 @@ async function feed(
   timeoutMs: number,
 ): Promise<void> {
   let bytesWithoutAudio = 0;
+  const firstBlockBytes = codec === 'flac' ? MIN_INPUT_BLOCK_BYTES : INPUT_BLOCK_BYTES;
+  let blockBytes = firstBlockBytes;
+  let samplesPerByte = 0;
   for (;;) {
-    const bytes = await reader.readSome(INPUT_BLOCK_BYTES);
+    const bytes = await reader.readSome(blockBytes);
     if (bytes.length === 0) break;
     // The decoders' Ogg/FLAC parsers may keep references to input across calls; the reader's views may not last.
     const input = bytes.slice();
     const before = sink.frames;
-    sink.take(await decodeStep(codec, timeoutMs, () => decoder.decode(input)));
+    const chunk = await decodeStep(codec, timeoutMs, () => decoder.decode(input));
+    sink.take(chunk);
+    // A decompression bomb is bounded by the duration limit only after its step; sizing the next step by the
+    // highest expansion seen keeps each step's output (and the decoder's buffers) near MAX_STEP_OUTPUT_SAMPLES.
+    samplesPerByte = Math.max(
+      samplesPerByte,
+      (chunk.samplesDecoded * chunk.channelData.length) / input.length,
+    );
+    // Until the first samples show the expansion, steps keep their first size.
+    blockBytes =
+      samplesPerByte === 0
+        ? firstBlockBytes
+        : Math.min(
+            INPUT_BLOCK_BYTES,
+            Math.max(MIN_INPUT_BLOCK_BYTES, Math.floor(MAX_STEP_OUTPUT_SAMPLES / samplesPerByte)),
+          );
     bytesWithoutAudio = sink.frames > before ? 0 : bytesWithoutAudio + input.length;
     if (bytesWithoutAudio > MAX_BYTES_WITHOUT_AUDIO) {
       throw new AlignError(

@@ -8,6 +8,17 @@ export class SeededRandom {
     this.generator = xoroshiro128plus(seed);
   }
 
+  /**
+   * An independent source for item `index` of a run seeded with `seed`: nearby xoroshiro seeds start with
+   * nearly equal outputs, so the pair is scrambled first (MurmurHash3's 32-bit finaliser).
+   */
+  public static derive(seed: number, index: number): SeededRandom {
+    let h = (Math.imul(seed, 0x9e3779b1) ^ index) | 0;
+    h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+    return new SeededRandom((h ^ (h >>> 16)) | 0);
+  }
+
   /** A whole number in [min, max], both included. */
   public int(min: number, max: number): number {
     return unsafeUniformIntDistribution(min, max, this.generator);

@@ -65,7 +65,7 @@ export const alignDirCommand: CliCommand = {
       jobs,
       config,
       openModel: () => openCliModel(values.model, values.quantize === true || config.quantize, config, io),
-      progress: io.stderr as ProgressStream,
+      progress: io.stderr,
     });
     io.stdout.write(formatSummary(summary));
     if (summary.failed.length > 0) {
@@ -110,7 +110,7 @@ interface BatchOptions {
 }
 
 /** What a batch did, for the summary table and the exit code. */
-export interface BatchSummary {
+interface BatchSummary {
   files: number;
   ok: number;
   skipped: number;
@@ -327,7 +327,7 @@ async function writeResults(
 }
 
 /** The summary table printed after the run. */
-export function formatSummary(summary: BatchSummary): string {
+function formatSummary(summary: BatchSummary): string {
   const processingSec = summary.wallMs / 1000;
   const rtf = summary.audioSec > 0 ? (processingSec / summary.audioSec).toFixed(3) : '-';
   const header = ['files', 'ok', 'failed', 'skipped', 'audio', 'wall', 'RTF'];

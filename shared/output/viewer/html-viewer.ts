@@ -20,6 +20,7 @@ export interface ViewerOptions {
   maxEmbedSec?: number;
 }
 
+/** Audio up to 10 minutes is embedded in the page; longer audio is referenced (see ViewerAudio.href). */
 export const DEFAULT_MAX_EMBED_SEC = 600;
 
 /** Matches the aligner's default low-score threshold (shared/align/word-timing.ts) for flagging words. */

@@ -254,7 +254,7 @@ export const VIEWER_SCRIPT = String.raw`
       ? 'No words in this result.'
       : tooMany
         ? (last - first) + ' words in view: zoom in to see and click them (the strip under the waveform shows their scores).'
-        : 'Click a word to play it. Space plays or pauses; + and - zoom.';
+        : 'Click a word to play it. Space plays or pauses; the arrow keys step through the words; + and - zoom.';
     boxes.forEach(function (box, index) {
       if (tooMany || index < first || index >= last) {
         box.remove();
@@ -398,6 +398,12 @@ export const VIEWER_SCRIPT = String.raw`
       zoomAroundCentre(1.5);
     } else if (event.key === '-') {
       zoomAroundCentre(1 / 1.5);
+    } else if ((event.key === 'ArrowRight' || event.key === 'ArrowLeft') && count > 0) {
+      event.preventDefault();
+      // From the highlighted word, or else from the playhead: the next or previous word, played alone.
+      var from = current >= 0 ? current : firstIndex(starts, function (start) { return start > audio.currentTime; });
+      var step = event.key === 'ArrowRight' ? (current >= 0 ? 1 : 0) : -1;
+      playWord(Math.max(0, Math.min(count - 1, from + step)));
     }
   });
 

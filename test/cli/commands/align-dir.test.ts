@@ -112,6 +112,21 @@ describe('w2v2-align align-dir', () => {
     expect(io.stderr.text).toMatch(/error AUDIO_DECODE: 1 of 4 files failed \(first: broken\.wav/);
   });
 
+  it('exits 1, not the usage code 2, when a file fails for its invalid descriptor', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'w2v2-align-dir-bad-'));
+    copyFileSync(join(SAMPLES_DIR, 'puppy-tail.wav'), join(dir, 'puppy-tail.wav'));
+    writeFileSync(join(dir, 'puppy-tail.json'), '{"text": 5}');
+    const io = buffers();
+
+    const code = await runCli(['align-dir', dir], {}, io);
+
+    expect(code).toBe(1);
+    expect(JSON.parse(readFileSync(join(dir, 'puppy-tail.error.json'), 'utf8')).error.code).toBe(
+      'INVALID_INPUT',
+    );
+    expect(io.stderr.text).toMatch(/error INVALID_INPUT: 1 of 1 files failed/);
+  });
+
   it('writes under --out, mirroring the subfolders, and leaves the input folder untouched', async () => {
     const dir = sampleFolder();
     const out = mkdtempSync(join(tmpdir(), 'w2v2-align-dir-out-'));

@@ -97,7 +97,7 @@ export async function runAudioActivity(
 
   const model = await context.model();
   const started = performance.now();
-  const download = await store.download(bucket, key, head.size);
+  const download = await store.download(bucket, key, head.size, head.etag);
   const audio = await decodeAudioStream(download.body, {
     targetSampleRate: model.spec.sampleRate,
     maxDurationSec: settings.decode.maxDurationSec,

@@ -94,8 +94,15 @@ export class S3Store {
   /**
    * Streams an object. With `S3_USE_HEAD_FOR_PROGRESS=true` and no known size, a HEAD first gives the total
    * that progress is logged against. Only the request is retried; a body that breaks off fails the stream.
+   * With `expectedEtag`, a body of another version (the object was overwritten since its HEAD) is refused
+   * with a retryable error, so that nothing computed from it is labelled with the old version's ETag.
    */
-  public async download(bucket: string, key: string, knownSize?: number): Promise<ObjectDownload> {
+  public async download(
+    bucket: string,
+    key: string,
+    knownSize?: number,
+    expectedEtag?: string,
+  ): Promise<ObjectDownload> {
     let total = knownSize;
     if (total === undefined && this.config.useHeadForProgress) total = (await this.head(bucket, key))?.size;
     const release = await this.limits.downloads.acquire();
@@ -108,10 +115,20 @@ export class S3Store {
           retryable: true,
         });
       }
+      const etag = bareEtag(output.ETag);
+      if (expectedEtag !== undefined && etag !== expectedEtag) {
+        output.Body.destroy();
+        throw new AlignError(
+          'S3',
+          `s3://${bucket}/${key} changed while it was being processed (ETag ${expectedEtag}, now ${etag}); ` +
+            'it is read again as the new version',
+          { retryable: true },
+        );
+      }
       const size = output.ContentLength ?? total ?? 0;
       return {
         body: this.tracked(output.Body, { bucket, key, total: total ?? size }, release),
-        etag: bareEtag(output.ETag),
+        etag,
         size,
       };
     } catch (error) {

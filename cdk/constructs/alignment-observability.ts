@@ -1,0 +1,220 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+
+/** The Triton health signals the dashboard and alarms watch. */
+export interface TritonHealth {
+  healthy: cloudwatch.IMetric;
+  unhealthy: cloudwatch.IMetric;
+  /** With scale-to-zero, no healthy task is normal; only unhealthy ones raise the alarm. */
+  scaleToZero: boolean;
+}
+
+/** What the dashboard and alarms watch. */
+export interface AlignmentObservabilityProps {
+  /** EMF namespace and `service` dimension, as the pipeline emits them (shared/telemetry/activity-metrics). */
+  namespace: string;
+  serviceName: string;
+  queue: sqs.IQueue;
+  deadLetterQueue: sqs.IQueue;
+  functions: Record<string, lambda.IFunction>;
+  stateMachines: Record<string, sfn.IStateMachine>;
+  triton?: TritonHealth;
+  /** Failure share (0 to 1) of activities over 15 minutes that raises the failure-rate alarm; default 0.1. */
+  failureRateThreshold?: number;
+  /** An SNS topic every alarm notifies; none: the alarms are on the dashboard and in the console only. */
+  alarmTopicArn?: string;
+}
+
+const BACKENDS = ['cpu', 'triton'] as const;
+const PERIOD = Duration.minutes(5);
+
+/**
+ * A CloudWatch dashboard of the SPEC §6 activity metrics (per backend) and of the queue, functions, state
+ * machines and Triton; alarms on the activity failure rate, dead letters, failed executions and Triton health.
+ */
+export class AlignmentObservability extends Construct {
+  public readonly dashboard: cloudwatch.Dashboard;
+  public readonly alarms: cloudwatch.Alarm[] = [];
+
+  public constructor(scope: Construct, id: string, props: AlignmentObservabilityProps) {
+    super(scope, id);
+    const activity = (metricName: string, backend: string, statistic: string): cloudwatch.Metric =>
+      new cloudwatch.Metric({
+        namespace: props.namespace,
+        metricName,
+        dimensionsMap: { service: props.serviceName, Backend: backend },
+        statistic,
+        period: PERIOD,
+        label: `${metricName} ${backend}`,
+      });
+    const perBackend = (metricName: string, statistic: string): cloudwatch.Metric[] =>
+      BACKENDS.map((backend) => activity(metricName, backend, statistic));
+
+    const failureRate = new cloudwatch.MathExpression({
+      // Every activity emits AlignFailure 0 or 1, so failures over samples is the failure share.
+      expression: '(FILL(fc, 0) + FILL(ft, 0)) / (FILL(nc, 0) + FILL(nt, 0))',
+      usingMetrics: {
+        fc: activity('AlignFailure', 'cpu', 'Sum'),
+        ft: activity('AlignFailure', 'triton', 'Sum'),
+        nc: activity('AlignFailure', 'cpu', 'SampleCount'),
+        nt: activity('AlignFailure', 'triton', 'SampleCount'),
+      },
+      period: Duration.minutes(15),
+      label: 'failure share',
+    });
+    this.alarm('FailureRate', {
+      metric: failureRate,
+      threshold: props.failureRateThreshold ?? 0.1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      alarmDescription:
+        'A large share of activities failed (failed/ holds their records; Error_* metrics the codes).',
+    });
+    const deadLetters = props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+      period: Duration.minutes(1),
+      statistic: 'Maximum',
+    });
+    this.alarm('DeadLetters', {
+      metric: deadLetters,
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      alarmDescription:
+        'Ingest messages exhausted their receives; inspect and redrive the dead-letter queue.',
+    });
+    for (const [name, machine] of Object.entries(props.stateMachines)) {
+      this.alarm(`${name}ExecutionsFailed`, {
+        metric: machine.metricFailed({ period: PERIOD, statistic: 'Sum' }),
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        alarmDescription: `${name} executions failed; the execution history names the error code.`,
+      });
+    }
+    if (props.triton !== undefined) {
+      this.alarm('TritonUnhealthy', {
+        metric: props.triton.unhealthy,
+        threshold: 1,
+        evaluationPeriods: 5,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        alarmDescription: 'A Triton task failed /v2/health/ready for 5 minutes (model load or GPU trouble).',
+      });
+      if (!props.triton.scaleToZero) {
+        this.alarm('TritonDown', {
+          metric: props.triton.healthy,
+          threshold: 1,
+          evaluationPeriods: 5,
+          comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+          treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+          alarmDescription: 'No healthy Triton task for 5 minutes: GPU-branch files wait and then fail.',
+        });
+      }
+    }
+    if (props.alarmTopicArn !== undefined) {
+      const topic = sns.Topic.fromTopicArn(this, 'AlarmTopic', props.alarmTopicArn);
+      for (const alarm of this.alarms) alarm.addAlarmAction(new actions.SnsAction(topic));
+    }
+
+    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
+      defaultInterval: Duration.hours(24),
+    });
+    const graph = (title: string, left: cloudwatch.IMetric[], right: cloudwatch.IMetric[] = []) =>
+      new cloudwatch.GraphWidget({ title, left, right, width: 8, height: 6 });
+    const functions = Object.entries(props.functions);
+    const machines = Object.entries(props.stateMachines);
+    this.dashboard.addWidgets(
+      new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24, height: 3 }),
+    );
+    this.dashboard.addWidgets(
+      graph('Activities (succeeded / failed)', [
+        ...perBackend('ActivitySuccess', 'Sum'),
+        ...perBackend('AlignFailure', 'Sum'),
+      ]),
+      graph('Failure share', [failureRate]),
+      new cloudwatch.GraphWidget({
+        title: 'Failures by error code',
+        left: [
+          new cloudwatch.MathExpression({
+            expression: `SEARCH('{${props.namespace},service,Backend} MetricName="Error_"', 'Sum', 300)`,
+            label: '',
+            period: PERIOD,
+          }),
+        ],
+        width: 8,
+        height: 6,
+      }),
+    );
+    this.dashboard.addWidgets(
+      graph('Audio seconds aligned', perBackend('AudioDurationSeconds', 'Sum')),
+      graph('Stage time p90 (ms)', [
+        ...perBackend('DownloadMs', 'p90'),
+        ...perBackend('InferenceMs', 'p90'),
+        ...perBackend('AlignMs', 'p90'),
+      ]),
+      graph('Real-time factor (p50 / p90)', [
+        ...perBackend('RealTimeFactor', 'p50'),
+        ...perBackend('RealTimeFactor', 'p90'),
+      ]),
+    );
+    this.dashboard.addWidgets(
+      graph('Words', [
+        ...perBackend('WordsTotal', 'Sum'),
+        ...perBackend('WordsAligned', 'Sum'),
+        ...perBackend('WordsUnaligned', 'Sum'),
+      ]),
+      graph('Confidence', perBackend('MeanWordScore', 'Average'), [
+        ...perBackend('LowScoreWords', 'Sum'),
+        ...perBackend('SkippedTokens', 'Sum'),
+      ]),
+      graph(
+        'Ingest queue',
+        [
+          props.queue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum' }),
+          deadLetters,
+        ],
+        [props.queue.metricApproximateAgeOfOldestMessage({ period: PERIOD, statistic: 'Maximum' })],
+      ),
+    );
+    this.dashboard.addWidgets(
+      graph(
+        'Lambda errors and throttles',
+        functions.flatMap(([name, fn]) => [
+          fn.metricErrors({ period: PERIOD, label: `${name} errors` }),
+          fn.metricThrottles({ period: PERIOD, label: `${name} throttles` }),
+        ]),
+      ),
+      graph(
+        'Lambda duration p90',
+        functions.map(([name, fn]) => fn.metricDuration({ period: PERIOD, statistic: 'p90', label: name })),
+      ),
+      graph(
+        'State machine executions',
+        machines.flatMap(([name, machine]) => [
+          machine.metricStarted({ period: PERIOD, label: `${name} started` }),
+          machine.metricFailed({ period: PERIOD, label: `${name} failed` }),
+        ]),
+      ),
+    );
+    if (props.triton !== undefined) {
+      this.dashboard.addWidgets(
+        graph('Triton tasks (healthy / unhealthy)', [props.triton.healthy, props.triton.unhealthy]),
+      );
+    }
+  }
+
+  private alarm(
+    id: string,
+    props: Omit<cloudwatch.AlarmProps, 'evaluationPeriods'> & { evaluationPeriods?: number },
+  ) {
+    this.alarms.push(
+      new cloudwatch.Alarm(this, id, {
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        ...props,
+      }),
+    );
+  }
+}

@@ -1,0 +1,73 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Duration } from 'aws-cdk-lib';
+import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { ConfigError } from '../../shared/config/settings-source';
+import { PipelineFunction } from './pipeline-function';
+
+/** The image's build context: the Dockerfile and the files `tools/build-lambda.mjs` stages in dist/. */
+export const CPU_IMAGE_DIR = join(__dirname, '..', '..', 'lambdas', 'align-cpu');
+
+/** The most a CPU function runs: Lambda's cap, since one SQS batch may hold several files of up to 15 minutes. */
+export const CPU_TIMEOUT = Duration.minutes(15);
+
+/** Sizing of the CPU function and its SQS trigger. */
+export interface CpuAlignFunctionProps {
+  queue: sqs.IQueue;
+  architecture: 'x86_64' | 'arm64';
+  memoryMb: number;
+  /** Most concurrent invocations the queue may drive (2 to 1000). */
+  maxConcurrency: number;
+  /** Messages per invocation; default 4, which PIPELINE_MAX_CONCURRENCY (4) runs side by side. */
+  batchSize?: number;
+}
+
+/**
+ * The CPU backend: the container image of `lambdas/align-cpu/Dockerfile` (int8 model baked in), fed by the
+ * ingest queue with partial batch responses, so one bad file does not redeliver its whole batch.
+ */
+export class CpuAlignFunction extends PipelineFunction {
+  public constructor(scope: Construct, id: string, props: CpuAlignFunctionProps) {
+    assertStagedArchitecture(props.architecture);
+    super(scope, id, {
+      code: {
+        kind: 'image',
+        code: lambda.DockerImageCode.fromImageAsset(CPU_IMAGE_DIR, {
+          platform: props.architecture === 'arm64' ? Platform.LINUX_ARM64 : Platform.LINUX_AMD64,
+        }),
+      },
+      description: 'w2v2-align: aligns S3 uploads on CPU (onnxruntime, int8)',
+      // Lambda gives CPU in proportion to memory: 10 GB = 6 vCPUs, which onnxruntime's intra-op threads use.
+      // The price per GB-second is flat, so when inference scales with cores the bill barely moves.
+      memorySize: props.memoryMb,
+      timeout: CPU_TIMEOUT,
+      architecture: props.architecture === 'arm64' ? lambda.Architecture.ARM_64 : lambda.Architecture.X86_64,
+      // The model is in the image and pre-quantized; /tmp only holds downloads in flight, which stream.
+      ephemeralStorageSize: 512,
+    });
+    this.function.addEventSource(
+      new sources.SqsEventSource(props.queue, {
+        batchSize: props.batchSize ?? 4,
+        maxBatchingWindow: Duration.seconds(5),
+        reportBatchItemFailures: true,
+        maxConcurrency: props.maxConcurrency,
+      }),
+    );
+  }
+}
+
+/** A staged image whose onnxruntime binaries are for another CPU would fail only when the Lambda first runs. */
+function assertStagedArchitecture(architecture: 'x86_64' | 'arm64'): void {
+  const binaries = join(CPU_IMAGE_DIR, 'dist', 'node_modules', 'onnxruntime-node', 'bin', 'napi-v6', 'linux');
+  const wanted = architecture === 'arm64' ? 'arm64' : 'x64';
+  if (existsSync(binaries) && !existsSync(join(binaries, wanted))) {
+    throw new ConfigError(
+      `lambdas/align-cpu/dist holds onnxruntime binaries for another architecture than cpuArchitecture=${architecture}; ` +
+        `run W2V2_LAMBDA_ARCH=${wanted} node tools/build-lambda.mjs (cdk/app.ts does it on synth)`,
+    );
+  }
+}

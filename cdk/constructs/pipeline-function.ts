@@ -1,0 +1,244 @@
+import { join } from 'node:path';
+import { type Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import type { AlignmentStorage } from './alignment-storage';
+import type { AlignmentWorkflow } from './alignment-workflow';
+import { acknowledge, arnWildcard } from './nag-findings';
+
+/** The pipeline's `service` name (shared/pipeline SERVICE_NAME): the metrics' dimension and the logs' service. */
+export const SERVICE_NAME = 'w2v2-align';
+/** The pipeline's default metrics namespace (SPEC §6). */
+export const METRICS_NAMESPACE = 'W2V2Align';
+
+/** How a pipeline function's code is packaged. */
+export type PipelineCode =
+  | { kind: 'image'; code: lambda.DockerImageCode }
+  | {
+      kind: 'nodejs';
+      entry: string;
+      projectRoot: string;
+      depsLockFilePath: string;
+      /** Ships onnxruntime-node (pruned to this Linux architecture) beside the bundle instead of in it. */
+      onnxRuntime?: 'x64' | 'arm64';
+    }
+  | { kind: 'zip'; code: lambda.Code; handler: string };
+
+/** A network placement for functions that must reach something inside a VPC. */
+export interface FunctionNetwork {
+  vpc: ec2.IVpc;
+  subnets: ec2.SubnetSelection;
+  securityGroup: ec2.ISecurityGroup;
+}
+
+/** A Triton endpoint a function can be bound to. */
+export interface TritonEndpoint {
+  /** `https://...`, as TRITON_URL requires. */
+  url: string;
+  model: string;
+  /** Opens the network path from the function to the endpoint, when it lives in this stack. */
+  allowFrom?(peer: ec2.IConnectable): void;
+}
+
+/** What differs between the pipeline's functions; everything else is the defaults this construct holds. */
+export interface PipelineFunctionProps {
+  code: PipelineCode;
+  description: string;
+  memorySize: number;
+  timeout: Duration;
+  architecture: lambda.Architecture;
+  ephemeralStorageSize?: number;
+  network?: FunctionNetwork;
+  logRetention?: logs.RetentionDays;
+}
+
+/**
+ * One of the pipeline's Lambda functions with the shared defaults (Powertools settings, a JSON-format log
+ * group with retention, X-Ray tracing, a role that may only write its own logs), and `bind…` methods that
+ * grant an access and set the environment variable the handler reads for it, in one call.
+ */
+export class PipelineFunction extends Construct {
+  public readonly function: lambda.Function;
+  public readonly logGroup: logs.LogGroup;
+  public readonly role: iam.Role;
+
+  public constructor(scope: Construct, id: string, props: PipelineFunctionProps) {
+    super(scope, id);
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // An own role instead of the AWSLambdaBasicExecutionRole managed policy, whose logs grant covers every group.
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `${props.description} (execution role)`,
+    });
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [this.logGroup.logGroupArn],
+      }),
+    );
+    const common = {
+      description: props.description,
+      role: this.role,
+      memorySize: props.memorySize,
+      timeout: props.timeout,
+      architecture: props.architecture,
+      ephemeralStorageSize:
+        props.ephemeralStorageSize === undefined ? undefined : Size.mebibytes(props.ephemeralStorageSize),
+      logGroup: this.logGroup,
+      // Platform lines (START/REPORT) become JSON too, so one Logs Insights query reads every line; Powertools
+      // writes its JSON logs and EMF straight to stdout, which this format passes through unchanged.
+      loggingFormat: lambda.LoggingFormat.JSON,
+      tracing: lambda.Tracing.ACTIVE,
+      environment: {
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        METRICS_NAMESPACE,
+      },
+      ...(props.network === undefined
+        ? {}
+        : {
+            vpc: props.network.vpc,
+            vpcSubnets: props.network.subnets,
+            securityGroups: [props.network.securityGroup],
+          }),
+    };
+    this.function = createFunction(this, props.code, common);
+    this.suppressPlatformFindings(props);
+  }
+
+  /**
+   * Reads audio and transcripts under the incoming prefix, reads and writes results and failure records,
+   * and sets the prefixes and RESULTS_BUCKET the pipeline reads.
+   */
+  public bindBucket(storage: AlignmentStorage): void {
+    const { bucket, prefixes } = storage;
+    const objects = (prefix: string): string => bucket.arnForObjects(`${prefix}*`);
+    this.role.addToPolicy(
+      new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [objects(prefixes.incoming)] }),
+    );
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        // GetObject also answers the HEAD that decides whether a result is up to date.
+        actions: ['s3:GetObject', 's3:PutObject'],
+        resources: [objects(prefixes.results), objects(prefixes.failed)],
+      }),
+    );
+    this.role.addToPolicy(
+      // Without it a HEAD of a missing transcript answers 403 instead of 404; also the cold-start HeadBucket.
+      new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }),
+    );
+    this.function.addEnvironment('INCOMING_PREFIX', prefixes.incoming);
+    this.function.addEnvironment('RESULTS_PREFIX', prefixes.results);
+    this.function.addEnvironment('FAILED_PREFIX', prefixes.failed);
+    this.function.addEnvironment('RESULTS_BUCKET', bucket.bucketName);
+    const bucketResource = bucket.node.defaultChild as s3.CfnBucket;
+    acknowledge(
+      this.role,
+      [prefixes.incoming, prefixes.results, prefixes.failed].map((prefix) => ({
+        id: `AwsSolutions-IAM5[${arnWildcard(bucketResource, `/${prefix}*`)}]`,
+        reason:
+          `Object keys under ${prefix} are user file names not known at deploy time; the wildcard is ` +
+          'confined to that prefix of the one data bucket.',
+      })),
+    );
+  }
+
+  /** May start the GPU/rerun workflow (large-file hand-off); sets STATE_MACHINE_ARN. */
+  public bindStateMachine(workflow: AlignmentWorkflow): void {
+    workflow.bindStarter(this.function);
+  }
+
+  /** Sends inference to Triton: USE_TRITON, TRITON_URL, TRITON_MODEL, and the network path to it. */
+  public bindTriton(endpoint: TritonEndpoint): void {
+    this.function.addEnvironment('USE_TRITON', 'true');
+    this.function.addEnvironment('TRITON_URL', endpoint.url);
+    this.function.addEnvironment('TRITON_MODEL', endpoint.model);
+    endpoint.allowFrom?.(this.function);
+  }
+
+  private suppressPlatformFindings(props: PipelineFunctionProps): void {
+    acknowledge(this.role, [
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level ' +
+          'permissions, so Lambda adds them on "*".',
+      },
+    ]);
+    if (props.network !== undefined) {
+      acknowledge(this.role, [
+        {
+          id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
+          reason:
+            'AWSLambdaVPCAccessExecutionRole is what Lambda needs to manage the network interfaces of a VPC ' +
+            'function; the ENI actions support no resource scoping, so an own policy would grant the same.',
+        },
+      ]);
+    }
+    if (props.code.kind !== 'image') {
+      acknowledge(this.function, [
+        {
+          id: 'AwsSolutions-L1',
+          reason:
+            'Node.js 22 on purpose: the CPU function runs the same code on the nodejs:22 image, and one Node ' +
+            'major across the pipeline keeps its behaviour and the bundle target identical.',
+        },
+      ]);
+    }
+  }
+}
+
+type CommonFunctionProps = Omit<lambda.FunctionProps, 'code' | 'handler' | 'runtime'>;
+
+function createFunction(scope: Construct, code: PipelineCode, common: CommonFunctionProps): lambda.Function {
+  switch (code.kind) {
+    case 'image':
+      return new lambda.DockerImageFunction(scope, 'Function', { ...common, code: code.code });
+    case 'nodejs':
+      return new nodejs.NodejsFunction(scope, 'Function', {
+        ...common,
+        runtime: lambda.Runtime.NODEJS_22_X,
+        entry: code.entry,
+        projectRoot: code.projectRoot,
+        depsLockFilePath: code.depsLockFilePath,
+        bundling: {
+          target: 'node22',
+          format: nodejs.OutputFormat.CJS,
+          minify: true,
+          keepNames: true,
+          sourceMap: false,
+          // The SDK is bundled, not taken from the runtime: the pipeline is tested against the locked versions.
+          externalModules: code.onnxRuntime === undefined ? [] : ['onnxruntime-node'],
+          ...(code.onnxRuntime === undefined
+            ? {}
+            : { commandHooks: stageOnnxRuntimeHooks(code.onnxRuntime) }),
+          // Fails the synth rather than falling back to a Docker build when esbuild is not installed.
+          forceDockerBundling: false,
+        },
+      });
+    case 'zip':
+      return new lambda.Function(scope, 'Function', {
+        ...common,
+        runtime: lambda.Runtime.NODEJS_22_X,
+        code: code.code,
+        handler: code.handler,
+      });
+  }
+}
+
+/** esbuild cannot bundle onnxruntime-node's native binding; the staging script copies it in after bundling. */
+function stageOnnxRuntimeHooks(arch: 'x64' | 'arm64'): nodejs.ICommandHooks {
+  const script = join(__dirname, '..', '..', 'tools', 'stage-onnxruntime.mjs');
+  return {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: (_inputDir, outputDir) => [`node "${script}" "${outputDir}" ${arch}`],
+  };
+}

@@ -1,0 +1,523 @@
+import { Validations } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../../cdk/constructs/pipeline-function';
+import { TRITON_READY_PATH } from '../../cdk/constructs/triton-service';
+import { tritonEnvironment } from '../../lambdas/triton-align';
+import { loadConfig } from '../../shared/config/app-config';
+import { SERVICE_NAME as PIPELINE_SERVICE_NAME } from '../../shared/pipeline/pipeline-runtime';
+import { dockerfileEnvironment, readDockerfile } from '../lambdas/align-cpu/dockerfile-instructions';
+import { placeholder, resolvedEnvironment } from './placeholder-values';
+import { EXTERNAL_CONTEXT, SERVICE_CONTEXT, type SynthesizedStack, synthStack } from './synth-stack';
+
+type Json = Record<string, unknown>;
+interface Statement {
+  Effect: string;
+  Action: string | string[];
+  Resource?: unknown;
+}
+
+const variants: Array<[string, Record<string, unknown>]> = [
+  ['the Triton service', SERVICE_CONTEXT],
+  ['an existing Triton endpoint', EXTERNAL_CONTEXT],
+];
+const synthesized = new Map<string, SynthesizedStack>();
+function synth(name: string, context: Record<string, unknown>): SynthesizedStack {
+  let found = synthesized.get(name);
+  if (found === undefined) {
+    found = synthStack(context);
+    synthesized.set(name, found);
+  }
+  return found;
+}
+
+function resourcesOf(stack: SynthesizedStack, type: string): Array<[string, Json]> {
+  return Object.entries(stack.template.findResources(type)).map(([id, resource]) => [
+    id,
+    resource.Properties as Json,
+  ]);
+}
+
+function logicalId(stack: SynthesizedStack, construct: IConstruct): string {
+  return stack.stack.getLogicalId(construct.node.defaultChild as never);
+}
+
+/** Statements of the policies attached to `roleId`. */
+function roleStatements(stack: SynthesizedStack, roleId: string): Statement[] {
+  return resourcesOf(stack, 'AWS::IAM::Policy')
+    .filter(([, policy]) => JSON.stringify(policy.Roles).includes(`"${roleId}"`))
+    .flatMap(([, policy]) => (policy.PolicyDocument as { Statement: Statement[] }).Statement);
+}
+
+function actions(statement: Statement): string[] {
+  return typeof statement.Action === 'string' ? [statement.Action] : statement.Action;
+}
+
+describe.each(variants)('AlignmentStack with %s', (name, context) => {
+  const stack = () => synth(name, context);
+
+  it('passes cdk-nag AwsSolutions, every acknowledged finding with a reason', () => {
+    // Prepare
+    const { nag } = stack();
+    const reasons = stack()
+      .stack.node.findAll()
+      .flatMap((construct) => construct.node.metadata)
+      .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+      .flatMap((entry) => Object.entries(entry.data as Record<string, string>))
+      .filter(([id]) => id.includes('AwsSolutions-'));
+
+    // Act
+    const unacknowledged = nag.violations.map((violation) => violation.ruleName);
+
+    // Assess
+    expect(unacknowledged).toEqual([]);
+    expect(nag.success).toBe(true);
+    expect(reasons.length).toBeGreaterThan(5);
+    for (const [id, reason] of reasons) {
+      expect(`${id}: ${reason}`).toMatch(/^(Annotation::)?AwsSolutions-\S+: .{60,}$/);
+    }
+  });
+
+  it('grants named actions only; the one wildcard action is the ECS agent policy CDK writes', () => {
+    // Prepare
+    const statements = resourcesOf(stack(), 'AWS::IAM::Policy').flatMap(
+      ([, policy]) => (policy.PolicyDocument as { Statement: Statement[] }).Statement,
+    );
+
+    // Act
+    const wildcards = statements
+      .filter((statement) => statement.Effect === 'Allow')
+      .flatMap(actions)
+      .filter((action) => action.includes('*'));
+
+    // Assess
+    expect(statements.length).toBeGreaterThan(5);
+    expect(wildcards).toEqual(name === 'the Triton service' ? ['ecs:Submit*'] : []);
+  });
+
+  it('scopes the CPU function to the bucket prefixes, the workflow and its own log group', () => {
+    // Prepare
+    const built = stack();
+    const bucket = logicalId(built, built.stack.storage.bucket);
+    const statements = roleStatements(built, logicalId(built, built.stack.cpu.role));
+    const onObjects = (prefix: string) => ({
+      'Fn::Join': ['', [{ 'Fn::GetAtt': [bucket, 'Arn'] }, `/${prefix}*`]],
+    });
+
+    // Act
+    const s3Statements = statements.filter((statement) =>
+      actions(statement).some((a) => a.startsWith('s3:')),
+    );
+
+    // Assess
+    expect(s3Statements).toEqual(
+      expect.arrayContaining([
+        { Effect: 'Allow', Action: 's3:GetObject', Resource: onObjects('incoming/') },
+        {
+          Effect: 'Allow',
+          Action: ['s3:GetObject', 's3:PutObject'],
+          Resource: expect.arrayContaining([onObjects('results/'), onObjects('failed/')]),
+        },
+        { Effect: 'Allow', Action: 's3:ListBucket', Resource: { 'Fn::GetAtt': [bucket, 'Arn'] } },
+      ]),
+    );
+    expect(s3Statements).toHaveLength(3);
+    expect(statements).toContainEqual({
+      Effect: 'Allow',
+      Action: 'states:StartExecution',
+      Resource: {
+        'Fn::Join': [
+          '',
+          [
+            'arn:',
+            { Ref: 'AWS::Partition' },
+            ':states:',
+            { Ref: 'AWS::Region' },
+            ':',
+            { Ref: 'AWS::AccountId' },
+            ':stateMachine:W2V2Align-alignment',
+          ],
+        ],
+      },
+    });
+    expect(statements).toContainEqual({
+      Effect: 'Allow',
+      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      Resource: { 'Fn::GetAtt': [logicalId(built, built.stack.cpu.logGroup), 'Arn'] },
+    });
+  });
+
+  it('encrypts and enforces TLS on both buckets and both queues', () => {
+    // Prepare
+    const built = stack();
+    const denyInsecure = Match.objectLike({
+      Effect: 'Deny',
+      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+    });
+
+    // Act
+    const buckets = resourcesOf(built, 'AWS::S3::Bucket');
+    const queues = resourcesOf(built, 'AWS::SQS::Queue');
+
+    // Assess
+    expect(buckets).toHaveLength(2);
+    for (const [, bucket] of buckets) {
+      expect(bucket.BucketEncryption).toEqual({
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      });
+      expect(bucket.PublicAccessBlockConfiguration).toEqual({
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      });
+    }
+    expect(resourcesOf(built, 'AWS::S3::BucketPolicy')).toHaveLength(2);
+    built.template.allResourcesProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([denyInsecure]) },
+    });
+    expect(queues).toHaveLength(2);
+    for (const [, queue] of queues) expect(queue.SqsManagedSseEnabled).toBe(true);
+    expect(resourcesOf(built, 'AWS::SQS::QueuePolicy')).toHaveLength(2);
+    built.template.allResourcesProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([denyInsecure]) },
+    });
+    built.template.hasResourceProperties('AWS::S3::Bucket', {
+      VersioningConfiguration: { Status: 'Enabled' },
+      LoggingConfiguration: Match.objectLike({ LogFilePrefix: 'data/' }),
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([
+          Match.objectLike({ Prefix: 'tmp/', ExpirationInDays: 14, Status: 'Enabled' }),
+        ]),
+      },
+    });
+  });
+
+  it('notifies the queue of objects created under incoming/ only', () => {
+    // Prepare
+    const built = stack();
+
+    // Act
+    const notifications = resourcesOf(built, 'Custom::S3BucketNotifications');
+
+    // Assess
+    expect(notifications).toHaveLength(1);
+    expect(notifications[0]![1].NotificationConfiguration).toEqual({
+      QueueConfigurations: [
+        {
+          Events: ['s3:ObjectCreated:*'],
+          Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'incoming/' }] } },
+          QueueArn: { 'Fn::GetAtt': [logicalId(built, built.stack.storage.queue), 'Arn'] },
+        },
+      ],
+    });
+  });
+
+  it('holds messages six times the CPU timeout, dead-letters after 3 receives, reports item failures', () => {
+    // Prepare
+    const built = stack();
+    const cpu = built.template.toJSON().Resources[logicalId(built, built.stack.cpu.function)].Properties;
+    const queue = built.template.toJSON().Resources[logicalId(built, built.stack.storage.queue)].Properties;
+
+    // Act
+    const ratio = queue.VisibilityTimeout / cpu.Timeout;
+
+    // Assess
+    expect(cpu.Timeout).toBe(900);
+    expect(ratio).toBe(6);
+    expect(queue.RedrivePolicy).toEqual({
+      deadLetterTargetArn: { 'Fn::GetAtt': [logicalId(built, built.stack.storage.deadLetterQueue), 'Arn'] },
+      maxReceiveCount: 3,
+    });
+    built.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: logicalId(built, built.stack.cpu.function) },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BatchSize: 4,
+      ScalingConfig: { MaximumConcurrency: 10 },
+    });
+  });
+
+  it('gives both functions an environment loadConfig accepts, as their handlers read it', () => {
+    // Prepare
+    const built = stack();
+    const resources = built.template.toJSON().Resources;
+    const imageEnv = dockerfileEnvironment(readDockerfile(), '/var/task');
+    const cpuEnv = {
+      ...resolvedEnvironment(resources[logicalId(built, built.stack.cpu.function)].Properties),
+    };
+    const tritonEnv = resolvedEnvironment(
+      resources[logicalId(built, built.stack.tritonAlign.function)].Properties,
+    );
+
+    // Act
+    const cpu = loadConfig({ ...imageEnv, ...cpuEnv });
+    const triton = loadConfig(tritonEnvironment(tritonEnv));
+
+    // Assess
+    expect(cpu).toMatchObject({
+      useTriton: false,
+      quantize: true,
+      pipeline: {
+        incomingPrefix: 'incoming/',
+        resultsPrefix: 'results/',
+        failedPrefix: 'failed/',
+        resultsBucket: expect.stringMatching(/^placeholder-storagedata/),
+        stateMachineArn: 'arn:aws:states:eu-west-1:123456789012:stateMachine:W2V2Align-alignment',
+        modelDir: '/var/task/model',
+        metricsNamespace: METRICS_NAMESPACE,
+      },
+    });
+    expect(triton).toMatchObject({
+      useTriton: true,
+      tritonUrl:
+        name === 'the Triton service' ? 'https://triton.internal.example.com' : EXTERNAL_CONTEXT.tritonUrl,
+      tritonModel: 'w2v2',
+      pipeline: { resultsBucket: cpu.pipeline.resultsBucket, stateMachineArn: undefined },
+    });
+  });
+
+  it('reruns a prefix with a bounded Distributed Map over ListObjectsV2 that retries throttling', () => {
+    // Prepare
+    const built = stack();
+    const machine = built.template.toJSON().Resources[logicalId(built, built.stack.rerun.stateMachine)];
+
+    // Act
+    const definition = JSON.parse(placeholder(machine.Properties.DefinitionString));
+    const map = definition.States.EachObject;
+
+    // Assess
+    expect(map).toMatchObject({
+      Type: 'Map',
+      MaxConcurrency: 20,
+      ToleratedFailurePercentage: 10,
+      ItemReader: { Resource: 'arn:aws:states:::s3:listObjectsV2', Parameters: { 'Prefix.$': '$.prefix' } },
+      ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' } },
+    });
+    expect(map.ItemProcessor.States.AlignFile.Retry[0]).toMatchObject({
+      ErrorEquals: expect.arrayContaining(['Lambda.TooManyRequestsException', 'RedeliveryNeededError']),
+      MaxAttempts: 5,
+    });
+    expect(definition.States.ValidateInput.Choices[0].And).toContainEqual({
+      Variable: '$.prefix',
+      StringMatches: 'incoming/*',
+    });
+    built.template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      LoggingConfiguration: Match.objectLike({ Level: 'ALL', IncludeExecutionData: true }),
+      TracingConfiguration: { Enabled: true },
+    });
+  });
+
+  it('charts every SPEC §6 metric per backend and alarms on failures, dead letters and executions', () => {
+    // Prepare
+    const built = stack();
+    const body = JSON.parse(
+      placeholder(resourcesOf(built, 'AWS::CloudWatch::Dashboard')[0]![1].DashboardBody),
+    );
+    const alarms = resourcesOf(built, 'AWS::CloudWatch::Alarm').map(([, alarm]) => JSON.stringify(alarm));
+    const charted = new Set(
+      (body.widgets as Array<{ properties: { metrics?: unknown[][] } }>)
+        .flatMap((widget) => widget.properties.metrics ?? [])
+        .filter((metric) => metric[0] === METRICS_NAMESPACE)
+        .map((metric) => {
+          const dimensions = Object.fromEntries([
+            [metric[2], metric[3]],
+            [metric[4], metric[5]],
+          ]);
+          return `${metric[1]} ${dimensions.Backend} ${dimensions.service}`;
+        }),
+    );
+
+    // Act
+    const missing = [
+      'ActivitySuccess',
+      'AlignFailure',
+      'AudioDurationSeconds',
+      'DownloadMs',
+      'InferenceMs',
+      'AlignMs',
+      'RealTimeFactor',
+      'WordsTotal',
+      'WordsAligned',
+      'WordsUnaligned',
+      'SkippedTokens',
+      'MeanWordScore',
+      'LowScoreWords',
+    ]
+      .flatMap((metric) => [`${metric} cpu ${SERVICE_NAME}`, `${metric} triton ${SERVICE_NAME}`])
+      .filter((metric) => !charted.has(metric));
+
+    // Assess
+    expect(SERVICE_NAME).toBe(PIPELINE_SERVICE_NAME);
+    expect(METRICS_NAMESPACE).toBe(loadConfig({}).pipeline.metricsNamespace);
+    expect(missing).toEqual([]);
+    expect(alarms.filter((alarm) => alarm.includes('"AlignFailure"'))).toHaveLength(1);
+    expect(alarms.filter((alarm) => alarm.includes('ApproximateNumberOfMessagesVisible'))).toHaveLength(1);
+    expect(alarms.filter((alarm) => alarm.includes('"ExecutionsFailed"'))).toHaveLength(2);
+  });
+});
+
+describe('AlignmentStack with the Triton service', () => {
+  const stack = () => synth('the Triton service', SERVICE_CONTEXT);
+
+  it('runs Triton on ECS GPU instances from the SSM AMI parameter, scaling to zero, without context lookups', () => {
+    // Prepare
+    const built = stack();
+    const template = built.template.toJSON();
+
+    // Act
+    const missing = built.stack.node.root.node
+      .findAll()
+      .flatMap((construct) => construct.node.metadata)
+      .filter((entry) => entry.type === 'aws:cdk:missing-context');
+
+    // Assess
+    expect(missing).toEqual([]);
+    expect(Object.values(template.Parameters)).toContainEqual(
+      expect.objectContaining({
+        Default: '/aws/service/ecs/optimized-ami/amazon-linux-2/gpu/recommended/image_id',
+      }),
+    );
+    built.template.hasResourceProperties('AWS::EC2::LaunchTemplate', {
+      LaunchTemplateData: Match.objectLike({
+        InstanceType: 'g5.xlarge',
+        MetadataOptions: Match.objectLike({ HttpTokens: 'required' }),
+        BlockDeviceMappings: [Match.objectLike({ Ebs: Match.objectLike({ Encrypted: true }) })],
+      }),
+    });
+    built.template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', {
+      MinSize: '0',
+      MaxSize: '2',
+    });
+    built.template.hasResourceProperties('AWS::ECS::CapacityProvider', {
+      AutoScalingGroupProvider: Match.objectLike({ ManagedScaling: Match.objectLike({ Status: 'ENABLED' }) }),
+    });
+    built.template.hasResourceProperties('AWS::ECS::Service', { DesiredCount: 0 });
+    built.template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
+      MinCapacity: 0,
+      MaxCapacity: 2,
+    });
+    built.template.resourceCountIs('AWS::ApplicationAutoScaling::ScalingPolicy', 3);
+  });
+
+  it('serves the model repository from S3 with the Triton image on one GPU per task', () => {
+    // Prepare
+    const built = stack();
+    const bucket = logicalId(built, built.stack.storage.bucket);
+
+    // Act
+    const [[, task]] = resourcesOf(built, 'AWS::ECS::TaskDefinition');
+    const [container] = task!.ContainerDefinitions as Json[];
+
+    // Assess
+    expect(container).toMatchObject({
+      Image: 'nvcr.io/nvidia/tritonserver:25.01-py3',
+      ResourceRequirements: [{ Type: 'GPU', Value: '1' }],
+      PortMappings: [{ ContainerPort: 8000, Protocol: 'tcp' }],
+    });
+    expect(container!.Command).toContainEqual({
+      'Fn::Join': ['', ['--model-repository=s3://', { Ref: bucket }, '/triton-models']],
+    });
+  });
+
+  it('admits HTTPS to the internal load balancer from the Triton Lambda only and health-checks readiness', () => {
+    // Prepare
+    const built = stack();
+    const triton = built.stack.triton!;
+    const clients = built.stack.tritonAlign.function.connections.securityGroups[0]!;
+
+    // Act
+    const ingress = resourcesOf(built, 'AWS::EC2::SecurityGroupIngress').filter(([, rule]) =>
+      JSON.stringify(rule.GroupId).includes(
+        logicalId(built, triton.loadBalancer.connections.securityGroups[0]!),
+      ),
+    );
+
+    // Assess
+    expect(ingress.map(([, rule]) => rule)).toEqual([
+      expect.objectContaining({
+        FromPort: 443,
+        ToPort: 443,
+        SourceSecurityGroupId: { 'Fn::GetAtt': [logicalId(built, clients), 'GroupId'] },
+      }),
+    ]);
+    built.template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Scheme: 'internal' });
+    built.template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Port: 443,
+      Protocol: 'HTTPS',
+      Certificates: [{ CertificateArn: SERVICE_CONTEXT.certificateArn }],
+      SslPolicy: Match.stringLikeRegexp('TLS13'),
+    });
+    built.template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+      HealthCheckPath: TRITON_READY_PATH,
+      TargetType: 'ip',
+    });
+    built.template.hasResourceProperties('AWS::Lambda::Function', {
+      VpcConfig: Match.objectLike({
+        SecurityGroupIds: [{ 'Fn::GetAtt': [logicalId(built, clients), 'GroupId'] }],
+      }),
+    });
+    built.template.hasResourceProperties('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Gateway' });
+    built.template.hasResourceProperties('AWS::Route53::RecordSet', { Name: 'triton.internal.example.com.' });
+  });
+
+  it('retries the GPU branch long enough for a cold GPU instance, and alarms on unhealthy Triton tasks', () => {
+    // Prepare
+    const built = stack();
+    const workflow = built.template.toJSON().Resources[logicalId(built, built.stack.workflow.stateMachine)];
+
+    // Act
+    const definition = JSON.stringify(workflow.Properties.DefinitionString);
+    const alarms = resourcesOf(built, 'AWS::CloudWatch::Alarm').map(([, alarm]) => JSON.stringify(alarm));
+
+    // Assess
+    expect(definition).toContain('\\"MaxAttempts\\":7');
+    expect(alarms.filter((alarm) => alarm.includes('"UnHealthyHostCount"'))).toHaveLength(1);
+    // Scale-to-zero: no healthy task is the normal idle state, not an alarm.
+    expect(alarms.filter((alarm) => alarm.includes('Triton') && alarm.includes('LessThanThreshold'))).toEqual(
+      [],
+    );
+  });
+});
+
+describe('AlignmentStack with an existing Triton endpoint', () => {
+  it('creates no network or GPU resources and keeps the functions outside any VPC', () => {
+    // Prepare
+    const built = synth('an existing Triton endpoint', EXTERNAL_CONTEXT);
+
+    // Act
+    const functions = resourcesOf(built, 'AWS::Lambda::Function');
+
+    // Assess
+    for (const type of ['AWS::EC2::VPC', 'AWS::ECS::Cluster', 'AWS::ElasticLoadBalancingV2::LoadBalancer']) {
+      built.template.resourceCountIs(type, 0);
+    }
+    expect(functions.filter(([, fn]) => fn.VpcConfig !== undefined)).toEqual([]);
+  });
+});
+
+describe('AlignmentStack with an always-on Triton service', () => {
+  it('keeps one task running and alarms when none is healthy', () => {
+    // Prepare
+    const built = synth('always-on', {
+      ...SERVICE_CONTEXT,
+      tritonScaleToZero: 'false',
+      tritonMaxInstances: '1',
+    });
+
+    // Act
+    const alarms = resourcesOf(built, 'AWS::CloudWatch::Alarm').map(([, alarm]) => JSON.stringify(alarm));
+
+    // Assess
+    built.template.hasResourceProperties('AWS::ECS::Service', {
+      DesiredCount: 1,
+      DeploymentConfiguration: Match.objectLike({ MinimumHealthyPercent: 0 }),
+    });
+    built.template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
+      MinCapacity: 1,
+      MaxCapacity: 1,
+    });
+    built.template.resourceCountIs('AWS::ApplicationAutoScaling::ScalingPolicy', 1);
+    expect(alarms.filter((alarm) => alarm.includes('"HealthyHostCount"'))).toHaveLength(1);
+    expect(built.nag.success).toBe(true);
+  });
+});

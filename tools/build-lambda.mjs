@@ -1,0 +1,88 @@
+// Stages the align-cpu container image's files in lambdas/align-cpu/dist/, which its Dockerfile COPYs:
+//   index.js         the handler bundled by esbuild (onnxruntime-node stays external: it loads a native binary)
+//   node_modules/    onnxruntime-node pruned to one Linux architecture's binaries, and onnxruntime-common
+//   model/           config.json, vocab.json and model.int8.onnx made by `w2v2-align quantize`
+// cdk/app.ts runs it before every synth and deploy. Environment:
+//   W2V2_MODEL_DIR    model directory to bake in (default: the demo model, models/demo-en)
+//   W2V2_LAMBDA_ARCH  x64 (default) or arm64; cdk/app.ts sets it from the cpuArchitecture context
+
+import { execFileSync } from 'node:child_process';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { stageOnnxRuntime } from './stage-onnxruntime.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const out = join(root, 'lambdas', 'align-cpu', 'dist');
+
+const arch = process.env.W2V2_LAMBDA_ARCH ?? 'x64';
+if (arch !== 'x64' && arch !== 'arm64') {
+  throw new Error(`W2V2_LAMBDA_ARCH must be x64 or arm64, got "${arch}"`);
+}
+const modelVar = process.env.W2V2_MODEL_DIR;
+const modelDir =
+  modelVar === undefined || modelVar === ''
+    ? join(root, 'models', 'demo-en')
+    : isAbsolute(modelVar)
+      ? modelVar
+      : resolve(process.cwd(), modelVar);
+for (const file of ['config.json', 'vocab.json']) {
+  if (!existsSync(join(modelDir, file))) {
+    throw new Error(`W2V2_MODEL_DIR "${modelDir}" has no ${file}: expected a wav2vec2 CTC export (SPEC §2)`);
+  }
+}
+
+// The model is kept between builds (quantizing a real model takes a while); everything else is rebuilt.
+for (const stale of ['index.js', 'node_modules']) rmSync(join(out, stale), { recursive: true, force: true });
+mkdirSync(join(out, 'model'), { recursive: true });
+
+await build({
+  entryPoints: [join(root, 'lambdas', 'align-cpu', 'index.ts')],
+  outfile: join(out, 'index.js'),
+  bundle: true,
+  platform: 'node',
+  target: 'node22',
+  format: 'cjs',
+  // Smaller to read and parse on a cold start; names kept so stack traces and error names stay readable.
+  minify: true,
+  keepNames: true,
+  external: ['onnxruntime-node'],
+  logLevel: 'warning',
+});
+
+stageOnnxRuntime(out, arch);
+
+const modelOut = join(out, 'model');
+for (const file of ['config.json', 'vocab.json']) copyFileSync(join(modelDir, file), join(modelOut, file));
+const int8Out = join(modelOut, 'model.int8.onnx');
+const shipped = join(modelDir, 'model.int8.onnx');
+const fp32 = join(modelDir, 'model.onnx');
+// Names the graph the staged int8 copy came from, so a changed or different model is quantized again.
+const stampFile = join(out, 'model-source.txt');
+if (existsSync(shipped)) {
+  copyFileSync(shipped, int8Out);
+  rmSync(stampFile, { force: true });
+} else {
+  const { size, mtimeMs } = statSync(fp32);
+  const stamp = `${fp32}\n${size}\n${mtimeMs}\n`;
+  if (!existsSync(int8Out) || !existsSync(stampFile) || readFileSync(stampFile, 'utf8') !== stamp) {
+    // The image ships only the int8 graph (W2V2_QUANTIZE=true): quantizing at build keeps it off the cold start.
+    execFileSync(process.execPath, [join(root, 'tools', 'build.mjs')], { stdio: 'inherit' });
+    const partial = `${int8Out}.partial`;
+    execFileSync(process.execPath, [join(root, 'bin', 'w2v2-align.js'), 'quantize', fp32, partial], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    renameSync(partial, int8Out);
+    writeFileSync(stampFile, stamp);
+  }
+}

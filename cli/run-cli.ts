@@ -4,6 +4,8 @@ import { alignCommand, transcribeCommand } from './commands/align-audio';
 import { alignDirCommand, FilesFailedError } from './commands/align-dir';
 import { alignLogitsCommand } from './commands/align-logits';
 import { quantizeCommand } from './commands/quantize';
+import { tritonDevServerCommand } from './commands/triton-dev-server';
+import { tritonRepoCommand } from './commands/triton-repo';
 
 const COMMANDS: Readonly<Record<string, CliCommand>> = {
   align: alignCommand,
@@ -11,6 +13,8 @@ const COMMANDS: Readonly<Record<string, CliCommand>> = {
   'align-dir': alignDirCommand,
   'align-logits': alignLogitsCommand,
   quantize: quantizeCommand,
+  'triton-dev-server': tritonDevServerCommand,
+  'triton-repo': tritonRepoCommand,
 };
 
 /** Exit codes: 2 for a usage error, 1 for a failed job, 0 for success. */

@@ -4,15 +4,17 @@ import { extname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { decodeAudioFile } from '../../shared/audio/decode-audio';
 import { type AppConfig, loadConfig } from '../../shared/config/app-config';
-import { AlignError, InvalidInputError } from '../../shared/errors';
-import { openOnnxModel } from '../../shared/inference/onnx-acoustic-model';
+import { InvalidInputError } from '../../shared/errors';
+import { type AcousticModel, openOnnxModel } from '../../shared/inference/onnx-acoustic-model';
 import { bundledModelDir } from '../../shared/model/bundled-model';
 import { resolveModelFile } from '../../shared/model/model-file';
-import { loadModelSpec } from '../../shared/model/model-spec';
+import { loadModelSpec, type ModelSpec } from '../../shared/model/model-spec';
 import { parseFormats, renderResult } from '../../shared/output/render';
 import type { OutputFormat } from '../../shared/output/result';
 import { relativeHref } from '../../shared/output/viewer/relative-href';
 import { runAlignJob } from '../../shared/pipeline/align-job';
+import { openTritonModel, TritonAcousticModel } from '../../shared/triton/triton-acoustic-model';
+import { tritonModelOptions } from '../../shared/triton/triton-settings';
 import { type CliCommand, type CliIo, parseCommandArgs } from '../cli-command';
 import { readTextArgument } from '../cli-input';
 
@@ -29,7 +31,7 @@ const OPTIONS = {
   'text-file': { type: 'string' },
 } as const;
 
-/** `align`: word timings of a transcript in an audio file, on the CPU model. */
+/** `align`: word timings of a transcript in an audio file, on the CPU model (or Triton with USE_TRITON=true). */
 export const alignCommand: CliCommand = {
   usage:
     '<audio> (--text T | --text-file F) [--model DIR] [--quantize] [--format json|textgrid|vtt|srt|ctm|html] ' +
@@ -65,15 +67,29 @@ async function alignAudio(
   const [audioPath, ...extra] = positionals;
   if (audioPath === undefined || extra.length > 0) throw new InvalidInputError('give exactly one audio file');
   const format = outputFormat(values.format, values.out);
-  if (config.useTriton) {
-    throw new AlignError(
-      'CONFIG',
-      'USE_TRITON=true: the Triton backend is not part of this build yet; unset it',
-    );
-  }
   const spec = await loadModelSpec(values.model ?? bundledModelDir());
+  const model = await openModel(spec, values.quantize === true, config, io);
+  try {
+    await alignWithModel(audioPath, values, text, format, config, model, io);
+  } finally {
+    if (model instanceof TritonAcousticModel) model.close();
+  }
+}
+
+/** The CPU model, or the Triton one when USE_TRITON=true (the model directory still gives vocabulary and geometry). */
+async function openModel(
+  spec: ModelSpec,
+  quantize: boolean,
+  config: AppConfig,
+  io: CliIo,
+): Promise<AcousticModel> {
+  if (config.useTriton) {
+    if (quantize)
+      io.stderr.write('warning: --quantize applies to the CPU backend; ignored with USE_TRITON=true\n');
+    return openTritonModel(spec, await tritonModelOptions(config));
+  }
   const modelFile = await resolveModelFile(spec, {
-    quantize: values.quantize === true || config.quantize,
+    quantize: quantize || config.quantize,
     cacheDir: join(tmpdir(), 'w2v2-align-models'),
   });
   const model = await openOnnxModel(spec, {
@@ -84,7 +100,19 @@ async function alignAudio(
     float16: config.float16,
   });
   for (const warning of model.warnings) io.stderr.write(`warning: ${warning}\n`);
+  return model;
+}
 
+async function alignWithModel(
+  audioPath: string,
+  values: AudioOptions,
+  text: string | undefined,
+  format: OutputFormat,
+  config: AppConfig,
+  model: AcousticModel,
+  io: CliIo,
+): Promise<void> {
+  const { spec } = model;
   const readStarted = performance.now();
   const audio = await decodeAudioFile(audioPath, {
     targetSampleRate: spec.sampleRate,

@@ -20,6 +20,8 @@ export interface ActivityContext {
   handoff: LargeFileHandoff | undefined;
   log: PipelineLog;
   settings: ActivitySettings;
+  /** The backend `model` runs on; `triton` means this process is the GPU path and keeps every file. */
+  backend?: 'cpu' | 'triton';
 }
 
 /** One audio object to process; `backend: 'cpu'` keeps it on CPU (the state machine's own CPU branch). */
@@ -87,7 +89,9 @@ export async function runAudioActivity(
     (request.backend !== 'cpu' && (settings.useTriton || transcript?.descriptor?.backend === 'triton'));
   const tooLarge = (reason: string): Promise<ActivityOutcome | undefined> =>
     handOffOrWarn(context, request, transcript, versions, reason, warnings);
-  if (wantsGpu || head.size > settings.largeFile.bytes) {
+  // The GPU path itself (the state machine's Triton Lambda) has nothing to hand off: it processes every file.
+  const runsTriton = context.backend === 'triton';
+  if (!runsTriton && (wantsGpu || head.size > settings.largeFile.bytes)) {
     const reason = wantsGpu
       ? 'the Triton backend was asked for'
       : `${head.size} bytes is above the large-file threshold`;
@@ -107,7 +111,7 @@ export async function runAudioActivity(
     sizeBytes: download.size,
   });
   const downloadMs = performance.now() - started;
-  if (audio.info.durationSec > settings.largeFile.seconds && warnings.length === 0) {
+  if (!runsTriton && audio.info.durationSec > settings.largeFile.seconds && warnings.length === 0) {
     const handed = await tooLarge(`${audio.info.durationSec.toFixed(0)} s is above the large-file threshold`);
     if (handed !== undefined) return handed;
   }
@@ -153,8 +157,6 @@ async function handOffOrWarn(
 ): Promise<ActivityOutcome | undefined> {
   const { bucket, key } = request;
   if (context.handoff === undefined) {
-    // A process that runs Triton itself (the state machine's Triton Lambda) has nothing to hand off.
-    if ((await context.model()).backend === 'triton') return undefined;
     const warning = `${reason}, but no STATE_MACHINE_ARN is configured: processed on CPU`;
     context.log.warn('large file processed on CPU', { bucket, key, reason });
     warnings.push(warning);

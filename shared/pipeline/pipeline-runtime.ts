@@ -9,6 +9,8 @@ import { type S3ClientExtras, S3ClientPool } from '../s3/s3-client-pool';
 import { S3Store } from '../s3/s3-store';
 import { ActivityMetrics, type ActivityTelemetry } from '../telemetry/activity-metrics';
 import { createPipelineLogger, type PipelineLog } from '../telemetry/pipeline-logger';
+import { openTritonModel } from '../triton/triton-acoustic-model';
+import { tritonModelOptions } from '../triton/triton-settings';
 import { activitySettings } from './activity-settings';
 import { KeyedQueue } from './keyed-queue';
 import { LargeFileHandoff } from './large-file-handoff';
@@ -23,6 +25,8 @@ export interface PipelineRuntime {
   pool: S3ClientPool;
   /** Resolves when the warm S3 clients are connected (or have tried to). */
   warmed: Promise<void>;
+  /** Where this process runs inference: `triton` when USE_TRITON=true and there is no state machine to hand to. */
+  backend: 'cpu' | 'triton';
 }
 
 /** Replacements for tests and local runs: S3 credentials, a model, a log, a metrics sink. */
@@ -47,12 +51,16 @@ export function createPipelineRuntime(
   const pool = new S3ClientPool(config.s3, overrides.s3);
   const warmed = pool.warm(config.pipeline.resultsBucket);
   const { stateMachineArn } = config.pipeline;
+  // With a state machine configured, Triton is reached through it; without one, this process is the GPU path.
+  const backend = config.useTriton && stateMachineArn === undefined ? 'triton' : 'cpu';
   return {
     pool,
     warmed,
+    backend,
     context: {
       store: new S3Store(pool, config.s3, log),
-      model: overrides.model ?? cachedModelLoader(config, modelDir),
+      model: overrides.model ?? cachedModelLoader(config, modelDir, backend),
+      backend,
       handoff:
         stateMachineArn === undefined ? undefined : new LargeFileHandoff(new SFNClient({}), stateMachineArn),
       log,
@@ -65,11 +73,16 @@ export function createPipelineRuntime(
   };
 }
 
-/** Loads the CPU model once; a failed load is forgotten so the next activity tries again. */
-function cachedModelLoader(config: AppConfig, modelDir: () => string): () => Promise<AcousticModel> {
+/** Loads the model once; a failed load is forgotten so the next activity tries again. */
+function cachedModelLoader(
+  config: AppConfig,
+  modelDir: () => string,
+  backend: 'cpu' | 'triton',
+): () => Promise<AcousticModel> {
   let loading: Promise<AcousticModel> | undefined;
   return () => {
-    loading ??= loadCpuModel(config, modelDir()).catch((error: unknown) => {
+    const load = backend === 'triton' ? loadTritonModel : loadCpuModel;
+    loading ??= load(config, modelDir()).catch((error: unknown) => {
       loading = undefined;
       throw error;
     });
@@ -90,4 +103,10 @@ async function loadCpuModel(config: AppConfig, dir: string): Promise<AcousticMod
     mixedPrecision: config.mixedPrecision,
     float16: config.float16,
   });
+}
+
+/** The model directory gives the vocabulary and window geometry; Triton serves its graph. */
+async function loadTritonModel(config: AppConfig, dir: string): Promise<AcousticModel> {
+  const [spec, options] = await Promise.all([loadModelSpec(dir), tritonModelOptions(config)]);
+  return openTritonModel(spec, options);
 }

@@ -11,6 +11,7 @@ export {
   splitInferenceBody,
   tensorBytes,
 } from './inference-protocol';
+export { renderTritonModelConfig, type TritonModelConfigOptions } from './model-config';
 export { openTritonModel, TritonAcousticModel, type TritonModelOptions } from './triton-acoustic-model';
 export {
   type InferRequest,

@@ -2,6 +2,7 @@ import { Agent } from 'node:https';
 import { rootCertificates } from 'node:tls';
 import { ConfigError } from '../config/settings-source';
 import { backoffMs } from '../s3/retry';
+import { decodeFloat16, encodeFloat16 } from './float16';
 import { type HttpsReply, httpsExchange } from './https-exchange';
 import {
   BYTES_PER_ELEMENT,
@@ -164,7 +165,7 @@ export class TritonClient {
         datatype: tensor.datatype,
         ...(binary
           ? { parameters: { binary_data_size: tensor.data.length * BYTES_PER_ELEMENT[tensor.datatype] } }
-          : { data: Array.from(tensor.data) }),
+          : { data: Array.from(tensor.datatype === 'FP16' ? roundToHalf(tensor.data) : tensor.data) }),
       })),
       outputs: request.outputs.map((output) => ({
         name: output.name,
@@ -245,6 +246,11 @@ export class TritonClient {
       await (this.options.sleep ?? sleep)(delay);
     }
   }
+}
+
+/** FP16 values sent as JSON numbers: rounded as the binary encoding would, so both transports agree. */
+function roundToHalf(values: Float32Array): Float32Array {
+  return decodeFloat16(encodeFloat16(values));
 }
 
 function sleep(ms: number): Promise<void> {

@@ -3,6 +3,7 @@ import { runAccuracyBench } from './accuracy';
 import { runAlignmentBench } from './alignment';
 import { runInferenceBench } from './inference';
 import { runPipelineBench } from './pipeline';
+import { runTritonBench } from './triton';
 
 /**
  * `npm run bench`: every benchmark of the project, each printing its own table; `npm run bench -- NAME` runs one.
@@ -23,6 +24,7 @@ async function main(): Promise<void> {
         ...(values.model === undefined ? {} : { modelDir: values.model }),
         quantize: values.quantize === true,
       }),
+    triton: runTritonBench,
   };
   const unknown = wanted.filter((name) => !(name in BENCHES));
   if (unknown.length > 0) {

@@ -127,6 +127,22 @@ describe('TritonClient', () => {
     expect(worst).toBeLessThan(0.02);
   });
 
+  it('rounds FP16 values the same way over JSON as over binary', async () => {
+    // Prepare
+    const triton = client();
+    const binary = request(1);
+    const json = request(1, { binaryData: false });
+    binary.inputs[0]!.datatype = 'FP16';
+    json.inputs[0]!.datatype = 'FP16';
+
+    // Act
+    const viaBinary = (await triton.infer('w2v2', binary)).outputs[0]!;
+    const viaJson = (await triton.infer('w2v2', json)).outputs[0]!;
+
+    // Assess
+    expect(Array.from(viaJson.data)).toEqual(Array.from(viaBinary.data));
+  });
+
   it('retries 503 replies with backoff and then succeeds', async () => {
     // Prepare
     server.faults.status503Times = 2;

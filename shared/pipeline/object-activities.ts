@@ -5,6 +5,7 @@ import { withRetry } from '../s3/retry';
 import type { ActivityTelemetry } from '../telemetry/activity-metrics';
 import type { ActivityOutcome } from './activity-outcome';
 import { type ActivityContext, runAudioActivity, sourceOf } from './audio-activity';
+import { EmissionsMemo } from './emissions-memo';
 import type { KeyedQueue } from './keyed-queue';
 import { AUDIO_EXTENSIONS, classifyKey, failureKey, incomingKey, rejectedFailureKey } from './object-keys';
 import { failureRecord, writeFailure } from './result-store';
@@ -111,9 +112,22 @@ async function rejectKey(
   return { status: 'failed', bucket, key, error, retryable: false, failureKey: recordKey };
 }
 
+/** One memo per pipeline context (a warm process), created on first use. */
+const memos = new WeakMap<ObjectContext, EmissionsMemo>();
+
+function memoOf(context: ObjectContext): EmissionsMemo {
+  let memo = memos.get(context);
+  if (memo === undefined) {
+    memo = new EmissionsMemo();
+    memos.set(context, memo);
+  }
+  return memo;
+}
+
 /**
  * Runs one audio activity with activity-level retries of retryable failures; a final failure writes the
- * failure record and the failure metrics. Inputs are only ever read.
+ * failure record and the failure metrics. Inputs are only ever read. A retry after inference reuses the
+ * emissions of the same audio version, so a failed upload never costs a second inference.
  */
 async function processAudio(
   context: ObjectContext,
@@ -125,6 +139,12 @@ async function processAudio(
 ): Promise<ActivityOutcome> {
   let attempts = 0;
   let head: Awaited<ReturnType<typeof context.store.head>>;
+  const memo = memoOf(context);
+  const object = `${bucket}\u0000${key}`;
+  const activityContext: ActivityContext = {
+    ...context,
+    model: async () => memo.modelFor(await context.model(), object, () => head?.etag),
+  };
   try {
     const outcome = await withRetry(
       async (attempt) => {
@@ -133,7 +153,7 @@ async function processAudio(
         if (head === undefined) {
           return { status: 'skipped' as const, bucket, key, reason: 'the audio object no longer exists' };
         }
-        return runAudioActivity(context, {
+        return runAudioActivity(activityContext, {
           bucket,
           key,
           stem,
@@ -156,6 +176,7 @@ async function processAudio(
           }),
       },
     );
+    memo.forget(object);
     if (outcome.status === 'succeeded') context.telemetry.succeeded(outcome.result);
     return outcome;
   } catch (thrown) {

@@ -17,7 +17,7 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { stageOnnxRuntime } from './stage-onnxruntime.mjs';
@@ -63,7 +63,13 @@ await build({
 stageOnnxRuntime(out, arch);
 
 const modelOut = join(out, 'model');
-for (const file of ['config.json', 'vocab.json']) copyFileSync(join(modelDir, file), join(modelOut, file));
+copyFileSync(join(modelDir, 'vocab.json'), join(modelOut, 'vocab.json'));
+// Results name the model by config.json's "name", else by its folder, which in the image is always "model".
+const config = JSON.parse(readFileSync(join(modelDir, 'config.json'), 'utf8'));
+writeFileSync(
+  join(modelOut, 'config.json'),
+  `${JSON.stringify({ name: basename(modelDir), ...config }, null, 2)}\n`,
+);
 const int8Out = join(modelOut, 'model.int8.onnx');
 const shipped = join(modelDir, 'model.int8.onnx');
 const fp32 = join(modelDir, 'model.onnx');

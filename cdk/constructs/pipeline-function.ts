@@ -26,6 +26,8 @@ export type PipelineCode =
       depsLockFilePath: string;
       /** Ships onnxruntime-node (pruned to this Linux architecture) beside the bundle instead of in it. */
       onnxRuntime?: 'x64' | 'arm64';
+      /** A model directory copied into the package as `model/` (set MODEL_DIR to /var/task/model). */
+      modelDir?: string;
     }
   | { kind: 'zip'; code: lambda.Code; handler: string };
 
@@ -216,9 +218,7 @@ function createFunction(scope: Construct, code: PipelineCode, common: CommonFunc
           sourceMap: false,
           // The SDK is bundled, not taken from the runtime: the pipeline is tested against the locked versions.
           externalModules: code.onnxRuntime === undefined ? [] : ['onnxruntime-node'],
-          ...(code.onnxRuntime === undefined
-            ? {}
-            : { commandHooks: stageOnnxRuntimeHooks(code.onnxRuntime) }),
+          commandHooks: packageFilesHooks(code),
           // Fails the synth rather than falling back to a Docker build when esbuild is not installed.
           forceDockerBundling: false,
         },
@@ -233,12 +233,18 @@ function createFunction(scope: Construct, code: PipelineCode, common: CommonFunc
   }
 }
 
-/** esbuild cannot bundle onnxruntime-node's native binding; the staging script copies it in after bundling. */
-function stageOnnxRuntimeHooks(arch: 'x64' | 'arm64'): nodejs.ICommandHooks {
+/**
+ * Files esbuild cannot put in the bundle, copied in after it: onnxruntime-node's native binding (by the
+ * staging script that also prunes it) and the model directory.
+ */
+function packageFilesHooks(code: Extract<PipelineCode, { kind: 'nodejs' }>): nodejs.ICommandHooks {
   const script = join(__dirname, '..', '..', 'tools', 'stage-onnxruntime.mjs');
   return {
     beforeBundling: () => [],
     beforeInstall: () => [],
-    afterBundling: (_inputDir, outputDir) => [`node "${script}" "${outputDir}" ${arch}`],
+    afterBundling: (_inputDir, outputDir) => [
+      ...(code.onnxRuntime === undefined ? [] : [`node "${script}" "${outputDir}" ${code.onnxRuntime}`]),
+      ...(code.modelDir === undefined ? [] : [`cp -R "${code.modelDir}" "${outputDir}/model"`]),
+    ],
   };
 }

@@ -8,7 +8,7 @@ import { AlignmentObservability } from '../constructs/alignment-observability';
 import { AlignmentStorage } from '../constructs/alignment-storage';
 import { AlignmentWorkflow } from '../constructs/alignment-workflow';
 import { BulkRerun } from '../constructs/bulk-rerun';
-import { CPU_TIMEOUT, CpuAlignFunction } from '../constructs/cpu-align-function';
+import { CPU_IMAGE_DIR, CPU_TIMEOUT, CpuAlignFunction } from '../constructs/cpu-align-function';
 import { acknowledgeStateMachineDefaults } from '../constructs/nag-findings';
 import {
   type FunctionNetwork,
@@ -87,6 +87,8 @@ export class AlignmentStack extends Stack {
         depsLockFilePath: join(ROOT, 'package-lock.json'),
         // The shared pipeline imports onnxruntime-node at load time, so the package must hold it.
         onnxRuntime: 'x64',
+        // Tokenizing and window geometry need the model's vocab.json and config.json; Triton serves its graph.
+        modelDir: join(CPU_IMAGE_DIR, 'dist', 'model'),
       },
       description: 'w2v2-align: aligns one file on Triton (GPU branch and reruns)',
       // Decoded audio (4 h = 0.9 GB of samples) and the aligner's trellis band (0.7 GB for 4 h) in memory.
@@ -95,6 +97,7 @@ export class AlignmentStack extends Stack {
       architecture: lambda.Architecture.X86_64,
       network,
     });
+    this.tritonAlign.function.addEnvironment('MODEL_DIR', '/var/task/model');
     this.tritonAlign.bindBucket(this.storage);
     this.tritonAlign.bindTriton(endpoint);
 

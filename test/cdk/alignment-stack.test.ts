@@ -3,7 +3,6 @@ import { Match } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../../cdk/constructs/pipeline-function';
 import { TRITON_READY_PATH } from '../../cdk/constructs/triton-service';
-import { tritonEnvironment } from '../../lambdas/triton-align';
 import { loadConfig } from '../../shared/config/app-config';
 import { SERVICE_NAME as PIPELINE_SERVICE_NAME } from '../../shared/pipeline/pipeline-runtime';
 import { dockerfileEnvironment, readDockerfile } from '../lambdas/align-cpu/dockerfile-instructions';
@@ -251,7 +250,7 @@ describe.each(variants)('AlignmentStack with %s', (name, context) => {
 
     // Act
     const cpu = loadConfig({ ...imageEnv, ...cpuEnv });
-    const triton = loadConfig(tritonEnvironment(tritonEnv));
+    const triton = loadConfig(tritonEnv);
 
     // Assess
     expect(cpu).toMatchObject({
@@ -272,7 +271,12 @@ describe.each(variants)('AlignmentStack with %s', (name, context) => {
       tritonUrl:
         name === 'the Triton service' ? 'https://triton.internal.example.com' : EXTERNAL_CONTEXT.tritonUrl,
       tritonModel: 'w2v2',
-      pipeline: { resultsBucket: cpu.pipeline.resultsBucket, stateMachineArn: undefined },
+      pipeline: {
+        resultsBucket: cpu.pipeline.resultsBucket,
+        // Inside the state machine it must never hand a file off again.
+        stateMachineArn: undefined,
+        modelDir: '/var/task/model',
+      },
     });
   });
 

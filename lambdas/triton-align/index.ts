@@ -15,7 +15,7 @@ export type TritonAlignHandler = (event: unknown) => Promise<RerunResponse | Rec
  * This Lambda's configuration: Triton always on, and no STATE_MACHINE_ARN, since it runs inside the state
  * machine and must never hand a file off again.
  */
-export function tritonEnvironment(
+function tritonEnvironment(
   env: Readonly<Record<string, string | undefined>>,
 ): Record<string, string | undefined> {
   return { ...env, USE_TRITON: 'true', STATE_MACHINE_ARN: undefined };

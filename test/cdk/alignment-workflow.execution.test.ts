@@ -1,10 +1,15 @@
+/** @jest-environment ./test/helpers/onnxruntime-environment.js */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
+import { startTritonDevServer, type TritonDevServer } from '../../cli/triton-dev-server';
 import { createHandler as createCpuHandler } from '../../lambdas/align-cpu';
 import { createHandler as createTritonHandler } from '../../lambdas/triton-align';
 import type { AcousticModel } from '../../shared/inference/onnx-acoustic-model';
-import { TritonUnavailableError } from '../../shared/triton';
 import type { LocalS3 } from '../../tools/local-s3/local-s3-server';
 import { LOCAL_S3_CREDENTIALS, LOCAL_S3_REGION } from '../../tools/local-s3/local-s3-server';
+import { DEMO_MODEL_DIR, SAMPLES_DIR, sampleTruth } from '../helpers/demo-model';
 import {
   type EventLog,
   type LocalExecution,
@@ -23,21 +28,11 @@ import { startTestS3, testStore } from '../tools/local-s3/local-s3-fixture';
 
 const STATE_MACHINE_ARN = 'arn:aws:states:eu-west-1:123456789012:stateMachine:w2v2-align-test';
 
-/** The stand-in model answering as Triton, failing with a 503 while `unavailable` says so. */
-class TritonStandIn implements AcousticModel {
-  public readonly backend = 'triton' as const;
-  public readonly quantized = false;
-  public calls = 0;
-  private readonly inner = new StandInModel();
-  public readonly spec = this.inner.spec;
+const SAMPLE = 'blue-notebook';
 
-  public constructor(private readonly unavailable: (call: number) => boolean = () => false) {}
-
-  public async logProbs(samples: Float32Array) {
-    this.calls++;
-    if (this.unavailable(this.calls)) throw new TritonUnavailableError('Triton answered 503', true, 503);
-    return this.inner.logProbs(samples);
-  }
+function median(values: number[]): number {
+  const sorted = [...values].sort((x, y) => x - y);
+  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 function retriesOf(events: EventLog[], state: string): number {
@@ -48,10 +43,12 @@ function entered(events: EventLog[]): string[] {
   return events.flatMap((event) => (event.type === 'StateEntered' ? [event.state.name] : []));
 }
 
-describe('AlignmentWorkflow executions (aws-local-stepfunctions, real handlers, local S3)', () => {
+describe('AlignmentWorkflow executions (aws-local-stepfunctions, real handlers, local S3, local Triton)', () => {
   let s3: LocalS3;
   let bucket: string;
   let definition: StateMachineDefinition;
+  let triton: TritonDevServer;
+  let caPath: string;
 
   const env = (): Record<string, string> => ({
     S3_ENDPOINT: s3.endpoint,
@@ -61,22 +58,31 @@ describe('AlignmentWorkflow executions (aws-local-stepfunctions, real handlers, 
     // One try per invocation: the state machine's Retry is under test.
     ACTIVITY_RETRY_MAX: '1',
   });
-  const runtime = (telemetry: RecordingTelemetry, model: AcousticModel) => ({
+  const runtime = (telemetry: RecordingTelemetry, model?: AcousticModel) => ({
     s3: { region: LOCAL_S3_REGION, credentials: LOCAL_S3_CREDENTIALS },
-    model: async () => model,
+    ...(model === undefined ? {} : { model: async () => model }),
     log: recordingLog(),
     telemetry,
   });
 
-  /** Both Lambdas' real handlers, each with its own telemetry, wired to the definition's task states. */
-  function workflowHandlers(triton: AcousticModel = new TritonStandIn()) {
+  /**
+   * Both Lambdas' real handlers wired to the definition's task states, each with its own telemetry: Triton's
+   * reaches the local stand-in over HTTPS and tries each request `tritonTries` times; the CPU one has a stand-in model.
+   */
+  function workflowHandlers(tritonTries = 1) {
     const tritonTelemetry = new RecordingTelemetry();
     const cpuTelemetry = new RecordingTelemetry();
     const cpuModel = new StandInModel();
     const handlers: TaskHandlers = localLambdaHandlers(definition, {
       [functionArn('triton')]: createTritonHandler(
-        { ...env(), TRITON_URL: 'https://triton.invalid:8000' },
-        runtime(tritonTelemetry, triton),
+        {
+          ...env(),
+          TRITON_URL: triton.url,
+          TRITON_CA_BUNDLE: caPath,
+          TRITON_RETRY_MAX: String(tritonTries),
+          MODEL_DIR: DEMO_MODEL_DIR,
+        },
+        runtime(tritonTelemetry),
       ),
       [functionArn('cpu')]: createCpuHandler(
         { ...env(), STATE_MACHINE_ARN },
@@ -101,8 +107,15 @@ describe('AlignmentWorkflow executions (aws-local-stepfunctions, real handlers, 
   };
 
   beforeAll(async () => {
-    ({ s3, bucket } = await startTestS3());
-    for (const name of ['ok', 'flaky', 'down', 'forced', 'cpu', 'large']) {
+    [{ s3, bucket }, triton] = await Promise.all([
+      startTestS3(),
+      startTritonDevServer({ modelDir: DEMO_MODEL_DIR }),
+    ]);
+    caPath = join(mkdtempSync(join(tmpdir(), 'workflow-triton-ca-')), 'ca.pem');
+    writeFileSync(caPath, triton.ca);
+    await upload('incoming/wf/speech.wav', readFileSync(join(SAMPLES_DIR, `${SAMPLE}.wav`)));
+    await upload('incoming/wf/speech.txt', sampleTruth(SAMPLE).text);
+    for (const name of ['flaky', 'retried', 'down', 'forced', 'cpu', 'large']) {
       await upload(`incoming/wf/${name}.wav`, toneWav(1));
       await upload(`incoming/wf/${name}.txt`, `the ${name} file`);
     }
@@ -118,20 +131,35 @@ describe('AlignmentWorkflow executions (aws-local-stepfunctions, real handlers, 
   });
 
   afterAll(async () => {
+    await triton.close();
     await s3.close();
   });
 
-  it('aligns a file on Triton and ends with its outcome', async () => {
+  /** The stand-in reads its fault counters live: replace them in place. */
+  function injectFaults(faults: TritonDevServer['faults']): void {
+    for (const key of Object.keys(triton.faults))
+      delete triton.faults[key as keyof TritonDevServer['faults']];
+    Object.assign(triton.faults, faults);
+  }
+
+  beforeEach(() => injectFaults({}));
+
+  it('aligns a file on Triton near its true word times and ends with its outcome', async () => {
     // Prepare
     const { handlers, tritonTelemetry } = workflowHandlers();
+    const truth = sampleTruth(SAMPLE);
 
     // Act
-    const execution = await runLocalExecution(definition, { bucket, key: 'incoming/wf/ok.wav' }, handlers);
+    const execution = await runLocalExecution(
+      definition,
+      { bucket, key: 'incoming/wf/speech.wav' },
+      handlers,
+    );
 
     // Assess
     expect(execution).toMatchObject({
       status: 'SUCCEEDED',
-      output: { status: 'succeeded', key: 'incoming/wf/ok.wav', resultKey: 'results/wf/ok.json' },
+      output: { status: 'succeeded', key: 'incoming/wf/speech.wav', resultKey: 'results/wf/speech.json' },
     });
     expect(entered(execution.events)).toEqual([
       'ValidateInput',
@@ -140,15 +168,18 @@ describe('AlignmentWorkflow executions (aws-local-stepfunctions, real handlers, 
       'CheckOutcome',
       'Done',
     ]);
-    const result = JSON.parse((await read('results/wf/ok.json'))!);
-    expect(result).toMatchObject({ text: 'the ok file', model: { backend: 'triton' }, warnings: [] });
+    const result = JSON.parse((await read('results/wf/speech.json'))!);
+    expect(result).toMatchObject({ model: { backend: 'triton' }, warnings: [] });
+    const words = result.words as { start: number }[];
+    expect(words).toHaveLength(truth.words.length);
+    expect(median(words.map((word, i) => Math.abs(word.start - truth.words[i]!.start)))).toBeLessThan(0.1);
     expect(tritonTelemetry.successes).toHaveLength(1);
   });
 
-  it('retries Triton answering 503 twice, then succeeds without a failure record', async () => {
+  it('retries Triton answering 503 twice in the state machine, then succeeds without a failure record', async () => {
     // Prepare
-    const model = new TritonStandIn((call) => call <= 2);
-    const { handlers, tritonTelemetry } = workflowHandlers(model);
+    const { handlers, tritonTelemetry } = workflowHandlers(1);
+    injectFaults({ status503Times: 2 });
 
     // Act
     const execution = await runLocalExecution(definition, { bucket, key: 'incoming/wf/flaky.wav' }, handlers);
@@ -156,16 +187,34 @@ describe('AlignmentWorkflow executions (aws-local-stepfunctions, real handlers, 
     // Assess
     expect(execution.status).toBe('SUCCEEDED');
     expect(retriesOf(execution.events, 'AlignOnTriton')).toBe(2);
-    expect(model.calls).toBe(3);
+    expect(triton.faults.status503Times).toBe(0);
     expect(await read('failed/wf/flaky.json')).toBeUndefined();
     expect(tritonTelemetry.failures).toEqual([]);
     expect(tritonTelemetry.successes).toHaveLength(1);
   });
 
+  it('lets the Triton client absorb two 503s when it may try each request more than twice', async () => {
+    // Prepare
+    const { handlers } = workflowHandlers(3);
+    injectFaults({ status503Times: 2 });
+
+    // Act
+    const execution = await runLocalExecution(
+      definition,
+      { bucket, key: 'incoming/wf/retried.wav' },
+      handlers,
+    );
+
+    // Assess
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(retriesOf(execution.events, 'AlignOnTriton')).toBe(0);
+    expect(triton.faults.status503Times).toBe(0);
+  });
+
   it('records Triton staying unavailable once its retries are spent, and fails with TRITON_UNAVAILABLE', async () => {
     // Prepare
-    const model = new TritonStandIn(() => true);
-    const { handlers, tritonTelemetry } = workflowHandlers(model);
+    const { handlers, tritonTelemetry } = workflowHandlers(1);
+    injectFaults({ status503Times: 100 });
 
     // Act
     const execution = await runLocalExecution(definition, { bucket, key: 'incoming/wf/down.wav' }, handlers);
@@ -173,7 +222,7 @@ describe('AlignmentWorkflow executions (aws-local-stepfunctions, real handlers, 
     // Assess
     expect(execution).toMatchObject({ status: 'FAILED', error: 'TRITON_UNAVAILABLE' });
     expect(retriesOf(execution.events, 'AlignOnTriton')).toBe(4);
-    expect(model.calls).toBe(5);
+    expect(triton.faults.status503Times).toBe(95);
     const record = JSON.parse((await read('failed/wf/down.json'))!);
     expect(record).toMatchObject({ error: { code: 'TRITON_UNAVAILABLE' }, attempt: 5 });
     expect(record.error.message).toContain('503');
@@ -201,26 +250,27 @@ describe('AlignmentWorkflow executions (aws-local-stepfunctions, real handlers, 
 
   it('skips an up-to-date result, and reprocesses it when the rerun says force', async () => {
     // Prepare
-    const model = new TritonStandIn();
-    const { handlers } = workflowHandlers(model);
+    const { handlers, tritonTelemetry } = workflowHandlers();
     const input = { bucket, key: 'incoming/wf/forced.wav' };
     await runLocalExecution(definition, input, handlers);
-    const callsAfterFirst = model.calls;
+    const requestsAfterFirst = triton.requests;
 
     // Act
     const again = await runLocalExecution(definition, input, handlers);
+    const requestsAfterAgain = triton.requests;
     const forced = await runLocalExecution(definition, { ...input, force: true }, handlers);
 
     // Assess
     expect(again).toMatchObject({ status: 'SUCCEEDED', output: { status: 'skipped' } });
     expect(forced).toMatchObject({ status: 'SUCCEEDED', output: { status: 'succeeded' } });
-    expect(model.calls).toBe(callsAfterFirst + 1);
+    expect(requestsAfterAgain).toBe(requestsAfterFirst);
+    expect(triton.requests).toBeGreaterThan(requestsAfterAgain);
+    expect(tritonTelemetry.successes).toHaveLength(2);
   });
 
   it('runs the CPU Lambda when the input says backend cpu, which never hands the file off again', async () => {
     // Prepare
-    const model = new TritonStandIn();
-    const { handlers, cpuModel } = workflowHandlers(model);
+    const { handlers, cpuModel, tritonTelemetry } = workflowHandlers();
     const service = serveStartExecutionLocally(definition, handlers);
 
     // Act
@@ -240,7 +290,7 @@ describe('AlignmentWorkflow executions (aws-local-stepfunctions, real handlers, 
     expect(entered(execution.events)).toContain('AlignOnCpu');
     expect(JSON.parse((await read('results/wf/cpu.json'))!).model.backend).toBe('cpu');
     expect(cpuModel.calls).toBe(1);
-    expect(model.calls).toBe(0);
+    expect(tritonTelemetry.successes).toEqual([]);
     expect(service.started).toEqual([]);
   });
 
@@ -263,8 +313,7 @@ describe('AlignmentWorkflow executions (aws-local-stepfunctions, real handlers, 
 
   it('runs a file the CPU pipeline hands off (S3 event → StartExecution → Triton), once per file version', async () => {
     // Prepare
-    const model = new TritonStandIn();
-    const { handlers } = workflowHandlers(model);
+    const { handlers, tritonTelemetry } = workflowHandlers();
     const service = serveStartExecutionLocally(definition, handlers);
     const cpu = createCpuHandler(
       { ...env(), STATE_MACHINE_ARN },
@@ -303,6 +352,6 @@ describe('AlignmentWorkflow executions (aws-local-stepfunctions, real handlers, 
     });
     expect(executions[0]).toMatchObject({ status: 'SUCCEEDED', output: { status: 'succeeded' } });
     expect(JSON.parse((await read('results/wf/large.json'))!).model.backend).toBe('triton');
-    expect(model.calls).toBe(1);
+    expect(tritonTelemetry.successes).toHaveLength(1);
   });
 });

@@ -135,10 +135,18 @@ async function route(req: IncomingMessage, res: ServerResponse, model: ServedMod
     sendError(res, 404, `Not Found: ${path}`);
     return;
   }
-  const [, rawName, version, action] = match;
-  const name = decodeURIComponent(rawName!);
+  const [, rawName, rawVersion, action] = match;
+  let name: string;
+  let version: string | undefined;
+  try {
+    name = decodeURIComponent(rawName!);
+    version = rawVersion === undefined ? undefined : decodeURIComponent(rawVersion);
+  } catch {
+    sendError(res, 400, `malformed model path ${path}`);
+    return;
+  }
   if (name !== model.limits.modelName || (version !== undefined && version !== '1')) {
-    const which = version === undefined ? '' : ` version ${decodeURIComponent(version)}`;
+    const which = version === undefined ? '' : ` version ${version}`;
     sendError(res, 404, `Request for unknown model: '${name}'${which} is not found`);
     return;
   }
@@ -216,6 +224,10 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefin
       chunks.push(chunk);
     });
     req.on('end', () => resolve(Buffer.concat(chunks, size)));
+    // A client that goes away mid-body gets no reply (its socket is gone).
+    req.on('close', () => {
+      if (!req.complete) resolve(undefined);
+    });
     req.on('error', reject);
   });
 }

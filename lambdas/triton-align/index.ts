@@ -3,7 +3,6 @@ import { AlignError } from '../../shared/errors';
 import { bundledModelDir } from '../../shared/model/bundled-model';
 import { createPipelineRuntime, type RuntimeOverrides } from '../../shared/pipeline/pipeline-runtime';
 import { handleEvent, type RerunResponse } from '../../shared/pipeline/process-event';
-import { failuresOnBackend } from './backend-telemetry';
 import { type RecordedFailure, recordWorkflowFailure } from './record-failure';
 import { toWorkflowTaskError } from './task-errors';
 import { parseWorkflowEvent } from './workflow-event';
@@ -33,14 +32,13 @@ export function createHandler(
 ): TritonAlignHandler {
   const config = loadConfig(tritonEnvironment(env));
   const runtime = createPipelineRuntime(config, () => config.pipeline.modelDir ?? demoModelDir(), overrides);
-  const aligning = { ...runtime.context, telemetry: failuresOnBackend(runtime.context.telemetry, 'triton') };
   return async (event) => {
     try {
       await runtime.warmed;
       const request = parseWorkflowEvent(event);
       if (request.kind === 'record-failure')
         return await recordWorkflowFailure(runtime.context, request.input);
-      const response = await handleEvent(aligning, { ...request.input, backend: 'triton' });
+      const response = await handleEvent(runtime.context, { ...request.input, backend: 'triton' });
       if (response === undefined || !('status' in response)) {
         throw new AlignError('INTERNAL', `a rerun of ${request.input.key} answered no outcome`);
       }

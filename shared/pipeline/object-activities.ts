@@ -108,7 +108,7 @@ async function rejectKey(
     { bucket, key },
     { attempt: 1, delivery: options.delivery },
   );
-  context.telemetry.failed(error.code, 'cpu');
+  context.telemetry.failed(error.code, context.backend ?? 'cpu');
   return { status: 'failed', bucket, key, error, retryable: false, failureKey: recordKey };
 }
 
@@ -203,7 +203,7 @@ async function processAudio(
       attempt: attempts,
       delivery: options.delivery,
     });
-    context.telemetry.failed(error.code, 'cpu');
+    context.telemetry.failed(error.code, context.backend ?? 'cpu');
     return { status: 'failed', bucket, key, error, retryable: error.retryable, failureKey: recordKey };
   }
 }

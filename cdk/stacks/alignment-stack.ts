@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
@@ -142,5 +142,25 @@ export class AlignmentStack extends Stack {
           }),
       ...(settings.alarmTopicArn === undefined ? {} : { alarmTopicArn: settings.alarmTopicArn }),
     });
+    this.addOutputs(endpoint);
+  }
+
+  /** What a user needs after a deploy: where to upload, what to start, where to look. */
+  private addOutputs(endpoint: TritonEndpoint): void {
+    const { bucket, prefixes } = this.storage;
+    const outputs: Record<string, string> = {
+      Bucket: bucket.bucketName,
+      UploadTo: `s3://${bucket.bucketName}/${prefixes.incoming}`,
+      AlignmentStateMachine: this.workflow.stateMachineArn,
+      BulkRerunStateMachine: this.rerun.stateMachine.stateMachineArn,
+      Dashboard: this.observability.dashboard.dashboardName,
+      TritonUrl: endpoint.url,
+    };
+    if (this.triton !== undefined) {
+      outputs.TritonModelRepository = `s3://${bucket.bucketName}/${prefixes.tritonModels}`;
+      outputs.TritonCluster = this.triton.cluster.clusterName;
+      outputs.TritonService = this.triton.service.serviceName;
+    }
+    for (const [id, value] of Object.entries(outputs)) new CfnOutput(this, id, { value });
   }
 }

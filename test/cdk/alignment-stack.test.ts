@@ -311,6 +311,28 @@ describe.each(variants)('AlignmentStack with %s', (name, context) => {
     });
   });
 
+  it('outputs where to upload, which state machines to start and the dashboard', () => {
+    // Prepare
+    const built = stack();
+
+    // Act
+    const outputs = Object.fromEntries(
+      Object.entries(built.template.toJSON().Outputs as Record<string, { Value: unknown }>).map(
+        ([id, output]) => [id, placeholder(output.Value)],
+      ),
+    );
+
+    // Assess
+    expect(outputs).toMatchObject({
+      UploadTo: expect.stringMatching(/^s3:\/\/placeholder-storagedata\w+\/incoming\/$/),
+      AlignmentStateMachine: 'arn:aws:states:eu-west-1:123456789012:stateMachine:W2V2Align-alignment',
+      BulkRerunStateMachine: expect.stringMatching(/^placeholder-bulkrerunstatemachine/),
+      TritonUrl:
+        name === 'the Triton service' ? 'https://triton.internal.example.com' : EXTERNAL_CONTEXT.tritonUrl,
+    });
+    expect('TritonModelRepository' in outputs).toBe(name === 'the Triton service');
+  });
+
   it('charts every SPEC §6 metric per backend and alarms on failures, dead letters and executions', () => {
     // Prepare
     const built = stack();

@@ -1,11 +1,13 @@
 import { Agent } from 'node:https';
 import { rootCertificates } from 'node:tls';
 import { ConfigError } from '../config/settings-source';
+import { InvalidInputError } from '../errors';
 import { backoffMs } from '../s3/retry';
 import { decodeFloat16, encodeFloat16 } from './float16';
 import { type HttpsReply, httpsExchange } from './https-exchange';
 import {
   BYTES_PER_ELEMENT,
+  elementCount,
   encodeInferenceBody,
   type FloatTensor,
   HEADER_LENGTH_HEADER,
@@ -155,6 +157,13 @@ export class TritonClient {
 
   /** POST /v2/models/{name}[/versions/{v}]/infer, binary tensors unless `binaryData: false`. */
   public async infer(name: string, request: InferRequest, version?: string): Promise<InferResult> {
+    for (const tensor of request.inputs) {
+      if (tensor.data.length !== elementCount(tensor.shape)) {
+        throw new InvalidInputError(
+          `input "${tensor.name}" of shape [${tensor.shape.join(',')}] needs ${elementCount(tensor.shape)} values, got ${tensor.data.length}`,
+        );
+      }
+    }
     const binary = request.binaryData ?? true;
     const header = {
       ...(request.id === undefined ? {} : { id: request.id }),

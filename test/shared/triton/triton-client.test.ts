@@ -246,6 +246,21 @@ describe('TritonClient', () => {
     expect(error.message).toMatch(/HTTP 400: unexpected inference input 'audio'/);
   });
 
+  it('refuses an input whose values do not fill its shape before sending anything', async () => {
+    // Prepare
+    const triton = client();
+    const wrong = request(1);
+    wrong.inputs[0]!.shape = [2, SAMPLES];
+
+    // Act
+    const error = await failure(triton.infer('w2v2', wrong));
+
+    // Assess
+    expect(error.code).toBe('INVALID_INPUT');
+    expect(error.message).toMatch(/needs 16000 values, got 8000/);
+    expect(triton.stats.requests).toBe(0);
+  });
+
   it('refuses a plain http URL with a CONFIG error', () => {
     // Act / Assess
     expect(() => new TritonClient({ url: server.url.replace('https:', 'http:') })).toThrow(

@@ -6,6 +6,7 @@ import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import { startTritonDevServer, type TritonDevServer } from '../../cli/triton-dev-server';
 import { createHandler as createCpuHandler } from '../../lambdas/align-cpu';
 import { createHandler as createTritonHandler } from '../../lambdas/triton-align';
+import { AlignError } from '../../shared/errors';
 import type { AcousticModel } from '../../shared/inference/onnx-acoustic-model';
 import type { LocalS3 } from '../../tools/local-s3/local-s3-server';
 import { LOCAL_S3_CREDENTIALS, LOCAL_S3_REGION } from '../../tools/local-s3/local-s3-server';
@@ -67,12 +68,21 @@ describe('AlignmentWorkflow executions (aws-local-stepfunctions, real handlers, 
 
   /**
    * Both Lambdas' real handlers wired to the definition's task states, each with its own telemetry: Triton's
-   * reaches the local stand-in over HTTPS and tries each request `tritonTries` times; the CPU one has a stand-in model.
+   * reaches the local stand-in over HTTPS and tries each request `tritonTries` times; the CPU one has a stand-in
+   * model, which times out every time when `cpuTimesOut`.
    */
-  function workflowHandlers(tritonTries = 1) {
+  function workflowHandlers(tritonTries = 1, cpuTimesOut = false) {
     const tritonTelemetry = new RecordingTelemetry();
     const cpuTelemetry = new RecordingTelemetry();
     const cpuModel = new StandInModel();
+    const timingOut: AcousticModel = {
+      spec: cpuModel.spec,
+      backend: 'cpu',
+      quantized: false,
+      logProbs: async () => {
+        throw new AlignError('TIMEOUT', 'inference took longer than allowed', { retryable: true });
+      },
+    };
     const handlers: TaskHandlers = localLambdaHandlers(definition, {
       [functionArn('triton')]: createTritonHandler(
         {
@@ -86,7 +96,7 @@ describe('AlignmentWorkflow executions (aws-local-stepfunctions, real handlers, 
       ),
       [functionArn('cpu')]: createCpuHandler(
         { ...env(), STATE_MACHINE_ARN },
-        runtime(cpuTelemetry, cpuModel),
+        runtime(cpuTelemetry, cpuTimesOut ? timingOut : cpuModel),
       ),
     });
     return { handlers, tritonTelemetry, cpuTelemetry, cpuModel };
@@ -115,7 +125,7 @@ describe('AlignmentWorkflow executions (aws-local-stepfunctions, real handlers, 
     writeFileSync(caPath, triton.ca);
     await upload('incoming/wf/speech.wav', readFileSync(join(SAMPLES_DIR, `${SAMPLE}.wav`)));
     await upload('incoming/wf/speech.txt', sampleTruth(SAMPLE).text);
-    for (const name of ['flaky', 'retried', 'down', 'forced', 'cpu', 'large']) {
+    for (const name of ['flaky', 'retried', 'down', 'forced', 'cpu', 'cpu-timeout', 'large']) {
       await upload(`incoming/wf/${name}.wav`, toneWav(1));
       await upload(`incoming/wf/${name}.txt`, `the ${name} file`);
     }
@@ -292,6 +302,28 @@ describe('AlignmentWorkflow executions (aws-local-stepfunctions, real handlers, 
     expect(cpuModel.calls).toBe(1);
     expect(tritonTelemetry.successes).toEqual([]);
     expect(service.started).toEqual([]);
+  });
+
+  it('retries a transient CPU failure, then records it once under Backend cpu and fails with its code', async () => {
+    // Prepare
+    const { handlers, cpuTelemetry, tritonTelemetry } = workflowHandlers(1, true);
+
+    // Act
+    const execution = await runLocalExecution(
+      definition,
+      { bucket, key: 'incoming/wf/cpu-timeout.wav', backend: 'cpu' },
+      handlers,
+    );
+
+    // Assess
+    expect(execution).toMatchObject({ status: 'FAILED', error: 'TIMEOUT' });
+    expect(retriesOf(execution.events, 'AlignOnCpu')).toBe(4);
+    expect(JSON.parse((await read('failed/wf/cpu-timeout.json'))!)).toMatchObject({
+      error: { code: 'TIMEOUT' },
+      attempt: 5,
+    });
+    expect(cpuTelemetry.failures).toEqual([]);
+    expect(tritonTelemetry.failures).toEqual([{ code: 'TIMEOUT', backend: 'cpu' }]);
   });
 
   it.each([

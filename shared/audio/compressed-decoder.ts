@@ -138,6 +138,29 @@ class ChunkSink {
   }
 }
 
+/**
+ * Up to `size` bytes gathered from as many source chunks as it takes (fewer only at the end), copied: the
+ * decoders pay a fixed cost per call (tens of ms for Vorbis on corrupt data), so the number of calls must not
+ * depend on how the network split the body; and their parsers may keep references to input across calls.
+ */
+async function readBlock(reader: ByteReader, size: number): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  let length = 0;
+  while (length < size) {
+    const part = await reader.readSome(size - length);
+    if (part.length === 0) break;
+    parts.push(part);
+    length += part.length;
+  }
+  const block = new Uint8Array(length);
+  let offset = 0;
+  for (const part of parts) {
+    block.set(part, offset);
+    offset += part.length;
+  }
+  return block;
+}
+
 async function feed(
   reader: ByteReader,
   decoder: StreamingDecoder,
@@ -150,10 +173,8 @@ async function feed(
   let blockBytes = firstBlockBytes;
   let samplesPerByte = 0;
   for (;;) {
-    const bytes = await reader.readSome(blockBytes);
-    if (bytes.length === 0) break;
-    // The decoders' Ogg/FLAC parsers may keep references to input across calls; the reader's views may not last.
-    const input = bytes.slice();
+    const input = await readBlock(reader, blockBytes);
+    if (input.length === 0) break;
     const before = sink.frames;
     const chunk = await decodeStep(codec, timeoutMs, () => decoder.decode(input));
     sink.take(chunk);

@@ -137,10 +137,10 @@ export class AlignmentObservability extends Construct {
       new cloudwatch.GraphWidget({
         title: 'Failures by error code',
         left: [
-          new cloudwatch.MathExpression({
-            expression: `SEARCH('{${props.namespace},service,Backend} MetricName="Error_"', 'Sum', 300)`,
+          // Unquoted, the term matches the metric-name token "Error" of every Error_<CODE> metric.
+          new cloudwatch.SearchExpression({
+            expression: `SEARCH('{${props.namespace},Backend,service} MetricName=Error', 'Sum', 300)`,
             label: '',
-            period: PERIOD,
           }),
         ],
         width: 8,

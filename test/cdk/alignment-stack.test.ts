@@ -5,6 +5,7 @@ import { METRICS_NAMESPACE, SERVICE_NAME } from '../../cdk/constructs/pipeline-f
 import { TRITON_READY_PATH } from '../../cdk/constructs/triton-service';
 import { loadConfig } from '../../shared/config/app-config';
 import { SERVICE_NAME as PIPELINE_SERVICE_NAME } from '../../shared/pipeline/pipeline-runtime';
+import { errorCodeMetric } from '../../shared/telemetry/activity-metrics';
 import { dockerfileEnvironment, readDockerfile } from '../lambdas/align-cpu/dockerfile-instructions';
 import { placeholder, resolvedEnvironment } from './placeholder-values';
 import { EXTERNAL_CONTEXT, SERVICE_CONTEXT, type SynthesizedStack, synthStack } from './synth-stack';
@@ -376,6 +377,11 @@ describe.each(variants)('AlignmentStack with %s', (name, context) => {
     expect(SERVICE_NAME).toBe(PIPELINE_SERVICE_NAME);
     expect(METRICS_NAMESPACE).toBe(loadConfig({}).pipeline.metricsNamespace);
     expect(missing).toEqual([]);
+    // Failures by code: every Error_<CODE> metric of the pipeline, by its "Error" name token.
+    expect(errorCodeMetric('AUDIO_DECODE')).toMatch(/^Error_/);
+    expect(JSON.stringify(body)).toContain(
+      `SEARCH('{${METRICS_NAMESPACE},Backend,service} MetricName=Error'`,
+    );
     expect(alarms.filter((alarm) => alarm.includes('"AlignFailure"'))).toHaveLength(1);
     expect(alarms.filter((alarm) => alarm.includes('ApproximateNumberOfMessagesVisible'))).toHaveLength(1);
     expect(alarms.filter((alarm) => alarm.includes('"ExecutionsFailed"'))).toHaveLength(2);

@@ -118,7 +118,7 @@ interface ServedModel {
   serialized: <T>(work: () => Promise<T>) => Promise<T>;
 }
 
-const MODEL_ROUTE = /^\/v2\/models\/([^/]+)(?:\/versions\/([^/]+))?(\/ready|\/infer)?$/;
+const MODEL_ROUTE = /^\/v2\/models\/([^/]+)(?:\/versions\/([^/]+))?(\/ready|\/infer|\/config)?$/;
 
 async function route(req: IncomingMessage, res: ServerResponse, model: ServedModel): Promise<void> {
   const path = new URL(req.url ?? '/', 'https://localhost').pathname;
@@ -157,6 +157,7 @@ async function route(req: IncomingMessage, res: ServerResponse, model: ServedMod
   }
   if (action === '/ready') sendEmpty(res, 200);
   else if (action === '/infer') await infer(req, res, model);
+  else if (action === '/config') sendJson(res, 200, modelConfig(model));
   else sendJson(res, 200, metadata(model));
 }
 
@@ -167,6 +168,17 @@ function metadata({ spec, limits }: ServedModel): unknown {
     platform: 'onnxruntime_onnx',
     inputs: [{ name: INPUT_NAME, datatype: 'FP32', shape: [-1, -1] }],
     outputs: [{ name: OUTPUT_NAME, datatype: 'FP32', shape: [-1, -1, spec.vocabulary.size] }],
+  };
+}
+
+/** The model configuration as Triton's JSON form of config.pbtxt gives it (the fields clients read). */
+function modelConfig({ spec, limits }: ServedModel): unknown {
+  return {
+    name: limits.modelName,
+    platform: 'onnxruntime_onnx',
+    max_batch_size: limits.maxBatchSize,
+    input: [{ name: INPUT_NAME, data_type: 'TYPE_FP32', dims: [-1] }],
+    output: [{ name: OUTPUT_NAME, data_type: 'TYPE_FP32', dims: [-1, spec.vocabulary.size] }],
   };
 }
 

@@ -33,6 +33,7 @@ export interface TritonModelOptions extends TritonClientOptions {
 }
 
 const INPUT_NAME = 'input_values';
+const DEFAULT_BATCH_WINDOWS = 4;
 const OUTPUT_NAME = 'logits';
 const FLOAT_TYPES: readonly string[] = ['FP32', 'FP16'];
 
@@ -64,7 +65,12 @@ export async function openTritonModel(
     const metadata = await client.modelMetadata(options.modelName, options.modelVersion);
     const inputType = checkMetadata(metadata, spec);
     const datatype: FloatDatatype = options.float16 === true || inputType === 'FP16' ? 'FP16' : 'FP32';
-    return new TritonAcousticModel(spec, client, datatype, options);
+    // Triton refuses a batch above max_batch_size; when the server says what it is, stay within it.
+    const maxBatchSize = await client.modelMaxBatchSize(options.modelName, options.modelVersion);
+    const wanted = options.batchWindows ?? DEFAULT_BATCH_WINDOWS;
+    const batchWindows =
+      maxBatchSize === undefined || maxBatchSize === 0 ? wanted : Math.min(wanted, maxBatchSize);
+    return new TritonAcousticModel(spec, client, datatype, { ...options, batchWindows });
   } catch (error) {
     client.close();
     throw error;
@@ -85,6 +91,11 @@ export class TritonAcousticModel implements AcousticModel {
     private readonly options: TritonModelOptions,
   ) {}
 
+  /** Windows per request: TRITON_BATCH_WINDOWS, capped by the model's max_batch_size when the server tells it. */
+  public get batchWindows(): number {
+    return this.options.batchWindows ?? DEFAULT_BATCH_WINDOWS;
+  }
+
   /** Log-probabilities for the whole file: several windows per request, several requests in flight. */
   public async logProbs(
     samples: Float32Array,
@@ -102,7 +113,7 @@ export class TritonAcousticModel implements AcousticModel {
       plan,
       (windows) => this.run(windows),
       {
-        batchSize: this.options.batchWindows ?? 4,
+        batchSize: this.batchWindows,
         maxInFlight: this.options.maxInFlight ?? 2,
         expectedFrames: (length) => framesForSamples(this.spec.convLayers, length),
         ...(onProgress === undefined ? {} : { onProgress }),

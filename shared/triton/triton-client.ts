@@ -155,6 +155,22 @@ export class TritonClient {
     return parseModelMetadata(parseJson(reply.body));
   }
 
+  /**
+   * GET /v2/models/{name}[/versions/{v}]/config (Triton's model configuration extension): the largest batch the
+   * model takes (0: no implicit batching), or undefined when the server does not offer the extension (4xx).
+   */
+  public async modelMaxBatchSize(name: string, version?: string): Promise<number | undefined> {
+    const reply = await this.send('GET', `${modelPath(name, version)}/config`, MAX_SMALL_REPLY);
+    if (reply.status >= 400 && reply.status < 500) return undefined;
+    if (reply.status !== 200) throw statusError(reply, `configuration of model "${name}"`);
+    const size = parseJson(reply.body).max_batch_size;
+    if (size === undefined) return 0;
+    if (typeof size !== 'number' || !Number.isInteger(size) || size < 0) {
+      throw new TritonReplyError(`model configuration has max_batch_size ${JSON.stringify(size)}`);
+    }
+    return size;
+  }
+
   /** POST /v2/models/{name}[/versions/{v}]/infer, binary tensors unless `binaryData: false`. */
   public async infer(name: string, request: InferRequest, version?: string): Promise<InferResult> {
     for (const tensor of request.inputs) {

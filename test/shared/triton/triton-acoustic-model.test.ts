@@ -15,8 +15,8 @@ import { DEMO_MODEL_DIR, SAMPLES_DIR, sampleTruth } from '../../helpers/demo-mod
 /** Short windows, so a five-second sample spans several windows batched into one request. */
 const SHORT_WINDOWS: WindowOptions = { windowSec: 1.5, contextSec: 0.25 };
 const SAMPLE = 'well-known-sailor';
-/** Server ready, model ready and model metadata, asked once when a model is opened. */
-const READINESS_REQUESTS = 3;
+/** Server ready, model ready, model metadata and configuration, asked once when a model is opened. */
+const READINESS_REQUESTS = 4;
 
 let server: TritonDevServer;
 let spec: ModelSpec;
@@ -98,6 +98,34 @@ describe('openTritonModel', () => {
     expect(windows.length).toBeGreaterThan(3);
     expect(model.client.stats.requests).toBe(READINESS_REQUESTS + Math.ceil(windows.length / 3));
     expect(largestDifference(actual, expected)).toBeLessThan(1e-3);
+  });
+
+  it('keeps its batches within the max_batch_size the server reports', async () => {
+    // Prepare
+    const small = await startTritonDevServer({ modelDir: DEMO_MODEL_DIR, maxBatchSize: 2 });
+    const model = await openTritonModel(spec, {
+      url: small.url,
+      ca: small.ca,
+      modelName: 'w2v2',
+      window: SHORT_WINDOWS,
+      batchWindows: 8,
+    });
+    const windows = planWindows(
+      audio.samples.length,
+      spec.convLayers,
+      spec.sampleRate,
+      SHORT_WINDOWS,
+    ).windows;
+
+    // Act
+    const emissions = await model.logProbs(audio.samples);
+    model.close();
+    await small.close();
+
+    // Assess
+    expect(model.batchWindows).toBe(2);
+    expect(emissions.frames).toBeGreaterThan(0);
+    expect(model.client.stats.requests).toBe(READINESS_REQUESTS + Math.ceil(windows.length / 2));
   });
 
   it('gives identical emissions over binary and JSON transport', async () => {

@@ -25,6 +25,11 @@ const ROOT = join(__dirname, '..', '..');
 /** The stack's deploy-time choices (see stack-settings). */
 export interface AlignmentStackProps extends StackProps {
   settings: StackSettings;
+  /**
+   * The model directory packaged with the Triton function for its vocabulary and geometry; default the CPU
+   * image's staged copy (lambdas/align-cpu/dist/model), so both functions always describe the same model.
+   */
+  tritonModelDir?: string;
 }
 
 /**
@@ -88,7 +93,7 @@ export class AlignmentStack extends Stack {
         // The shared pipeline imports onnxruntime-node at load time, so the package must hold it.
         onnxRuntime: 'x64',
         // Tokenizing and window geometry need the model's vocab.json and config.json; Triton serves its graph.
-        modelDir: join(CPU_IMAGE_DIR, 'dist', 'model'),
+        modelDir: props.tritonModelDir ?? join(CPU_IMAGE_DIR, 'dist', 'model'),
       },
       description: 'w2v2-align: aligns one file on Triton (GPU branch and reruns)',
       // Decoded audio (4 h = 0.9 GB of samples) and the aligner's trellis band (0.7 GB for 4 h) in memory.

@@ -16,7 +16,7 @@ export const SERVICE_CONTEXT = {
 export const EXTERNAL_CONTEXT = { tritonUrl: 'https://triton.example.com:8443' } as const;
 
 /** The feature flags and defaults `npx cdk synth` runs with. */
-const CDK_JSON_CONTEXT: Record<string, unknown> = JSON.parse(
+export const CDK_JSON_CONTEXT: Record<string, unknown> = JSON.parse(
   readFileSync(join(__dirname, '..', '..', 'cdk.json'), 'utf8'),
 ).context;
 

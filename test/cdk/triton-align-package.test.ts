@@ -1,0 +1,136 @@
+/** @jest-environment ./test/helpers/onnxruntime-environment.js */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App } from 'aws-cdk-lib';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import { AlignmentStack } from '../../cdk/stacks/alignment-stack';
+import { readStackSettings } from '../../cdk/stacks/stack-settings';
+import { startTritonDevServer, type TritonDevServer } from '../../cli/triton-dev-server/dev-server';
+import { LOCAL_S3_CREDENTIALS, LOCAL_S3_REGION, type LocalS3 } from '../../tools/local-s3/local-s3-server';
+import { DEMO_MODEL_DIR, SAMPLES_DIR } from '../helpers/demo-model';
+import { startTestS3, testStore } from '../tools/local-s3/local-s3-fixture';
+import { resolvedEnvironment } from './placeholder-values';
+import { CDK_JSON_CONTEXT, EXTERNAL_CONTEXT } from './synth-stack';
+
+/** Runs `node -e script` with `input` on stdin, without blocking this process (S3 and Triton live here). */
+function runNode(
+  script: string,
+  input: string,
+  options: { cwd: string; env: NodeJS.ProcessEnv },
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(
+      process.execPath,
+      ['-e', script],
+      { ...options, timeout: 120_000, maxBuffer: 16 << 20 },
+      (error, stdout, stderr) =>
+        error === null ? resolve(stdout) : reject(new Error(`${error.message}\n${stderr}`)),
+    );
+    child.stdin?.end(input);
+  });
+}
+
+describe('triton-align Lambda package', () => {
+  let outdir: string;
+  let packageDir: string;
+  let environment: Record<string, string>;
+  let s3: LocalS3;
+  let bucket: string;
+  let triton: TritonDevServer;
+
+  beforeAll(async () => {
+    // A real synth of the Triton function's zip (local esbuild and the after-bundling copies), as deployed.
+    outdir = mkdtempSync(join(tmpdir(), 'w2v2-cdk-'));
+    const app = new App({ outdir, context: { ...CDK_JSON_CONTEXT, ...EXTERNAL_CONTEXT } });
+    const stack = new AlignmentStack(app, 'W2V2Align', {
+      settings: readStackSettings(app.node),
+      tritonModelDir: DEMO_MODEL_DIR,
+    });
+    const template = app.synth().getStackByName(stack.stackName).template;
+    const { Properties } =
+      template.Resources[stack.getLogicalId(stack.tritonAlign.function.node.defaultChild as CfnFunction)];
+    packageDir = join(outdir, `asset.${(Properties.Code.S3Key as string).replace(/\.zip$/, '')}`);
+    environment = resolvedEnvironment(Properties);
+    [{ s3, bucket }, triton] = await Promise.all([
+      startTestS3('zip-bucket'),
+      startTritonDevServer({ modelDir: DEMO_MODEL_DIR }),
+    ]);
+  }, 180_000);
+
+  afterAll(async () => {
+    await Promise.all([s3?.close(), triton?.close()]);
+    if (outdir !== undefined) rmSync(outdir, { recursive: true, force: true });
+  });
+
+  it('holds the bundle, onnxruntime for linux/x64 only, and the model description', () => {
+    // Prepare
+    const binaries = join(packageDir, 'node_modules', 'onnxruntime-node', 'bin', 'napi-v6');
+
+    // Act
+    const top = readdirSync(packageDir).sort();
+
+    // Assess
+    expect(top).toEqual(['index.js', 'model', 'node_modules']);
+    expect(readdirSync(binaries)).toEqual(['linux']);
+    expect(readdirSync(join(binaries, 'linux'))).toEqual(['x64']);
+    expect(readdirSync(join(packageDir, 'model'))).toEqual(
+      expect.arrayContaining(['config.json', 'vocab.json', 'model.onnx']),
+    );
+    expect(environment.MODEL_DIR).toBe('/var/task/model');
+  });
+
+  it('aligns a rerun on Triton when its handler runs from the package alone', async () => {
+    // Prepare
+    const { store, pool } = testStore(s3.endpoint);
+    const sample = join(SAMPLES_DIR, 'puppy-tail');
+    await store.put(bucket, 'incoming/zip/puppy.wav', readFileSync(`${sample}.wav`), {
+      contentType: 'audio/wav',
+    });
+    await store.put(bucket, 'incoming/zip/puppy.txt', readFileSync(`${sample}.txt`), {
+      contentType: 'text/plain',
+    });
+    const caFile = join(outdir, 'triton-ca.pem');
+    writeFileSync(caFile, triton.ca);
+    const responseFile = join(outdir, 'response.json');
+    const runner =
+      'const { handler } = require(process.env.HANDLER_FILE);' +
+      'let input = "";' +
+      'process.stdin.on("data", (chunk) => { input += chunk; }).on("end", async () => {' +
+      '  const response = await handler(JSON.parse(input));' +
+      '  require("node:fs").writeFileSync(process.env.RESPONSE_FILE, JSON.stringify(response));' +
+      '});';
+
+    // Act
+    await runNode(runner, JSON.stringify({ bucket, key: 'incoming/zip/puppy.wav' }), {
+      cwd: packageDir,
+      env: {
+        PATH: process.env.PATH,
+        // The deployed environment, with the package where Lambda unpacks it and this test's endpoints.
+        ...environment,
+        MODEL_DIR: join(packageDir, 'model'),
+        RESULTS_BUCKET: bucket,
+        TRITON_URL: triton.url,
+        TRITON_CA_BUNDLE: caFile,
+        S3_ENDPOINT: s3.endpoint,
+        AWS_REGION: LOCAL_S3_REGION,
+        AWS_ACCESS_KEY_ID: LOCAL_S3_CREDENTIALS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: LOCAL_S3_CREDENTIALS.secretAccessKey,
+        HANDLER_FILE: join(packageDir, 'index.js'),
+        RESPONSE_FILE: responseFile,
+      },
+    });
+    const response = JSON.parse(readFileSync(responseFile, 'utf8'));
+    const result = await store.readText(bucket, 'results/zip/puppy.json', 1 << 20);
+    pool.destroy();
+
+    // Assess
+    expect(response).toMatchObject({ status: 'succeeded', key: 'incoming/zip/puppy.wav' });
+    expect(JSON.parse(result!.text)).toMatchObject({
+      mode: 'align',
+      model: { name: 'demo-en', backend: 'triton' },
+    });
+    expect(triton.requests).toBeGreaterThan(0);
+  }, 150_000);
+});

@@ -7,7 +7,7 @@ import { framesForSamples, type ModelSpec } from '../model/model-spec';
 import { type ExecutionRequest, executionSettings } from './execution-settings';
 import { normalizeAudio } from './normalize-audio';
 import { cachedSession } from './onnx-session-cache';
-import { planWindows, type WindowOptions } from './window-plan';
+import { DEFAULT_WINDOW, planWindows, type WindowOptions } from './window-plan';
 import { type BatchLogits, computeWindowedLogits } from './windowed-logits';
 
 /** What produces emissions from audio: the CPU ONNX model here, the Triton client elsewhere. */
@@ -27,7 +27,8 @@ export interface OnnxModelOptions extends Partial<ExecutionRequest> {
   window?: WindowOptions;
 }
 
-export const DEFAULT_WINDOW: WindowOptions = { windowSec: 30, contextSec: 2 };
+export { DEFAULT_WINDOW };
+
 const INPUT_NAME = 'input_values';
 const OUTPUT_NAME = 'logits';
 

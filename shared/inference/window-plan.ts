@@ -25,6 +25,9 @@ export interface WindowOptions {
   contextSec: number;
 }
 
+/** The window every backend uses unless told otherwise: 30 s with 2 s of context on each side. */
+export const DEFAULT_WINDOW: WindowOptions = { windowSec: 30, contextSec: 2 };
+
 /**
  * Plans overlapping windows over `samples` input samples. Every window but a lone one has the same length
  * (the last is shifted back rather than shortened), so windows can be batched; frame k of a window starting

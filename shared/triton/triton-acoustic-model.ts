@@ -1,8 +1,8 @@
 import type { Emissions } from '../align/emissions';
 import { logSoftmax } from '../align/log-softmax';
 import { normalizeAudio } from '../inference/normalize-audio';
-import { type AcousticModel, DEFAULT_WINDOW } from '../inference/onnx-acoustic-model';
-import { planWindows, type WindowOptions } from '../inference/window-plan';
+import type { AcousticModel } from '../inference/onnx-acoustic-model';
+import { DEFAULT_WINDOW, planWindows, type WindowOptions } from '../inference/window-plan';
 import { type BatchLogits, computeWindowedLogits } from '../inference/windowed-logits';
 import { framesForSamples, type ModelSpec } from '../model/model-spec';
 import type { FloatDatatype } from './inference-protocol';

@@ -9,7 +9,9 @@ describe('shared/triton', () => {
 
     // Assess
     expect(loaded).not.toThrow();
-    expect(Object.keys(loaded() as object)).toEqual(expect.arrayContaining(['openTritonModel', 'TritonClient']));
+    expect(Object.keys(loaded() as object)).toEqual(
+      expect.arrayContaining(['openTritonModel', 'TritonClient']),
+    );
   });
 
   it('is the kind of check that fails when a module does load it', () => {

@@ -84,6 +84,22 @@ async function decodeStep(
   }
 }
 
+/**
+ * The Vorbis decoder hands back NaN for some corrupt packets (found by the fuzzer); a NaN or infinity would
+ * poison every model frame it touches, so it fails here with its position, as WAV float data does.
+ */
+function checkFinite(mono: Float32Array, codec: string, firstFrame: number): void {
+  for (let i = 0; i < mono.length; i++) {
+    // x - x is 0 for every finite x and NaN for NaN and both infinities.
+    if (mono[i]! - mono[i]! !== 0) {
+      throw new AlignError(
+        'AUDIO_DECODE',
+        `${codec} data decoded to ${mono[i]} at frame ${firstFrame + i}; the file is corrupt, re-encode it`,
+      );
+    }
+  }
+}
+
 /** Feeds decoded chunks through one pipeline, created when the first samples reveal the rate. */
 class ChunkSink {
   private pipeline: MonoPipeline | undefined;
@@ -123,7 +139,9 @@ class ChunkSink {
           'convert it to a single rate first',
       );
     }
-    this.pipeline.push(downmixPlanar(chunk.channelData, chunk.samplesDecoded));
+    const mono = downmixPlanar(chunk.channelData, chunk.samplesDecoded);
+    checkFinite(mono, this.shape.codec, this.pipeline.sourceFrames);
+    this.pipeline.push(mono);
   }
 
   public finish(): Float32Array {

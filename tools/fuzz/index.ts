@@ -18,7 +18,7 @@ function summary(report: FuzzReport, seconds: number): string {
   lines.push(
     `violations (untyped throws, unexpected codes, non-finite or over-long output, past the timeout): ${report.violations.length}`,
     ...report.violations.slice(0, 20).map((v) => `  #${v.index} ${v.label}: ${v.problem}`),
-    `max time per case: ${report.maxCaseMs.toFixed(0)} ms (${report.slowestCase})`,
+    `max time per audio case: ${report.maxCaseMs.toFixed(0)} ms (${report.slowestCase}); per transcript case: ${report.maxTranscriptMs.toFixed(0)} ms`,
     `RSS: start ${mb(report.rssStartBytes)}, warm ${mb(report.rssWarmBytes)}, end ${mb(report.rssEndBytes)}, ` +
       `peak ${mb(report.peakRssBytes)}; growth warm→end ${mb(report.rssEndBytes - report.rssWarmBytes)}, ` +
       `peak over start ${mb(report.peakRssBytes - report.rssStartBytes)} vs the largest per-case bound ${mb(report.maxBoundBytes)}`,

@@ -1,5 +1,5 @@
 import { type InferenceSession, Tensor } from 'onnxruntime-node';
-import { framesForSamples, type ModelSpec } from '../../shared/model/model-spec';
+import { type ModelSpec, samplesForFrames } from '../../shared/model/model-spec';
 import { decodeFloat16, encodeFloat16 } from '../../shared/triton/float16';
 import {
   BYTES_PER_ELEMENT,
@@ -28,7 +28,7 @@ export interface InferLimits {
 }
 
 /** A parsed, validated inference request. */
-interface InferCall {
+export interface InferCall {
   id: unknown;
   input: FloatTensor;
   binaryOutput: boolean;
@@ -68,7 +68,7 @@ export function parseInferRequest(
     );
   }
   const [batch, samples] = input.shape;
-  const minSamples = samplesForOneFrame(spec);
+  const minSamples = samplesForFrames(spec.convLayers, 1);
   if (
     input.shape.length !== 2 ||
     batch === undefined ||
@@ -138,12 +138,6 @@ export async function runInfer(
       'inference-header-content-length': String(headerLength),
     },
   };
-}
-
-function samplesForOneFrame(spec: ModelSpec): number {
-  let samples = 1;
-  while (framesForSamples(spec.convLayers, samples) < 1) samples++;
-  return samples;
 }
 
 /** Request-level `binary_data_output`, or `binary_data` on the requested output; only `logits` may be asked. */

@@ -16,6 +16,9 @@ export const SERVICE_NAME = 'w2v2-align';
 /** The pipeline's default metrics namespace (SPEC §6). */
 export const METRICS_NAMESPACE = 'W2V2Align';
 
+/** Where a packaged Triton CA bundle lands in a zip function (Lambda unpacks it to /var/task). */
+export const TRITON_CA_FILE = 'triton-ca.pem';
+
 /** How a pipeline function's code is packaged. */
 export type PipelineCode =
   | { kind: 'image'; code: lambda.DockerImageCode }
@@ -28,6 +31,8 @@ export type PipelineCode =
       onnxRuntime?: 'x64' | 'arm64';
       /** A model directory copied into the package as `model/` (set MODEL_DIR to /var/task/model). */
       modelDir?: string;
+      /** A PEM file copied into the package as `triton-ca.pem` (see bindTriton). */
+      caBundle?: string;
     }
   | { kind: 'zip'; code: lambda.Code; handler: string };
 
@@ -157,11 +162,15 @@ export class PipelineFunction extends Construct {
     workflow.bindStarter(this.function);
   }
 
-  /** Sends inference to Triton: USE_TRITON, TRITON_URL, TRITON_MODEL, and the network path to it. */
-  public bindTriton(endpoint: TritonEndpoint): void {
+  /**
+   * Sends inference to Triton: USE_TRITON, TRITON_URL, TRITON_MODEL, the network path to it, and
+   * TRITON_CA_BUNDLE when its certificate comes from a private CA (a PEM file inside the function).
+   */
+  public bindTriton(endpoint: TritonEndpoint, caBundlePath?: string): void {
     this.function.addEnvironment('USE_TRITON', 'true');
     this.function.addEnvironment('TRITON_URL', endpoint.url);
     this.function.addEnvironment('TRITON_MODEL', endpoint.model);
+    if (caBundlePath !== undefined) this.function.addEnvironment('TRITON_CA_BUNDLE', caBundlePath);
     endpoint.allowFrom?.(this.function);
   }
 
@@ -235,7 +244,7 @@ function createFunction(scope: Construct, code: PipelineCode, common: CommonFunc
 
 /**
  * Files esbuild cannot put in the bundle, copied in after it: onnxruntime-node's native binding (by the
- * staging script that also prunes it) and the model directory.
+ * staging script that also prunes it), the model directory and a Triton CA bundle.
  */
 function packageFilesHooks(code: Extract<PipelineCode, { kind: 'nodejs' }>): nodejs.ICommandHooks {
   const script = join(__dirname, '..', '..', 'tools', 'stage-onnxruntime.mjs');
@@ -245,6 +254,7 @@ function packageFilesHooks(code: Extract<PipelineCode, { kind: 'nodejs' }>): nod
     afterBundling: (_inputDir, outputDir) => [
       ...(code.onnxRuntime === undefined ? [] : [`node "${script}" "${outputDir}" ${code.onnxRuntime}`]),
       ...(code.modelDir === undefined ? [] : [`cp -R "${code.modelDir}" "${outputDir}/model"`]),
+      ...(code.caBundle === undefined ? [] : [`cp "${code.caBundle}" "${outputDir}/${TRITON_CA_FILE}"`]),
     ],
   };
 }

@@ -15,6 +15,7 @@ import {
   METRICS_NAMESPACE,
   PipelineFunction,
   SERVICE_NAME,
+  TRITON_CA_FILE,
   type TritonEndpoint,
 } from '../constructs/pipeline-function';
 import { TritonService } from '../constructs/triton-service';
@@ -94,6 +95,7 @@ export class AlignmentStack extends Stack {
         onnxRuntime: 'x64',
         // Tokenizing and window geometry need the model's vocab.json and config.json; Triton serves its graph.
         modelDir: props.tritonModelDir ?? join(CPU_IMAGE_DIR, 'dist', 'model'),
+        ...(settings.triton.caBundle === undefined ? {} : { caBundle: settings.triton.caBundle }),
       },
       description: 'w2v2-align: aligns one file on Triton (GPU branch and reruns)',
       // Decoded audio (4 h = 0.9 GB of samples) and the aligner's trellis band (0.7 GB for 4 h) in memory.
@@ -104,7 +106,10 @@ export class AlignmentStack extends Stack {
     });
     this.tritonAlign.function.addEnvironment('MODEL_DIR', '/var/task/model');
     this.tritonAlign.bindBucket(this.storage);
-    this.tritonAlign.bindTriton(endpoint);
+    this.tritonAlign.bindTriton(
+      endpoint,
+      settings.triton.caBundle === undefined ? undefined : `/var/task/${TRITON_CA_FILE}`,
+    );
 
     this.workflow = new AlignmentWorkflow(this, 'Workflow', {
       tritonFunction: this.tritonAlign.function,

@@ -1,12 +1,14 @@
+import { existsSync } from 'node:fs';
 import type { Node } from 'constructs';
 import { ConfigError } from '../../shared/config/settings-source';
 
 /** How the GPU branch reaches Triton: an endpoint that already exists, or one this stack runs. */
 export type TritonSettings =
-  | { kind: 'external'; url: string; model: string }
+  | { kind: 'external'; url: string; model: string; caBundle: string | undefined }
   | {
       kind: 'service';
       model: string;
+      caBundle: string | undefined;
       certificateArn: string;
       domainName: string;
       instanceType: string;
@@ -36,13 +38,19 @@ const GPU_INSTANCE = /^(g5|g6|g6e)\.[0-9]*x?large$/;
 export function readStackSettings(node: Node): StackSettings {
   const context = new ContextReader(node);
   const model = context.string('tritonModel') ?? 'w2v2';
+  const caBundle = context.string('tritonCaBundle');
+  if (caBundle !== undefined && !existsSync(caBundle)) {
+    throw new ConfigError(
+      `tritonCaBundle must name a PEM file of the CA that signed the Triton certificate, got "${caBundle}" (not found)`,
+    );
+  }
   const tritonUrl = context.string('tritonUrl');
   let triton: TritonSettings;
   if (tritonUrl !== undefined) {
     if (!tritonUrl.startsWith('https://') || !URL.canParse(tritonUrl)) {
       throw new ConfigError(`tritonUrl must be an https:// URL of a Triton server, got "${tritonUrl}"`);
     }
-    triton = { kind: 'external', url: tritonUrl.replace(/\/+$/, ''), model };
+    triton = { kind: 'external', url: tritonUrl.replace(/\/+$/, ''), model, caBundle };
   } else {
     const certificateArn = context.string('certificateArn');
     const domainName = context.string('tritonDomainName');
@@ -72,6 +80,7 @@ export function readStackSettings(node: Node): StackSettings {
     triton = {
       kind: 'service',
       model,
+      caBundle,
       certificateArn,
       domainName,
       instanceType,

@@ -41,9 +41,19 @@ describe('triton-align Lambda package', () => {
   let triton: TritonDevServer;
 
   beforeAll(async () => {
-    // A real synth of the Triton function's zip (local esbuild and the after-bundling copies), as deployed.
+    [{ s3, bucket }, triton] = await Promise.all([
+      startTestS3('zip-bucket'),
+      startTritonDevServer({ modelDir: DEMO_MODEL_DIR }),
+    ]);
     outdir = mkdtempSync(join(tmpdir(), 'w2v2-cdk-'));
-    const app = new App({ outdir, context: { ...CDK_JSON_CONTEXT, ...EXTERNAL_CONTEXT } });
+    // The dev server's self-signed certificate plays a private CA's: the package must carry it.
+    const caFile = join(outdir, 'private-ca.pem');
+    writeFileSync(caFile, triton.ca);
+    // A real synth of the Triton function's zip (local esbuild and the after-bundling copies), as deployed.
+    const app = new App({
+      outdir,
+      context: { ...CDK_JSON_CONTEXT, ...EXTERNAL_CONTEXT, tritonCaBundle: caFile },
+    });
     const stack = new AlignmentStack(app, 'W2V2Align', {
       settings: readStackSettings(app.node),
       tritonModelDir: DEMO_MODEL_DIR,
@@ -53,10 +63,6 @@ describe('triton-align Lambda package', () => {
       template.Resources[stack.getLogicalId(stack.tritonAlign.function.node.defaultChild as CfnFunction)];
     packageDir = join(outdir, `asset.${(Properties.Code.S3Key as string).replace(/\.zip$/, '')}`);
     environment = resolvedEnvironment(Properties);
-    [{ s3, bucket }, triton] = await Promise.all([
-      startTestS3('zip-bucket'),
-      startTritonDevServer({ modelDir: DEMO_MODEL_DIR }),
-    ]);
   }, 180_000);
 
   afterAll(async () => {
@@ -72,13 +78,14 @@ describe('triton-align Lambda package', () => {
     const top = readdirSync(packageDir).sort();
 
     // Assess
-    expect(top).toEqual(['index.js', 'model', 'node_modules']);
+    expect(top).toEqual(['index.js', 'model', 'node_modules', 'triton-ca.pem']);
     expect(readdirSync(binaries)).toEqual(['linux']);
     expect(readdirSync(join(binaries, 'linux'))).toEqual(['x64']);
     expect(readdirSync(join(packageDir, 'model'))).toEqual(
       expect.arrayContaining(['config.json', 'vocab.json', 'model.onnx']),
     );
     expect(environment.MODEL_DIR).toBe('/var/task/model');
+    expect(environment.TRITON_CA_BUNDLE).toBe('/var/task/triton-ca.pem');
   });
 
   it('aligns a rerun on Triton when its handler runs from the package alone', async () => {
@@ -91,8 +98,6 @@ describe('triton-align Lambda package', () => {
     await store.put(bucket, 'incoming/zip/puppy.txt', readFileSync(`${sample}.txt`), {
       contentType: 'text/plain',
     });
-    const caFile = join(outdir, 'triton-ca.pem');
-    writeFileSync(caFile, triton.ca);
     const responseFile = join(outdir, 'response.json');
     const runner =
       'const { handler } = require(process.env.HANDLER_FILE);' +
@@ -108,11 +113,14 @@ describe('triton-align Lambda package', () => {
       env: {
         PATH: process.env.PATH,
         // The deployed environment, with the package where Lambda unpacks it and this test's endpoints.
-        ...environment,
-        MODEL_DIR: join(packageDir, 'model'),
+        ...Object.fromEntries(
+          Object.entries(environment).map(([name, value]) => [
+            name,
+            value.replace(/^\/var\/task\//, `${packageDir}/`),
+          ]),
+        ),
         RESULTS_BUCKET: bucket,
         TRITON_URL: triton.url,
-        TRITON_CA_BUNDLE: caFile,
         S3_ENDPOINT: s3.endpoint,
         AWS_REGION: LOCAL_S3_REGION,
         AWS_ACCESS_KEY_ID: LOCAL_S3_CREDENTIALS.accessKeyId,

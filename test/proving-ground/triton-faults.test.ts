@@ -1,5 +1,6 @@
 /** @jest-environment ./test/helpers/onnxruntime-environment.js */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTritonDevServer, type TritonDevServer, type TritonFaults } from '../../cli/triton-dev-server';
@@ -158,6 +159,18 @@ describe('Triton faults end to end: the GPU path through the local S3 and the HT
     },
     60_000,
   );
+
+  it('serves no plain HTTP: a request without TLS gets no Triton answer', async () => {
+    const plain = triton.url.replace('https://', 'http://');
+
+    const answer = await new Promise<string>((resolve) => {
+      const request = get(`${plain}/v2/health/ready`, (response) => resolve(`status ${response.statusCode}`));
+      request.on('error', (error) => resolve(`error ${error.message}`));
+      request.setTimeout(5000, () => request.destroy(new Error('timeout')));
+    });
+
+    expect(answer).not.toBe('status 200');
+  });
 
   it('refuses a plain http:// Triton URL at startup with a CONFIG error naming TRITON_URL', () => {
     const start = () => createHandler(tritonEnv({ TRITON_URL: triton.url.replace('https://', 'http://') }));

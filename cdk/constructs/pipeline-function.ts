@@ -33,8 +33,7 @@ export type PipelineCode =
       modelDir?: string;
       /** A PEM file copied into the package as `triton-ca.pem` (see bindTriton). */
       caBundle?: string;
-    }
-  | { kind: 'zip'; code: lambda.Code; handler: string };
+    };
 
 /** A network placement for functions that must reach something inside a VPC. */
 export interface FunctionNetwork {
@@ -228,16 +227,7 @@ function createFunction(scope: Construct, code: PipelineCode, common: CommonFunc
           // The SDK is bundled, not taken from the runtime: the pipeline is tested against the locked versions.
           externalModules: code.onnxRuntime === undefined ? [] : ['onnxruntime-node'],
           commandHooks: packageFilesHooks(code),
-          // Fails the synth rather than falling back to a Docker build when esbuild is not installed.
-          forceDockerBundling: false,
         },
-      });
-    case 'zip':
-      return new lambda.Function(scope, 'Function', {
-        ...common,
-        runtime: lambda.Runtime.NODEJS_22_X,
-        code: code.code,
-        handler: code.handler,
       });
   }
 }

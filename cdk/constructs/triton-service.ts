@@ -153,7 +153,6 @@ export class TritonService extends Construct implements TritonEndpoint {
       requestsPerTarget: props.requestsPerTask ?? 600,
       targetGroup: this.targetGroup,
     });
-    if (props.scaleToZero) this.scaleToZeroWhenIdle();
     this.suppressFindings();
   }
 
@@ -163,10 +162,12 @@ export class TritonService extends Construct implements TritonEndpoint {
   }
 
   /**
-   * With scale-to-zero, starts a task when `demand` (e.g. the Triton Lambda's invocations) shows up while no
-   * target is healthy; the Lambda's callers retry TRITON_UNAVAILABLE meanwhile.
+   * With scale-to-zero, follows `demand` (the Triton Lambda's invocations, as a Sum): starts a task when
+   * demand shows up while no target is healthy (the Lambda's callers retry TRITON_UNAVAILABLE meanwhile), and
+   * stops every task after 15 minutes without demand. Demand, not load-balancer requests, decides idleness:
+   * a task that is still starting serves no request, but the retrying callers keep demand above zero.
    */
-  public wakeOn(demand: cloudwatch.IMetric): void {
+  public scaleWith(demand: cloudwatch.IMetric): void {
     if (!this.props.scaleToZero) return;
     const wanted = new cloudwatch.MathExpression({
       expression: 'IF(FILL(demand, 0) > 0 AND FILL(healthy, 0) == 0, 1, 0)',
@@ -185,6 +186,21 @@ export class TritonService extends Construct implements TritonEndpoint {
       adjustmentType: appscaling.AdjustmentType.CHANGE_IN_CAPACITY,
       // Covers an instance start, the image pull and the model load, so one wake does not become several.
       cooldown: Duration.minutes(15),
+    });
+    const idle = new cloudwatch.MathExpression({
+      expression: 'FILL(demand, 0)',
+      usingMetrics: { demand },
+      period: Duration.minutes(5),
+    });
+    this.scaling.scaleOnMetric('Idle', {
+      metric: idle,
+      scalingSteps: [
+        { upper: 0, change: -this.props.maxInstances },
+        { lower: 1, change: 0 },
+      ],
+      adjustmentType: appscaling.AdjustmentType.CHANGE_IN_CAPACITY,
+      // Three quiet 5-minute periods: a GPU instance costs about $1/hour, a cold start several minutes.
+      evaluationPeriods: 3,
     });
   }
 
@@ -286,26 +302,6 @@ export class TritonService extends Construct implements TritonEndpoint {
       logging: ecs.LogDrivers.awsLogs({ streamPrefix: 'triton', logGroup }),
     });
     return task;
-  }
-
-  private scaleToZeroWhenIdle(): void {
-    const requests = new cloudwatch.MathExpression({
-      expression: 'FILL(requests, 0)',
-      usingMetrics: {
-        requests: this.loadBalancer.metrics.requestCount({ period: Duration.minutes(5), statistic: 'Sum' }),
-      },
-      period: Duration.minutes(5),
-    });
-    this.scaling.scaleOnMetric('Idle', {
-      metric: requests,
-      scalingSteps: [
-        { upper: 0, change: -this.props.maxInstances },
-        { lower: 1, change: 0 },
-      ],
-      adjustmentType: appscaling.AdjustmentType.CHANGE_IN_CAPACITY,
-      // Three quiet 5-minute periods: a GPU instance costs about $1/hour, a cold start several minutes.
-      evaluationPeriods: 3,
-    });
   }
 
   private suppressFindings(): void {

@@ -121,7 +121,7 @@ export class AlignmentStack extends Stack {
     });
     this.cpu.bindStateMachine(this.workflow);
     acknowledgeStateMachineDefaults(this.workflow, [this.cpu.function, this.tritonAlign.function]);
-    this.triton?.wakeOn(
+    this.triton?.scaleWith(
       this.tritonAlign.function.metricInvocations({ period: Duration.minutes(1), statistic: 'Sum' }),
     );
 

@@ -431,6 +431,41 @@ describe('AlignmentStack with the Triton service', () => {
     built.template.resourceCountIs('AWS::ApplicationAutoScaling::ScalingPolicy', 3);
   });
 
+  it('wakes Triton on Triton Lambda demand with no healthy task, and stops it after 15 minutes without', () => {
+    // Prepare
+    const built = stack();
+    const invocations = Match.objectLike({
+      MetricStat: Match.objectLike({
+        Metric: Match.objectLike({
+          MetricName: 'Invocations',
+          Dimensions: [
+            { Name: 'FunctionName', Value: { Ref: logicalId(built, built.stack.tritonAlign.function) } },
+          ],
+        }),
+      }),
+    });
+
+    // Act
+    const alarms = resourcesOf(built, 'AWS::CloudWatch::Alarm').map(([, alarm]) => alarm);
+
+    // Assess
+    expect(alarms).toContainEqual(
+      expect.objectContaining({
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        Threshold: 1,
+        Metrics: expect.arrayContaining([
+          expect.objectContaining({ Expression: 'IF(FILL(demand, 0) > 0 AND FILL(healthy, 0) == 0, 1, 0)' }),
+        ]),
+      }),
+    );
+    built.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      ComparisonOperator: 'LessThanOrEqualToThreshold',
+      Threshold: 0,
+      EvaluationPeriods: 3,
+      Metrics: Match.arrayWith([Match.objectLike({ Expression: 'FILL(demand, 0)' }), invocations]),
+    });
+  });
+
   it('serves the model repository from S3 with the Triton image on one GPU per task', () => {
     // Prepare
     const built = stack();

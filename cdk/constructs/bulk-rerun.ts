@@ -12,6 +12,9 @@ import { RETRYABLE_ERRORS } from './workflow-settings';
 /** Audio extensions the pipeline decodes (shared/pipeline README), in the two spellings uploads use. */
 const AUDIO_EXTENSIONS = ['wav', 'flac', 'mp3', 'ogg', 'opus'].flatMap((ext) => [ext, ext.toUpperCase()]);
 
+/** A run's input before the user's: `prefix` empty fails validation, `backend` "pipeline" names none. */
+const RUN_DEFAULTS = { prefix: '', force: true, backend: 'pipeline' } as const;
+
 /** What a bulk rerun runs and how hard it may push. */
 export interface BulkRerunProps {
   bucket: s3.IBucket;
@@ -30,7 +33,8 @@ export interface BulkRerunProps {
 /**
  * A Standard state machine that reprocesses every audio object under an S3 prefix with a Distributed Map
  * (ItemReader: ListObjectsV2). Input: `{"prefix": "incoming/2026/", "force"?: true, "backend"?: "cpu"|"triton"}`;
- * `force` defaults to true (a rerun means "do it again"), `backend` to the pipeline's own choice.
+ * `force` defaults to true (a rerun means "do it again"), `backend` to the pipeline's own choice; any other
+ * field is ignored.
  */
 export class BulkRerun extends Construct {
   public readonly stateMachine: sfn.StateMachine;
@@ -42,9 +46,11 @@ export class BulkRerun extends Construct {
       error: 'INVALID_INPUT',
       cause: `expected {"prefix": "${props.incomingPrefix}<path>/", "force"?: true|false, "backend"?: "cpu"|"triton"}`,
     });
+    // Defaults first, so that validation never reads a missing field (a Choice rule on a missing path is a
+    // runtime error, not false). "pipeline" stands for "no backend named": the pipeline chooses.
     const withDefaults = new sfn.Pass(this, 'ApplyDefaults', {
       parameters: {
-        'run.$': 'States.JsonMerge(States.StringToJson(\'{"force":true}\'), $, false)',
+        'run.$': `States.JsonMerge(States.StringToJson('${JSON.stringify(RUN_DEFAULTS)}'), $, false)`,
       },
       outputPath: '$.run',
     });
@@ -74,8 +80,8 @@ export class BulkRerun extends Construct {
       .when(
         isAudio,
         new sfn.Choice(this, 'BackendNamed')
-          .when(sfn.Condition.isPresent('$.options.backend'), alignOnBackend)
-          .otherwise(alignAsChosen),
+          .when(sfn.Condition.stringEquals('$.options.backend', RUN_DEFAULTS.backend), alignAsChosen)
+          .otherwise(alignOnBackend),
       )
       .otherwise(new sfn.Succeed(this, 'NotAudio'));
 
@@ -97,20 +103,17 @@ export class BulkRerun extends Construct {
     });
     map.itemProcessor(perFile);
 
+    const { and, or, isString, isBoolean, stringEquals, stringMatches } = sfn.Condition;
     const validate = new sfn.Choice(this, 'ValidateInput')
       .when(
-        sfn.Condition.and(
-          sfn.Condition.isPresent('$.prefix'),
-          sfn.Condition.isString('$.prefix'),
-          sfn.Condition.stringMatches('$.prefix', `${props.incomingPrefix}*`),
-          sfn.Condition.or(sfn.Condition.isNotPresent('$.force'), sfn.Condition.isBoolean('$.force')),
-          sfn.Condition.or(
-            sfn.Condition.isNotPresent('$.backend'),
-            sfn.Condition.stringEquals('$.backend', 'cpu'),
-            sfn.Condition.stringEquals('$.backend', 'triton'),
-          ),
+        and(
+          isString('$.prefix'),
+          stringMatches('$.prefix', `${props.incomingPrefix}*`),
+          isBoolean('$.force'),
+          isString('$.backend'),
+          or(...['cpu', 'triton', RUN_DEFAULTS.backend].map((backend) => stringEquals('$.backend', backend))),
         ),
-        withDefaults.next(map),
+        map,
       )
       .otherwise(invalid);
 
@@ -121,7 +124,7 @@ export class BulkRerun extends Construct {
     });
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       stateMachineType: sfn.StateMachineType.STANDARD,
-      definitionBody: sfn.DefinitionBody.fromChainable(validate),
+      definitionBody: sfn.DefinitionBody.fromChainable(withDefaults.next(validate)),
       comment: 'w2v2-align: rerun every audio object under an S3 prefix',
       logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
       tracingEnabled: true,

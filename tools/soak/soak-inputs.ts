@@ -15,8 +15,11 @@ export interface SoakActivity {
 const SAMPLES_DIR = join(__dirname, '..', '..', 'samples');
 const SAMPLE_NAMES = ['blue-notebook', 'harbor-1999', 'puppy-tail', 'quiet-rivers', 'well-known-sailor'];
 const RATE = 16_000;
-/** Silence added per activity index (one model frame), so every activity decodes to a different length. */
-const PAD_SAMPLES = 320;
+/**
+ * Silence added so that every activity decodes to a different length: one sample per index (at most
+ * 1,000 samples, 62 ms, so later activities are not longer), and a 1,000-sample step past any collision.
+ */
+const COLLISION_STEP = 1000;
 
 /** A 16-bit PCM mono WAV of `samples` (clipped to [-1, 1]). */
 export function pcm16Wav(samples: Float32Array, rate: number): Buffer {
@@ -42,8 +45,8 @@ export function pcm16Wav(samples: Float32Array, rate: number): Buffer {
 }
 
 /**
- * `count` activities under `incoming/<folder>/`: the spoken samples in turn, activity i padded with i frames of
- * silence (so each decodes to its own length) and aligned to the sample's own transcript.
+ * `count` activities under `incoming/<folder>/`: the spoken samples in turn, each padded with a little silence
+ * so that it decodes to its own length, aligned to the sample's own transcript.
  */
 export async function soakActivities(count: number, folder: string): Promise<SoakActivity[]> {
   const bases = await Promise.all(
@@ -56,9 +59,13 @@ export async function soakActivities(count: number, folder: string): Promise<Soa
       text: readFileSync(join(SAMPLES_DIR, `${name}.txt`), 'utf8').trim(),
     })),
   );
+  const lengths = new Set<number>();
   return Array.from({ length: count }, (_, i) => {
     const base = bases[i % bases.length]!;
-    const padded = new Float32Array(base.audio.samples.length + i * PAD_SAMPLES);
+    let length = base.audio.samples.length + (i % COLLISION_STEP);
+    while (lengths.has(length)) length += COLLISION_STEP;
+    lengths.add(length);
+    const padded = new Float32Array(length);
     padded.set(base.audio.samples);
     const stem = `incoming/${folder}/${String(i).padStart(4, '0')}`;
     return {

@@ -1,22 +1,19 @@
 import { writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { extname, join, resolve } from 'node:path';
+import { extname, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { decodeAudioFile } from '../../shared/audio/decode-audio';
 import { type AppConfig, loadConfig } from '../../shared/config/app-config';
 import { InvalidInputError } from '../../shared/errors';
-import { type AcousticModel, openOnnxModel } from '../../shared/inference/onnx-acoustic-model';
+import type { AcousticModel } from '../../shared/inference/onnx-acoustic-model';
 import { bundledModelDir } from '../../shared/model/bundled-model';
-import { resolveModelFile } from '../../shared/model/model-file';
-import { loadModelSpec, type ModelSpec } from '../../shared/model/model-spec';
+import { loadModelSpec } from '../../shared/model/model-spec';
 import { parseFormats, renderResult } from '../../shared/output/render';
 import type { OutputFormat } from '../../shared/output/result';
 import { relativeHref } from '../../shared/output/viewer/relative-href';
 import { runAlignJob } from '../../shared/pipeline/align-job';
-import { openTritonModel, TritonAcousticModel } from '../../shared/triton/triton-acoustic-model';
-import { tritonModelOptions } from '../../shared/triton/triton-settings';
 import { type CliCommand, type CliIo, parseCommandArgs } from '../cli-command';
 import { readTextArgument } from '../cli-input';
+import { closeCliModel, openCliModel } from '../open-model';
 
 /** Files at least this long report progress on stderr. */
 const PROGRESS_MIN_SEC = 60;
@@ -68,39 +65,12 @@ async function alignAudio(
   if (audioPath === undefined || extra.length > 0) throw new InvalidInputError('give exactly one audio file');
   const format = outputFormat(values.format, values.out);
   const spec = await loadModelSpec(values.model ?? bundledModelDir());
-  const model = await openModel(spec, values.quantize === true, config, io);
+  const model = await openCliModel(spec, values.quantize === true, config, io);
   try {
     await alignWithModel(audioPath, values, text, format, config, model, io);
   } finally {
-    if (model instanceof TritonAcousticModel) model.close();
+    closeCliModel(model);
   }
-}
-
-/** The CPU model, or the Triton one when USE_TRITON=true (the model directory still gives vocabulary and geometry). */
-async function openModel(
-  spec: ModelSpec,
-  quantize: boolean,
-  config: AppConfig,
-  io: CliIo,
-): Promise<AcousticModel> {
-  if (config.useTriton) {
-    if (quantize)
-      io.stderr.write('warning: --quantize applies to the CPU backend; ignored with USE_TRITON=true\n');
-    return openTritonModel(spec, await tritonModelOptions(config));
-  }
-  const modelFile = await resolveModelFile(spec, {
-    quantize: quantize || config.quantize,
-    cacheDir: join(tmpdir(), 'w2v2-align-models'),
-  });
-  const model = await openOnnxModel(spec, {
-    modelPath: modelFile.path,
-    quantized: modelFile.quantized,
-    cudaEmptyCache: config.cudaEmptyCache,
-    mixedPrecision: config.mixedPrecision,
-    float16: config.float16,
-  });
-  for (const warning of model.warnings) io.stderr.write(`warning: ${warning}\n`);
-  return model;
 }
 
 async function alignWithModel(

@@ -1,21 +1,19 @@
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { dirname, extname, join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { decodeAudioFile } from '../../shared/audio/decode-audio';
 import { type AppConfig, loadConfig } from '../../shared/config/app-config';
 import { AlignError, type ErrorCode, InvalidInputError, toAlignError } from '../../shared/errors';
 import type { AcousticModel } from '../../shared/inference/onnx-acoustic-model';
-import { openOnnxModel } from '../../shared/inference/onnx-acoustic-model';
 import { bundledModelDir } from '../../shared/model/bundled-model';
-import { resolveModelFile } from '../../shared/model/model-file';
 import { loadModelSpec } from '../../shared/model/model-spec';
 import { formatExtension, parseFormats, renderResult } from '../../shared/output/render';
 import type { AlignmentResult, OutputFormat, ResultSource } from '../../shared/output/result';
 import { relativeHref } from '../../shared/output/viewer/relative-href';
 import { parseActivityDescriptor } from '../../shared/pipeline/activity-descriptor';
 import { runAlignJob } from '../../shared/pipeline/align-job';
-import { type CliCommand, type CliIo, parseCommandArgs } from '../cli-command';
+import { type CliCommand, parseCommandArgs } from '../cli-command';
+import { closeCliModel, openCliModel } from '../open-model';
 import { formatClock } from '../progress-bar';
 import { type FileOutcome, ProgressReporter, type ProgressStream } from '../progress-reporter';
 
@@ -64,7 +62,13 @@ export const alignDirCommand: CliCommand = {
       force: values.force === true,
       jobs,
       config,
-      openModel: () => openCliModel(values.model, values.quantize === true || config.quantize, config, io),
+      openModel: async () =>
+        openCliModel(
+          await loadModelSpec(values.model ?? bundledModelDir()),
+          values.quantize === true,
+          config,
+          io,
+        ),
       progress: io.stderr,
     });
     io.stdout.write(formatSummary(summary));
@@ -173,7 +177,11 @@ async function alignFiles(files: AudioFile[], options: BatchOptions): Promise<Ba
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(options.jobs, files.length) }, worker));
+  try {
+    await Promise.all(Array.from({ length: Math.min(options.jobs, files.length) }, worker));
+  } finally {
+    closeCliModel(context.model);
+  }
   reporter.finish();
   summary.wallMs = performance.now() - started;
   return summary;
@@ -360,26 +368,4 @@ function positiveInteger(name: string, value: string | undefined, fallback: numb
     throw new InvalidInputError(`--${name} must be a positive whole number, got "${value}"`);
   }
   return parsed;
-}
-
-async function openCliModel(
-  modelDir: string | undefined,
-  quantize: boolean,
-  config: AppConfig,
-  io: CliIo,
-): Promise<AcousticModel> {
-  if (config.useTriton) {
-    throw new AlignError('CONFIG', 'USE_TRITON=true: align-dir runs the CPU model; unset it');
-  }
-  const spec = await loadModelSpec(modelDir ?? bundledModelDir());
-  const modelFile = await resolveModelFile(spec, { quantize, cacheDir: join(tmpdir(), 'w2v2-align-models') });
-  const model = await openOnnxModel(spec, {
-    modelPath: modelFile.path,
-    quantized: modelFile.quantized,
-    cudaEmptyCache: config.cudaEmptyCache,
-    mixedPrecision: config.mixedPrecision,
-    float16: config.float16,
-  });
-  for (const warning of model.warnings) io.stderr.write(`warning: ${warning}\n`);
-  return model;
 }

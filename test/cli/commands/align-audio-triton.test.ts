@@ -1,5 +1,5 @@
 /** @jest-environment ./test/helpers/onnxruntime-environment.js */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../../cli/run-cli';
@@ -93,5 +93,33 @@ describe('w2v2-align align with USE_TRITON=true', () => {
     // Assess
     expect(code).toBe(1);
     expect(stderr).toMatch(/^error CONFIG: TRITON_URL must be an https:\/\/ URL/);
+  });
+
+  it('runs align-dir on Triton too, naming the backend in every result', async () => {
+    // Prepare
+    const batch = join(dir, 'batch');
+    mkdirSync(batch);
+    for (const ext of ['wav', 'txt'])
+      copyFileSync(join(SAMPLES_DIR, `${SAMPLE}.${ext}`), join(batch, `${SAMPLE}.${ext}`));
+    const before = server.requests;
+    const io = { stdout: sink(), stderr: sink() };
+
+    // Act
+    const code = await runCli(
+      ['align-dir', batch, '--format', 'json'],
+      {
+        USE_TRITON: 'true',
+        TRITON_URL: server.url,
+        TRITON_CA_BUNDLE: join(dir, 'ca.pem'),
+      },
+      io,
+    );
+
+    // Assess
+    expect(code).toBe(0);
+    const result = JSON.parse(readFileSync(join(batch, `${SAMPLE}.align.json`), 'utf8'));
+    expect(result.model.backend).toBe('triton');
+    expect(result.words.length).toBeGreaterThan(0);
+    expect(server.requests).toBeGreaterThan(before);
   });
 });

@@ -1,7 +1,6 @@
 import type { SQSBatchResponse } from 'aws-lambda';
 import { loadConfig } from '../../shared/config/app-config';
-import { AlignError } from '../../shared/errors';
-import { bundledModelDir } from '../../shared/model/bundled-model';
+import { handlerModelDir } from '../../shared/model/bundled-model';
 import { createPipelineRuntime, type RuntimeOverrides } from '../../shared/pipeline/pipeline-runtime';
 import { handleEvent, type RerunResponse } from '../../shared/pipeline/process-event';
 
@@ -17,25 +16,15 @@ export function createHandler(
   overrides: RuntimeOverrides = {},
 ): AlignHandler {
   const config = loadConfig(env);
-  const runtime = createPipelineRuntime(config, () => config.pipeline.modelDir ?? demoModelDir(), overrides);
+  const runtime = createPipelineRuntime(
+    config,
+    () => handlerModelDir(config.pipeline.modelDir, __dirname, 'a model directory, or ship models/demo-en'),
+    overrides,
+  );
   return async (event) => {
     await runtime.warmed;
     return handleEvent(runtime.context, event);
   };
-}
-
-function demoModelDir(): string {
-  try {
-    return bundledModelDir(__dirname);
-  } catch (error) {
-    throw new AlignError(
-      'MODEL',
-      'no model: set MODEL_DIR to a model directory (SPEC §2), or ship models/demo-en',
-      {
-        cause: error,
-      },
-    );
-  }
 }
 
 /** The Lambda entry point (`index.handler`). */

@@ -1,6 +1,6 @@
 import { loadConfig } from '../../shared/config/app-config';
 import { AlignError } from '../../shared/errors';
-import { bundledModelDir } from '../../shared/model/bundled-model';
+import { handlerModelDir } from '../../shared/model/bundled-model';
 import { createPipelineRuntime, type RuntimeOverrides } from '../../shared/pipeline/pipeline-runtime';
 import { handleEvent, type RerunResponse } from '../../shared/pipeline/process-event';
 import { type RecordedFailure, recordWorkflowFailure } from './record-failure';
@@ -31,7 +31,16 @@ export function createHandler(
   overrides: RuntimeOverrides = {},
 ): TritonAlignHandler {
   const config = loadConfig(tritonEnvironment(env));
-  const runtime = createPipelineRuntime(config, () => config.pipeline.modelDir ?? demoModelDir(), overrides);
+  const runtime = createPipelineRuntime(
+    config,
+    () =>
+      handlerModelDir(
+        config.pipeline.modelDir,
+        __dirname,
+        'the model directory whose vocabulary Triton serves',
+      ),
+    overrides,
+  );
   return async (event) => {
     try {
       await runtime.warmed;
@@ -47,20 +56,6 @@ export function createHandler(
       throw toWorkflowTaskError(error);
     }
   };
-}
-
-function demoModelDir(): string {
-  try {
-    return bundledModelDir(__dirname);
-  } catch (error) {
-    throw new AlignError(
-      'MODEL',
-      'no model: set MODEL_DIR to the model directory (SPEC §2) whose vocabulary Triton serves',
-      {
-        cause: error,
-      },
-    );
-  }
 }
 
 /**

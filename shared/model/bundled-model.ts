@@ -14,3 +14,16 @@ export function bundledModelDir(from: string = __dirname): string {
   }
   throw new AlignError('MODEL', 'the bundled demo model (models/demo-en) is missing; pass --model DIR');
 }
+
+/**
+ * A Lambda's model directory: MODEL_DIR when set, else the demo model packaged beside the handler. `need` says
+ * in the error what the model is for, since the CPU Lambda runs it and the Triton Lambda only reads its vocabulary.
+ */
+export function handlerModelDir(configured: string | undefined, handlerDir: string, need: string): string {
+  if (configured !== undefined) return configured;
+  try {
+    return bundledModelDir(handlerDir);
+  } catch (error) {
+    throw new AlignError('MODEL', `no model: set MODEL_DIR to ${need} (SPEC §2)`, { cause: error });
+  }
+}

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeAudioFile } from '../../shared/audio/decode-audio';
+import { encodeWav16 } from '../../shared/output/viewer/wav-encoder';
 
 /** One activity of a soak: an audio object and its transcript, and the decoded length that identifies it. */
 export interface SoakActivity {
@@ -20,29 +21,6 @@ const RATE = 16_000;
  * 1,000 samples, 62 ms, so later activities are not longer), and a 1,000-sample step past any collision.
  */
 const COLLISION_STEP = 1000;
-
-/** A 16-bit PCM mono WAV of `samples` (clipped to [-1, 1]). */
-export function pcm16Wav(samples: Float32Array, rate: number): Buffer {
-  const data = Buffer.alloc(samples.length * 2);
-  for (let i = 0; i < samples.length; i++) {
-    data.writeInt16LE(Math.round(Math.max(-1, Math.min(1, samples[i]!)) * 32767), i * 2);
-  }
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0);
-  header.writeUInt32LE(36 + data.length, 4);
-  header.write('WAVE', 8);
-  header.write('fmt ', 12);
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20);
-  header.writeUInt16LE(1, 22);
-  header.writeUInt32LE(rate, 24);
-  header.writeUInt32LE(rate * 2, 28);
-  header.writeUInt16LE(2, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36);
-  header.writeUInt32LE(data.length, 40);
-  return Buffer.concat([header, data]);
-}
 
 /**
  * `count` activities under `incoming/<folder>/`: the spoken samples in turn, each padded with a little silence
@@ -71,7 +49,7 @@ export async function soakActivities(count: number, folder: string): Promise<Soa
     return {
       audioKey: `${stem}.wav`,
       transcriptKey: `${stem}.txt`,
-      wav: pcm16Wav(padded, RATE),
+      wav: encodeWav16(padded, RATE),
       text: base.text,
       samples: padded.length,
     };

@@ -3,6 +3,7 @@ import { loadConfig } from '../../../shared/config/app-config';
 import type { AcousticModel } from '../../../shared/inference/onnx-acoustic-model';
 import type { ModelSpec } from '../../../shared/model/model-spec';
 import type { AlignmentResult } from '../../../shared/output/result';
+import { encodeWav16 } from '../../../shared/output/viewer/wav-encoder';
 import { activitySettings } from '../../../shared/pipeline/activity-settings';
 import { KeyedQueue } from '../../../shared/pipeline/keyed-queue';
 import type { ObjectContext } from '../../../shared/pipeline/object-activities';
@@ -114,23 +115,8 @@ export function pipelineContext(
 
 /** A 16-bit PCM mono WAV of a quiet tone. */
 export function toneWav(seconds: number, sampleRate = 16_000): Buffer {
-  const frames = Math.round(seconds * sampleRate);
-  const data = Buffer.alloc(frames * 2);
-  for (let i = 0; i < frames; i++)
-    data.writeInt16LE(Math.round(3000 * Math.sin((2 * Math.PI * 220 * i) / sampleRate)), i * 2);
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0);
-  header.writeUInt32LE(36 + data.length, 4);
-  header.write('WAVE', 8);
-  header.write('fmt ', 12);
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20);
-  header.writeUInt16LE(1, 22);
-  header.writeUInt32LE(sampleRate, 24);
-  header.writeUInt32LE(sampleRate * 2, 28);
-  header.writeUInt16LE(2, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36);
-  header.writeUInt32LE(data.length, 40);
-  return Buffer.concat([header, data]);
+  const samples = new Float32Array(Math.round(seconds * sampleRate));
+  for (let i = 0; i < samples.length; i++)
+    samples[i] = (3000 / 32767) * Math.sin((2 * Math.PI * 220 * i) / sampleRate);
+  return encodeWav16(samples, sampleRate);
 }

@@ -1,5 +1,4 @@
 /** @jest-environment ./test/helpers/onnxruntime-environment.js */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,27 +9,10 @@ import { readStackSettings } from '../../cdk/stacks/stack-settings';
 import { startTritonDevServer, type TritonDevServer } from '../../cli/triton-dev-server/dev-server';
 import { LOCAL_S3_CREDENTIALS, LOCAL_S3_REGION, type LocalS3 } from '../../tools/local-s3/local-s3-server';
 import { DEMO_MODEL_DIR, SAMPLES_DIR } from '../helpers/demo-model';
+import { runNode } from '../helpers/run-node';
 import { startTestS3, testStore } from '../tools/local-s3/local-s3-fixture';
 import { resolvedEnvironment } from './placeholder-values';
 import { CDK_JSON_CONTEXT, EXTERNAL_CONTEXT } from './synth-stack';
-
-/** Runs `node -e script` with `input` on stdin, without blocking this process (S3 and Triton live here). */
-function runNode(
-  script: string,
-  input: string,
-  options: { cwd: string; env: NodeJS.ProcessEnv },
-): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = execFile(
-      process.execPath,
-      ['-e', script],
-      { ...options, timeout: 120_000, maxBuffer: 16 << 20 },
-      (error, stdout, stderr) =>
-        error === null ? resolve(stdout) : reject(new Error(`${error.message}\n${stderr}`)),
-    );
-    child.stdin?.end(input);
-  });
-}
 
 describe('triton-align Lambda package', () => {
   let outdir: string;

@@ -1,10 +1,11 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, relative } from 'node:path';
 import { IgnoreStrategy } from 'aws-cdk-lib';
 import type { S3Event } from 'aws-lambda';
 import { LOCAL_S3_CREDENTIALS, LOCAL_S3_REGION, type LocalS3 } from '../../../tools/local-s3/local-s3-server';
+import { runNode } from '../../helpers/run-node';
 import { startTestS3, testStore } from '../../tools/local-s3/local-s3-fixture';
 import {
   copyInstructions,
@@ -17,24 +18,6 @@ import {
 
 const ROOT = join(IMAGE_DIR, '..', '..');
 const SAMPLE = join(ROOT, 'samples', 'puppy-tail');
-
-/** Runs `node -e script` with `input` on stdin, without blocking this process (the local S3 lives here). */
-function runNode(
-  script: string,
-  input: string,
-  options: { cwd: string; env: NodeJS.ProcessEnv },
-): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = execFile(
-      process.execPath,
-      ['-e', script],
-      { ...options, timeout: 120_000, maxBuffer: 16 << 20 },
-      (error, stdout, stderr) =>
-        error === null ? resolve(stdout) : reject(new Error(`${error.message}\n${stderr}`)),
-    );
-    child.stdin?.end(input);
-  });
-}
 
 /** Every file under `dir`, relative to it, sorted. */
 function listFiles(dir: string): string[] {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DecodeOptions } from '../../../shared/audio/audio-types';
 import { decodeAudioBuffer, decodeAudioFile, decodeAudioStream } from '../../../shared/audio/decode-audio';
-import { AlignError } from '../../../shared/errors';
+import { alignFailure } from '../../helpers/align-failure';
 import { concat, toneAmplitude } from './wav-fixture';
 
 const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'audio');
@@ -10,15 +10,6 @@ const OPTIONS: DecodeOptions = { targetSampleRate: 16_000, maxDurationSec: 60, t
 
 function fixture(extension: string): Uint8Array {
   return readFileSync(join(FIXTURES, `stereo-440-660.${extension}`));
-}
-
-async function failure(promise: Promise<unknown>): Promise<AlignError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (error instanceof AlignError) return error;
-  throw new Error(`expected an AlignError, got ${String(error)}`);
 }
 
 async function* inPieces(bytes: Uint8Array, size: number): AsyncGenerator<Uint8Array> {
@@ -59,14 +50,18 @@ describe('compressed audio decoding', () => {
   });
 
   it('fails with AUDIO_TOO_LONG from the FLAC header before decoding', async () => {
-    const error = await failure(decodeAudioBuffer(fixture('flac'), { ...OPTIONS, maxDurationSec: 0.25 }));
+    const error = await alignFailure(
+      decodeAudioBuffer(fixture('flac'), { ...OPTIONS, maxDurationSec: 0.25 }),
+    );
 
     expect(error.code).toBe('AUDIO_TOO_LONG');
     expect(error.message).toMatch(/audio is 0\.5 s long, over the 0\.25 s limit/);
   });
 
   it.each(['mp3', 'ogg', 'opus'])('fails with AUDIO_TOO_LONG while decoding %s', async (extension) => {
-    const error = await failure(decodeAudioBuffer(fixture(extension), { ...OPTIONS, maxDurationSec: 0.1 }));
+    const error = await alignFailure(
+      decodeAudioBuffer(fixture(extension), { ...OPTIONS, maxDurationSec: 0.1 }),
+    );
 
     expect(error.code).toBe('AUDIO_TOO_LONG');
   });
@@ -74,7 +69,7 @@ describe('compressed audio decoding', () => {
   it('fails with AUDIO_DECODE on a FLAC file cut short inside its audio frames', async () => {
     const bytes = fixture('flac');
 
-    const error = await failure(
+    const error = await alignFailure(
       decodeAudioBuffer(bytes.subarray(0, Math.floor(bytes.length * 0.85)), OPTIONS),
     );
 
@@ -95,7 +90,7 @@ describe('compressed audio decoding', () => {
     ],
     ['ogg', 'Ogg Vorbis cut inside its headers', fixture('ogg').subarray(0, 200)],
   ])('fails with AUDIO_DECODE on a %s (%s)', async (_format, _name, bytes) => {
-    const error = await failure(decodeAudioBuffer(bytes, OPTIONS));
+    const error = await alignFailure(decodeAudioBuffer(bytes, OPTIONS));
 
     expect(error.code).toBe('AUDIO_DECODE');
   });
@@ -107,7 +102,7 @@ describe('compressed audio decoding', () => {
       Buffer.from('Speex   '),
     );
 
-    const error = await failure(decodeAudioBuffer(speex, OPTIONS));
+    const error = await alignFailure(decodeAudioBuffer(speex, OPTIONS));
 
     expect(error.code).toBe('AUDIO_DECODE');
     expect(error.message).toMatch(/unsupported codec \(first packet starts "Speex/);

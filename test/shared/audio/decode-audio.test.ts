@@ -5,20 +5,11 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { DecodeOptions } from '../../../shared/audio/audio-types';
 import { decodeAudioBuffer, decodeAudioFile, decodeAudioStream } from '../../../shared/audio/decode-audio';
-import { AlignError } from '../../../shared/errors';
+import { alignFailure } from '../../helpers/align-failure';
 import type { StreamMemoryReport } from './stream-memory-probe';
 import { buildWav, encodeSamples, sine } from './wav-fixture';
 
 const OPTIONS: DecodeOptions = { targetSampleRate: 16_000, maxDurationSec: 3600, timeoutMs: 5000 };
-
-async function failure(promise: Promise<unknown>): Promise<AlignError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (error instanceof AlignError) return error;
-  throw new Error(`expected an AlignError, got ${String(error)}`);
-}
 
 const execFileAsync = promisify(execFile);
 
@@ -72,14 +63,16 @@ describe('decodeAudioFile', () => {
   });
 
   it('fails with INVALID_INPUT naming a file that does not exist', async () => {
-    const error = await failure(decodeAudioFile(join(dir, 'missing.wav'), OPTIONS));
+    const error = await alignFailure(decodeAudioFile(join(dir, 'missing.wav'), OPTIONS));
 
     expect(error.code).toBe('INVALID_INPUT');
     expect(error.message).toContain('missing.wav');
   });
 
   it('fails with INVALID_INPUT on options it cannot honour', async () => {
-    const error = await failure(decodeAudioFile(join(dir, 'tone.wav'), { ...OPTIONS, targetSampleRate: 0 }));
+    const error = await alignFailure(
+      decodeAudioFile(join(dir, 'tone.wav'), { ...OPTIONS, targetSampleRate: 0 }),
+    );
 
     expect(error.code).toBe('INVALID_INPUT');
     expect(error.message).toMatch(/targetSampleRate/);
@@ -101,7 +94,7 @@ describe('decodeAudioStream timeouts', () => {
     const started = Date.now();
 
     // Act
-    const error = await failure(decodeAudioStream(stalls(), { ...OPTIONS, timeoutMs: 200 }));
+    const error = await alignFailure(decodeAudioStream(stalls(), { ...OPTIONS, timeoutMs: 200 }));
 
     // Assess
     expect(error.code).toBe('TIMEOUT');
@@ -118,7 +111,7 @@ describe('decodeAudioStream timeouts', () => {
       }
     }
 
-    const error = await failure(decodeAudioStream(empties(), { ...OPTIONS, timeoutMs: 200 }));
+    const error = await alignFailure(decodeAudioStream(empties(), { ...OPTIONS, timeoutMs: 200 }));
 
     expect(error.code).toBe('TIMEOUT');
   });
@@ -128,7 +121,7 @@ describe('decodeAudioStream timeouts', () => {
       yield 'RIFF' as unknown as Uint8Array;
     }
 
-    const error = await failure(decodeAudioStream(text(), OPTIONS));
+    const error = await alignFailure(decodeAudioStream(text(), OPTIONS));
 
     expect(error.code).toBe('INVALID_INPUT');
   });

@@ -4,12 +4,12 @@ import { startTritonDevServer, type TritonDevServer } from '../../../cli/triton-
 import type { Emissions } from '../../../shared/align/emissions';
 import type { DecodedAudio } from '../../../shared/audio/audio-types';
 import { decodeAudioFile } from '../../../shared/audio/decode-audio';
-import { AlignError } from '../../../shared/errors';
 import { openOnnxModel } from '../../../shared/inference/onnx-acoustic-model';
 import { planWindows, type WindowOptions } from '../../../shared/inference/window-plan';
 import { loadModelSpec, type ModelSpec } from '../../../shared/model/model-spec';
 import { runAlignJob } from '../../../shared/pipeline/align-job';
 import { openTritonModel, type TritonAcousticModel, type TritonModelOptions } from '../../../shared/triton';
+import { alignFailure } from '../../helpers/align-failure';
 import { DEMO_MODEL_DIR, SAMPLES_DIR, sampleTruth } from '../../helpers/demo-model';
 
 /** Short windows, so a five-second sample spans several windows batched into one request. */
@@ -56,16 +56,6 @@ async function triton(
   });
   opened.push(model);
   return model;
-}
-
-async function failure(promise: Promise<unknown>): Promise<AlignError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof AlignError) return error;
-    throw error;
-  }
-  throw new Error('expected a failure');
 }
 
 function largestDifference(a: Emissions, b: Emissions): number {
@@ -186,7 +176,7 @@ describe('openTritonModel', () => {
 
   it('fails with MODEL when the server has no such model', async () => {
     // Act
-    const error = await failure(triton({ modelName: 'w2v2-large' }));
+    const error = await alignFailure(triton({ modelName: 'w2v2-large' }));
 
     // Assess
     expect(error.code).toBe('MODEL');
@@ -198,7 +188,7 @@ describe('openTritonModel', () => {
     const wider = { ...spec, vocabulary: { ...spec.vocabulary, size: 40 } } as ModelSpec;
 
     // Act
-    const error = await failure(triton({}, wider));
+    const error = await alignFailure(triton({}, wider));
 
     // Assess
     expect(error.code).toBe('MODEL');
@@ -211,7 +201,7 @@ describe('openTritonModel', () => {
     server.faults.truncateBinaryTimes = 1;
 
     // Act
-    const error = await failure(model.logProbs(audio.samples));
+    const error = await alignFailure(model.logProbs(audio.samples));
 
     // Assess
     expect(error.code).toBe('TRITON_UNAVAILABLE');

@@ -1,6 +1,5 @@
 /** @jest-environment ./test/helpers/onnxruntime-environment.js */
 import { selfSignedTls, startTritonDevServer, type TritonDevServer } from '../../../cli/triton-dev-server';
-import { AlignError } from '../../../shared/errors';
 import {
   type InferRequest,
   TritonClient,
@@ -9,6 +8,7 @@ import {
   TritonReplyError,
   TritonUnavailableError,
 } from '../../../shared/triton';
+import { alignFailure } from '../../helpers/align-failure';
 import { DEMO_MODEL_DIR } from '../../helpers/demo-model';
 
 const SAMPLES = 8000;
@@ -52,16 +52,6 @@ function request(batch: number, options: Partial<InferRequest> = {}): InferReque
   };
 }
 
-async function failure(promise: Promise<unknown>): Promise<AlignError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof AlignError) return error;
-    throw error;
-  }
-  throw new Error('expected a failure');
-}
-
 describe('TritonClient', () => {
   it('reports server and model readiness, and the model metadata', async () => {
     // Prepare
@@ -83,7 +73,7 @@ describe('TritonClient', () => {
 
   it("fails with a MODEL error carrying Triton's message for an unknown model", async () => {
     // Act
-    const error = await failure(client().modelMetadata('nope'));
+    const error = await alignFailure(client().modelMetadata('nope'));
 
     // Assess
     expect(error).toBeInstanceOf(TritonModelError);
@@ -163,7 +153,7 @@ describe('TritonClient', () => {
     server.faults.status503Times = 5;
 
     // Act
-    const error = await failure(client({ retryMax: 2 }).infer('w2v2', request(1)));
+    const error = await alignFailure(client({ retryMax: 2 }).infer('w2v2', request(1)));
 
     // Assess
     expect(error).toBeInstanceOf(TritonUnavailableError);
@@ -190,7 +180,7 @@ describe('TritonClient', () => {
     server.faults.delayMs = 1500;
 
     // Act
-    const error = await failure(client({ timeoutMs: 300, retryMax: 2 }).infer('w2v2', request(1)));
+    const error = await alignFailure(client({ timeoutMs: 300, retryMax: 2 }).infer('w2v2', request(1)));
 
     // Assess
     expect(error).toBeInstanceOf(TritonUnavailableError);
@@ -202,7 +192,7 @@ describe('TritonClient', () => {
     server.faults.truncateBinaryTimes = 1;
 
     // Act
-    const error = await failure(client().infer('w2v2', request(1)));
+    const error = await alignFailure(client().infer('w2v2', request(1)));
 
     // Assess
     expect(error).toBeInstanceOf(TritonReplyError);
@@ -214,7 +204,7 @@ describe('TritonClient', () => {
     server.faults.mismatchShapeTimes = 1;
 
     // Act
-    const error = await failure(client().infer('w2v2', request(1)));
+    const error = await alignFailure(client().infer('w2v2', request(1)));
 
     // Assess
     expect(error).toBeInstanceOf(TritonReplyError);
@@ -227,7 +217,7 @@ describe('TritonClient', () => {
     small.outputs[0]!.maxElements = 10;
 
     // Act
-    const error = await failure(client().infer('w2v2', small));
+    const error = await alignFailure(client().infer('w2v2', small));
 
     // Assess
     expect(error.message).toMatch(/exceeds the \d+ bytes expected at most|at most 10 were expected/);
@@ -239,7 +229,7 @@ describe('TritonClient', () => {
     wrong.inputs[0]!.name = 'audio';
 
     // Act
-    const error = await failure(client().infer('w2v2', wrong));
+    const error = await alignFailure(client().infer('w2v2', wrong));
 
     // Assess
     expect(error).toBeInstanceOf(TritonModelError);
@@ -253,7 +243,7 @@ describe('TritonClient', () => {
     wrong.inputs[0]!.shape = [2, SAMPLES];
 
     // Act
-    const error = await failure(triton.infer('w2v2', wrong));
+    const error = await alignFailure(triton.infer('w2v2', wrong));
 
     // Assess
     expect(error.code).toBe('INVALID_INPUT');
@@ -273,7 +263,7 @@ describe('TritonClient', () => {
     const other = await selfSignedTls();
 
     // Act
-    const error = await failure(client({ ca: other.cert }).serverReady());
+    const error = await alignFailure(client({ ca: other.cert }).serverReady());
 
     // Assess
     expect(error.code).toBe('CONFIG');

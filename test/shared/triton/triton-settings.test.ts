@@ -2,8 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../../shared/config/app-config';
-import { AlignError } from '../../../shared/errors';
 import { tritonModelOptions } from '../../../shared/triton';
+import { alignFailure } from '../../helpers/align-failure';
 
 const URL = 'https://triton.internal:8443';
 const PEM = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
@@ -12,16 +12,6 @@ function file(name: string, text: string): string {
   const path = join(mkdtempSync(join(tmpdir(), 'triton-settings-')), name);
   writeFileSync(path, text);
   return path;
-}
-
-async function failure(promise: Promise<unknown>): Promise<AlignError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof AlignError) return error;
-    throw error;
-  }
-  throw new Error('expected a failure');
 }
 
 describe('tritonModelOptions', () => {
@@ -67,7 +57,7 @@ describe('tritonModelOptions', () => {
     const config = loadConfig({ USE_TRITON: 'true', TRITON_URL: URL, TRITON_CA_BUNDLE: path });
 
     // Act
-    const error = await failure(tritonModelOptions(config));
+    const error = await alignFailure(tritonModelOptions(config));
 
     // Assess
     expect(error.code).toBe('CONFIG');

@@ -9,6 +9,7 @@ import { computeWindowedLogits } from '../../shared/inference/windowed-logits';
 import { type ConvLayer, framesForSamples } from '../../shared/model/model-spec';
 import { type QuantizeOptions, quantizeModel } from '../../shared/model/quantize/quantize-dynamic';
 import { ensureBaseModel } from '../models/ensure-base-model';
+import { describeCpuInt8 } from './cpu-int8';
 import { wordBoundaryShift } from './word-boundary-shift';
 
 const ROOT = join(__dirname, '..', '..');
@@ -75,7 +76,8 @@ export async function runInferenceBench(): Promise<void> {
       `load ${load1?.toFixed(1)}, ${new Date().toISOString()})\n` +
       'RTF = best wall time / audio length over interleaved rounds; CPU s/s = CPU time of all threads / audio length;\n' +
       "speed-up = best fp32 wall time / best wall time; agreement = frames whose argmax equals fp32's;\n" +
-      `int8 +conv also quantizes conv layers 1-6; windows overlap by ${CONTEXT_SEC} s of context per side.\n`,
+      `int8 +conv also quantizes conv layers 1-6; windows overlap by ${CONTEXT_SEC} s of context per side.\n` +
+      `CPU: ${describeCpuInt8()}\n`,
   );
   const models: ModelUnderTest[] = [];
   const demo = join(ROOT, 'models', 'demo-en', 'model.onnx');

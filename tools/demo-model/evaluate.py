@@ -9,7 +9,7 @@ import torch
 
 from audio_data import held_out_set
 from ctc_eval import score_examples
-from model import DemoCtcModel
+from model import load_model
 
 
 def main() -> None:
@@ -23,8 +23,7 @@ def main() -> None:
     p.add_argument("--threads", type=int, default=2)
     args = p.parse_args()
     torch.set_num_threads(args.threads)
-    model = DemoCtcModel()
-    model.load_state_dict(torch.load(args.checkpoint)["model"])
+    model = load_model(args.checkpoint)
     model.eval()
     # Seeds differ from the training script's dev monitor set so calibration is not tuned on what was watched.
     examples = held_out_set(args.corpus, args.split, args.count, seed=11 if args.split == "dev" else 23)

@@ -9,7 +9,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from model import CONV_KERNEL, CONV_STRIDE, ContextBlock, DemoCtcModel, frame_count
+from model import CONV_KERNEL, CONV_STRIDE, ContextBlock, DemoCtcModel, frame_count, load_model
 from text_targets import VOCAB
 
 
@@ -90,8 +90,7 @@ def main() -> None:
     p.add_argument("--reference", default="/tmp/demo-model-work/reference.npz")
     p.add_argument("--out", default=str(Path(__file__).resolve().parents[2] / "models" / "demo-en"))
     args = p.parse_args()
-    model = DemoCtcModel()
-    model.load_state_dict(torch.load(args.checkpoint)["model"])
+    model = load_model(args.checkpoint)
     timing = {"start_sec": 0.0, "end_sec": 0.0}
     if args.calibration:
         cal = json.loads(Path(args.calibration).read_text())

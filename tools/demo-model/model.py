@@ -51,3 +51,30 @@ class DemoCtcModel(nn.Module):
         """Logits (unnormalized) per 20 ms frame."""
         x = self.context(self.front(input_values.unsqueeze(1)))
         return self.classifier(x.transpose(1, 2))
+
+
+def block_count(state_dict: dict) -> int:
+    """Number of context blocks stored in a state dict."""
+    return len({k.split(".")[1] for k in state_dict if k.startswith("context.")})
+
+
+def load_model(checkpoint: str) -> DemoCtcModel:
+    """The model saved in a training checkpoint, with as many context blocks as it was trained with."""
+    state = torch.load(checkpoint)["model"]
+    model = DemoCtcModel(blocks=block_count(state))
+    model.load_state_dict(state)
+    return model
+
+
+def grow(model: DemoCtcModel, state_dict: dict) -> None:
+    """Load a checkpoint with fewer context blocks; the extra blocks start as the identity.
+
+    Zeroing a block's pointwise layer makes `x + Linear(...)` return x, so the grown model computes exactly
+    what the checkpoint did and training goes on from there instead of from scratch.
+    """
+    missing, unexpected = model.load_state_dict(state_dict, strict=False)
+    if unexpected or any(not k.startswith("context.") for k in missing):
+        raise ValueError(f"checkpoint does not fit the model: missing {missing}, unexpected {unexpected}")
+    for i in range(block_count(state_dict), len(model.context)):
+        nn.init.zeros_(model.context[i].pointwise.weight)
+        nn.init.zeros_(model.context[i].pointwise.bias)

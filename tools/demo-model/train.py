@@ -11,7 +11,7 @@ import torch
 
 from audio_data import TrainStream, held_out_set
 from ctc_eval import greedy_cer
-from model import DemoCtcModel, frame_count
+from model import DemoCtcModel, frame_count, grow
 
 
 def main() -> None:
@@ -25,6 +25,7 @@ def main() -> None:
     p.add_argument("--seed", type=int, default=1234)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--resume", default="")
+    p.add_argument("--blocks", type=int, default=10)
     args = p.parse_args()
 
     # Debian's torch 1.13 oneDNN (mkldnn) convolution backward returns wildly wrong gradients for this model
@@ -38,9 +39,9 @@ def main() -> None:
     out.mkdir(parents=True, exist_ok=True)
     log = open(out / "train.log", "a", buffering=1)
 
-    model = DemoCtcModel()
+    model = DemoCtcModel(blocks=args.blocks)
     if args.resume:
-        model.load_state_dict(torch.load(args.resume)["model"])
+        grow(model, torch.load(args.resume)["model"])
     params = sum(p.numel() for p in model.parameters())
     log.write(f"params {params}\n")
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-2)

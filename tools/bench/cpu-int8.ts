@@ -4,18 +4,36 @@ import { cpus } from 'node:os';
 /** Instruction-set extensions that give ONNX Runtime's int8 GEMM a fused 8-bit dot product, fastest first. */
 const INT8_DOT_FLAGS = ['amx_int8', 'avx512_vnni', 'avx_vnni'] as const;
 
+/** What a CPU offers int8 matrix products, as far as /proc/cpuinfo tells. */
+export interface CpuInt8Support {
+  model: string;
+  /** False when there was no flags line to read (not Linux): nothing below is known then. */
+  flagsKnown: boolean;
+  simd: 'AVX-512' | 'AVX2' | 'SSE';
+  /** The fused int8 dot-product extensions present, fastest first; empty means vpmaddubsw + vpmaddwd. */
+  dotProducts: string[];
+}
+
+/** The CPU's int8 support read from /proc/cpuinfo text (the running machine's by default). */
+export function cpuInt8Support(cpuinfo: string = readCpuinfo()): CpuInt8Support {
+  const flags = new Set(cpuinfoField(cpuinfo, 'flags')?.split(/\s+/) ?? []);
+  return {
+    model: cpuinfoField(cpuinfo, 'model name') || cpus()[0]?.model.trim() || 'unknown CPU',
+    flagsKnown: flags.size > 0,
+    simd: flags.has('avx512bw') ? 'AVX-512' : flags.has('avx2') ? 'AVX2' : 'SSE',
+    dotProducts: INT8_DOT_FLAGS.filter((flag) => flags.has(flag)),
+  };
+}
+
 /**
  * One line naming the CPU and the int8 dot-product support it offers, so int8 speed-ups can be read against the
  * hardware: without VNNI (or AMX) MLAS multiplies int8 with vpmaddubsw + vpmaddwd and gains far less over fp32.
  */
-export function describeCpuInt8(cpuinfo: string = readCpuinfo()): string {
-  const flags = new Set(cpuinfoField(cpuinfo, 'flags')?.split(/\s+/) ?? []);
-  const model = cpuinfoField(cpuinfo, 'model name') || cpus()[0]?.model.trim() || 'unknown CPU';
-  if (flags.size === 0) return `${model}; instruction-set flags unknown`;
-  const dot = INT8_DOT_FLAGS.filter((flag) => flags.has(flag));
-  const simd = flags.has('avx512bw') ? 'AVX-512' : flags.has('avx2') ? 'AVX2' : 'SSE';
-  return dot.length > 0
-    ? `${model}; ${simd} with int8 dot products (${dot.join(', ')})`
+export function describeCpuInt8(support: CpuInt8Support): string {
+  const { model, flagsKnown, simd, dotProducts } = support;
+  if (!flagsKnown) return `${model}; instruction-set flags unknown`;
+  return dotProducts.length > 0
+    ? `${model}; ${simd} with int8 dot products (${dotProducts.join(', ')})`
     : `${model}; ${simd} without VNNI or AMX (int8 GEMM via vpmaddubsw)`;
 }
 

@@ -6,10 +6,11 @@ import { decodeAudioFile } from '../../shared/audio/decode-audio';
 import { normalizeAudio } from '../../shared/inference/normalize-audio';
 import { planWindows } from '../../shared/inference/window-plan';
 import { computeWindowedLogits } from '../../shared/inference/windowed-logits';
-import { type ConvLayer, framesForSamples } from '../../shared/model/model-spec';
+import { framesForSamples } from '../../shared/model/model-spec';
 import { type QuantizeOptions, quantizeModel } from '../../shared/model/quantize/quantize-dynamic';
 import { ensureBaseModel } from '../models/ensure-base-model';
-import { describeCpuInt8 } from './cpu-int8';
+import { cpuInt8Support, describeCpuInt8 } from './cpu-int8';
+import { forwardWork, int8Bound, WAV2VEC2_BASE } from './int8-ceiling';
 import { wordBoundaryShift } from './word-boundary-shift';
 
 const ROOT = join(__dirname, '..', '..');
@@ -17,10 +18,10 @@ const SAMPLE_RATE = 16_000;
 const THREADS = 2;
 const CONTEXT_SEC = 1;
 /** wav2vec2's feature extractor; both benchmarked models share it. */
-const CONV_LAYERS: readonly ConvLayer[] = [10, 3, 3, 3, 3, 2, 2].map((kernel, i) => ({
-  kernel,
-  stride: i === 0 ? 5 : 2,
-}));
+const CONV_LAYERS = WAV2VEC2_BASE.convLayers;
+const BASE_NAME = 'wav2vec2-base (random weights)';
+/** Without VNNI or AMX, int8 multiply-adds run at most twice as fast as fp32 ones (see int8Bound). */
+const INT8_CEILING_WITHOUT_DOT_PRODUCTS = 2;
 /** A precision under test: float32 (no `quantize`) or an int8 copy made with these options. */
 interface Variant {
   label: string;
@@ -71,13 +72,14 @@ interface Row {
 /** `npm run bench` part: fp32 vs int8 ONNX Runtime inference on wav2vec2-base and the demo model. */
 export async function runInferenceBench(): Promise<void> {
   const [load1] = loadavg();
+  const cpu = cpuInt8Support();
   process.stdout.write(
     `\n## Inference: fp32 vs int8 (onnxruntime-node, ${THREADS} intra-op threads, ${cpus().length} CPUs, ` +
       `load ${load1?.toFixed(1)}, ${new Date().toISOString()})\n` +
       'RTF = best wall time / audio length over interleaved rounds; CPU s/s = CPU time of all threads / audio length;\n' +
       "speed-up = best fp32 wall time / best wall time; agreement = frames whose argmax equals fp32's;\n" +
       `int8 +conv also quantizes conv layers 1-6; windows overlap by ${CONTEXT_SEC} s of context per side.\n` +
-      `CPU: ${describeCpuInt8()}\n`,
+      `CPU: ${describeCpuInt8(cpu)}\n`,
   );
   const models: ModelUnderTest[] = [];
   const demo = join(ROOT, 'models', 'demo-en', 'model.onnx');
@@ -97,7 +99,7 @@ export async function runInferenceBench(): Promise<void> {
   const base = await ensureBaseModel();
   if (base.ok) {
     models.push({
-      name: 'wav2vec2-base (random weights)',
+      name: BASE_NAME,
       fp32Path: join(base.dir, 'model.onnx'),
       checkBoundaries: false,
       cases: [
@@ -113,7 +115,28 @@ export async function runInferenceBench(): Promise<void> {
   const rows: Row[] = [];
   const notes: string[] = [];
   for (const model of models) rows.push(...(await benchModel(model, speech, deadline, notes)));
+  if (cpu.flagsKnown && cpu.dotProducts.length === 0) notes.push(int8BoundNote(rows));
   process.stdout.write(table(rows) + notes.join(''));
+}
+
+/** What the measured fp32 time of wav2vec2-base on 10 s leaves int8 on a CPU without int8 dot products. */
+function int8BoundNote(rows: readonly Row[]): string {
+  const audioSec = 10;
+  const fp32 = rows.find(
+    (r) =>
+      r.model === BASE_NAME && r.precision === 'fp32' && r.audioSec === audioSec && r.windowSec === audioSec,
+  );
+  if (fp32 === undefined) return '';
+  const work = forwardWork(WAV2VEC2_BASE, audioSec * SAMPLE_RATE);
+  const total = work.convFrontEnd + work.rest;
+  const bound = int8Bound(work, fp32.rtf * audioSec, INT8_CEILING_WITHOUT_DOT_PRODUCTS);
+  return (
+    `${BASE_NAME}, ${audioSec} s: ${(total / 1e9).toFixed(1)} G multiply-adds, ` +
+    `${((work.convFrontEnd / total) * 100).toFixed(0)}% of them in the fp32 conv front-end; fp32 ran ` +
+    `${(bound.fp32MacsPerSecond / 1e9).toFixed(1)} G/s. With the front-end at that rate and every other ` +
+    `multiply-add ${INT8_CEILING_WITHOUT_DOT_PRODUCTS}x faster (the int8 ceiling without VNNI), int8 could reach ` +
+    `at best RTF ${(bound.minSeconds / audioSec).toFixed(3)}, ${bound.maxSpeedUp.toFixed(2)}x fp32\n`
+  );
 }
 
 async function benchModel(

@@ -25,7 +25,7 @@ def main() -> None:
     p.add_argument("--seed", type=int, default=1234)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--resume", default="")
-    p.add_argument("--blocks", type=int, default=10)
+    p.add_argument("--blocks", type=int, default=14)
     args = p.parse_args()
 
     # Debian's torch 1.13 oneDNN (mkldnn) convolution backward returns wildly wrong gradients for this model

@@ -1,4 +1,4 @@
-import type { ConvLayer } from '../../shared/model/model-spec';
+import { type ConvLayer, framesForSamples } from '../../shared/model/model-spec';
 
 /** The shapes of a wav2vec2 CTC model that decide how many multiply-adds one forward pass costs. */
 export interface Wav2vec2Geometry {
@@ -35,16 +35,13 @@ export interface ForwardWork {
 
 /** Multiply-adds of one forward pass over `samples` samples (norms, softmax and activations are left out). */
 export function forwardWork(geometry: Wav2vec2Geometry, samples: number): ForwardWork {
-  const { convChannels: c, hidden: h } = geometry;
-  let length = samples;
-  let inChannels = 1;
-  let convFrontEnd = 0;
-  for (const { kernel, stride } of geometry.convLayers) {
-    length = length < kernel ? 0 : Math.floor((length - kernel) / stride) + 1;
-    convFrontEnd += c * inChannels * kernel * length;
-    inChannels = c;
-  }
-  const frames = length;
+  const { convChannels: c, convLayers, hidden: h } = geometry;
+  const convFrontEnd = convLayers.reduce(
+    (sum, { kernel }, i) =>
+      sum + c * (i === 0 ? 1 : c) * kernel * framesForSamples(convLayers.slice(0, i + 1), samples),
+    0,
+  );
+  const frames = framesForSamples(convLayers, samples);
   const projection = c * h * frames;
   const positional = h * (h / geometry.positionalConvGroups) * geometry.positionalConvKernel * frames;
   // Per layer: Q, K, V and output projections, the two feed-forward MatMuls, then Q·Kᵀ and attention·V.

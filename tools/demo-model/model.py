@@ -6,6 +6,8 @@ from torch import nn
 CONV_KERNEL = (10, 3, 3, 3, 3, 2, 2)
 CONV_STRIDE = (5, 2, 2, 2, 2, 2, 2)
 VOCAB_SIZE = 32
+# The shipped demo-en model's context depth; train.py builds this many unless told otherwise.
+DEFAULT_BLOCKS = 14
 
 
 def frame_count(samples: int) -> int:
@@ -36,7 +38,7 @@ class ContextBlock(nn.Module):
 class DemoCtcModel(nn.Module):
     """input_values [B, S] -> logits [B, frames, 32] with 320 samples per frame."""
 
-    def __init__(self, channels=(32, 48, 64, 96, 128, 160, 192), blocks: int = 6, dropout: float = 0.0) -> None:
+    def __init__(self, channels=(32, 48, 64, 96, 128, 160, 192), blocks: int = DEFAULT_BLOCKS, dropout: float = 0.0) -> None:
         super().__init__()
         layers, c_in = [], 1
         for c, k, s in zip(channels, CONV_KERNEL, CONV_STRIDE):

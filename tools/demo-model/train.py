@@ -11,7 +11,7 @@ import torch
 
 from audio_data import TrainStream, held_out_set
 from ctc_eval import greedy_cer
-from model import DemoCtcModel, frame_count, grow
+from model import DEFAULT_BLOCKS, DemoCtcModel, frame_count, grow
 
 
 def main() -> None:
@@ -25,7 +25,7 @@ def main() -> None:
     p.add_argument("--seed", type=int, default=1234)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--resume", default="")
-    p.add_argument("--blocks", type=int, default=14)
+    p.add_argument("--blocks", type=int, default=DEFAULT_BLOCKS)
     args = p.parse_args()
 
     # Debian's torch 1.13 oneDNN (mkldnn) convolution backward returns wildly wrong gradients for this model

@@ -7,7 +7,7 @@ CONV_KERNEL = (10, 3, 3, 3, 3, 2, 2)
 CONV_STRIDE = (5, 2, 2, 2, 2, 2, 2)
 VOCAB_SIZE = 32
 # The shipped demo-en model's context depth; train.py builds this many unless told otherwise.
-DEFAULT_BLOCKS = 14
+DEFAULT_BLOCKS = 15
 
 
 def frame_count(samples: int) -> int:

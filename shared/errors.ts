@@ -1,17 +1,44 @@
 /** Stable failure codes (SPEC §8); they appear in failure records, metrics and CLI errors. */
-export type ErrorCode =
-  | 'AUDIO_DECODE'
-  | 'AUDIO_TOO_LONG'
-  | 'TRANSCRIPT_EMPTY'
-  | 'UNKNOWN_TOKENS'
-  | 'ALIGNMENT_IMPOSSIBLE'
-  | 'MODEL'
-  | 'TRITON_UNAVAILABLE'
-  | 'S3'
-  | 'TIMEOUT'
-  | 'CONFIG'
-  | 'INVALID_INPUT'
-  | 'INTERNAL';
+export const ERROR_CODES = [
+  'AUDIO_DECODE',
+  'AUDIO_TOO_LONG',
+  'TRANSCRIPT_EMPTY',
+  'UNKNOWN_TOKENS',
+  'ALIGNMENT_IMPOSSIBLE',
+  'MODEL',
+  'TRITON_UNAVAILABLE',
+  'S3',
+  'TIMEOUT',
+  'CONFIG',
+  'INVALID_INPUT',
+  'INTERNAL',
+] as const;
+
+/** One of the stable failure codes. */
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/**
+ * Codes that describe what a user sent (the file, its transcript, the request): they are the user's to fix
+ * and page nobody. Every other code means the system failed, which the stack's alarms watch.
+ */
+export const INPUT_ERROR_CODES = [
+  'AUDIO_DECODE',
+  'AUDIO_TOO_LONG',
+  'TRANSCRIPT_EMPTY',
+  'UNKNOWN_TOKENS',
+  'ALIGNMENT_IMPOSSIBLE',
+  'INVALID_INPUT',
+] as const satisfies readonly ErrorCode[];
+
+/** The codes that mean the system failed (model, Triton, S3, time, configuration, bugs). */
+export const SYSTEM_ERROR_CODES: readonly ErrorCode[] = ERROR_CODES.filter(
+  (code) => !(INPUT_ERROR_CODES as readonly ErrorCode[]).includes(code),
+);
+
+/** Whether a string is one of the stable codes. */
+export function isErrorCode(code: string): code is ErrorCode {
+  return (ERROR_CODES as readonly string[]).includes(code);
+}
 
 /** Base of every error the project throws on purpose; `code` is stable, `message` is for people. */
 export class AlignError extends Error {

@@ -48,4 +48,22 @@ export class AlignmentNetwork extends Construct {
   public allowLogsFrom(peer: ec2.IConnectable): void {
     this.logsEndpoint.connections.allowDefaultPortFrom(peer, 'CloudWatch Logs');
   }
+
+  /**
+   * ECR's API and registry endpoints for `peer` (the GPU instances), so an image mirrored into ECR is pulled
+   * inside the VPC: its layers come from S3 through the gateway endpoint, and nothing crosses the NAT.
+   */
+  public addContainerRegistryEndpoints(peer: ec2.IConnectable): void {
+    for (const [id, service] of [
+      ['EcrApi', ec2.InterfaceVpcEndpointAwsService.ECR],
+      ['EcrDocker', ec2.InterfaceVpcEndpointAwsService.ECR_DOCKER],
+    ] as const) {
+      const endpoint = this.vpc.addInterfaceEndpoint(id, {
+        service,
+        subnets: this.privateSubnets,
+        open: false,
+      });
+      endpoint.connections.allowDefaultPortFrom(peer, 'ECR image pulls');
+    }
+  }
 }

@@ -6,11 +6,15 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { SYSTEM_ERROR_CODES } from '../../shared/errors';
+import { errorCodeMetric, FAILURE_RECORDS_LOST } from '../../shared/telemetry/metric-names';
 
 /** The Triton health signals the dashboard and alarms watch. */
 export interface TritonHealth {
   healthy: cloudwatch.IMetric;
   unhealthy: cloudwatch.IMetric;
+  /** Tasks the service wants but does not have running. */
+  shortfall: cloudwatch.IMetric;
   /** With scale-to-zero, no healthy task is normal; only unhealthy ones raise the alarm. */
   scaleToZero: boolean;
 }
@@ -24,19 +28,18 @@ export interface AlignmentObservabilityProps {
   deadLetterQueue: sqs.IQueue;
   functions: Record<string, lambda.IFunction>;
   stateMachines: Record<string, sfn.IStateMachine>;
+  /** The backends this stack runs: the CPU one always, Triton with a GPU branch. */
+  backends: ReadonlyArray<'cpu' | 'triton'>;
   triton?: TritonHealth;
-  /** Failure share (0 to 1) of activities over 15 minutes that raises the failure-rate alarm; default 0.1. */
-  failureRateThreshold?: number;
   /** An SNS topic every alarm notifies; none: the alarms are on the dashboard and in the console only. */
   alarmTopicArn?: string;
 }
 
-const BACKENDS = ['cpu', 'triton'] as const;
 const PERIOD = Duration.minutes(5);
 
 /**
  * A CloudWatch dashboard of the SPEC §6 activity metrics (per backend) and of the queue, functions, state
- * machines and Triton; alarms on the activity failure rate, dead letters, failed executions and Triton health.
+ * machines and Triton; alarms on system failures (never on users' bad files), dead letters and Triton health.
  */
 export class AlignmentObservability extends Construct {
   public readonly dashboard: cloudwatch.Dashboard;
@@ -54,27 +57,44 @@ export class AlignmentObservability extends Construct {
         label: `${metricName} ${backend}`,
       });
     const perBackend = (metricName: string, statistic: string): cloudwatch.Metric[] =>
-      BACKENDS.map((backend) => activity(metricName, backend, statistic));
+      props.backends.map((backend) => activity(metricName, backend, statistic));
 
+    const failures = Object.fromEntries(
+      props.backends.flatMap((backend) => [
+        [`f${backend}`, activity('AlignFailure', backend, 'Sum')],
+        [`n${backend}`, activity('AlignFailure', backend, 'SampleCount')],
+      ]),
+    );
     const failureRate = new cloudwatch.MathExpression({
       // Every activity emits AlignFailure 0 or 1, so failures over samples is the failure share.
-      expression: '(FILL(fc, 0) + FILL(ft, 0)) / (FILL(nc, 0) + FILL(nt, 0))',
-      usingMetrics: {
-        fc: activity('AlignFailure', 'cpu', 'Sum'),
-        ft: activity('AlignFailure', 'triton', 'Sum'),
-        nc: activity('AlignFailure', 'cpu', 'SampleCount'),
-        nt: activity('AlignFailure', 'triton', 'SampleCount'),
-      },
+      expression: `(${props.backends.map((b) => `FILL(f${b}, 0)`).join(' + ')}) / (${props.backends
+        .map((b) => `FILL(n${b}, 0)`)
+        .join(' + ')})`,
+      usingMetrics: failures,
       period: Duration.minutes(15),
       label: 'failure share',
     });
-    this.alarm('FailureRate', {
-      metric: failureRate,
-      threshold: props.failureRateThreshold ?? 0.1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      alarmDescription:
-        'A large share of activities failed (failed/ holds their records; Error_* metrics the codes).',
-    });
+    // A metric-math alarm takes at most 10 metrics: one alarm per backend over its system-failure codes.
+    for (const backend of props.backends) {
+      this.alarm(`SystemFailures${backend === 'cpu' ? 'Cpu' : 'Triton'}`, {
+        metric: new cloudwatch.MathExpression({
+          expression: SYSTEM_ERROR_CODES.map((code) => `FILL(${code.toLowerCase()}, 0)`).join(' + '),
+          usingMetrics: Object.fromEntries(
+            SYSTEM_ERROR_CODES.map((code) => [
+              code.toLowerCase(),
+              activity(errorCodeMetric(code), backend, 'Sum'),
+            ]),
+          ),
+          period: PERIOD,
+          label: `system failures ${backend}`,
+        }),
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        alarmDescription:
+          `Activities on ${backend} failed for a system reason (${SYSTEM_ERROR_CODES.join(', ')}); ` +
+          "failed/ holds their records. Users' bad files (AUDIO_DECODE and kin) do not count.",
+      });
+    }
     const deadLetters = props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
       period: Duration.minutes(1),
       statistic: 'Maximum',
@@ -86,14 +106,22 @@ export class AlignmentObservability extends Construct {
       alarmDescription:
         'Ingest messages exhausted their receives; inspect and redrive the dead-letter queue.',
     });
-    for (const [name, machine] of Object.entries(props.stateMachines)) {
-      this.alarm(`${name}ExecutionsFailed`, {
-        metric: machine.metricFailed({ period: PERIOD, statistic: 'Sum' }),
-        threshold: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        alarmDescription: `${name} executions failed; the execution history names the error code.`,
-      });
-    }
+    const recordsLost = new cloudwatch.MathExpression({
+      expression: props.backends.map((backend) => `FILL(lost${backend}, 0)`).join(' + '),
+      usingMetrics: Object.fromEntries(
+        props.backends.map((backend) => [`lost${backend}`, activity(FAILURE_RECORDS_LOST, backend, 'Sum')]),
+      ),
+      period: PERIOD,
+      label: 'failure records not written',
+    });
+    this.alarm('FailureRecordsLost', {
+      metric: recordsLost,
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      alarmDescription:
+        'A failed activity could not write its failure record (S3 refused it through every retry); the logs ' +
+        'hold the failure, and the input is unchanged, so rerunning the file is safe.',
+    });
     if (props.triton !== undefined) {
       this.alarm('TritonUnhealthy', {
         metric: props.triton.unhealthy,
@@ -101,6 +129,17 @@ export class AlignmentObservability extends Construct {
         evaluationPeriods: 5,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         alarmDescription: 'A Triton task failed /v2/health/ready for 5 minutes (model load or GPU trouble).',
+      });
+      this.alarm('TritonTasksNotRunning', {
+        metric: props.triton.shortfall,
+        // Averaged per minute, a task that crash-loops is running for a fraction of each minute.
+        threshold: 0.5,
+        // A cold start (instance, image pull, model load) keeps a wanted task from running for up to ~15 minutes.
+        evaluationPeriods: 25,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        alarmDescription:
+          'ECS has wanted more Triton tasks than it runs for 25 minutes: a task that cannot start or keeps ' +
+          'exiting (model repository, image pull, GPU capacity); the service events say why.',
       });
       if (!props.triton.scaleToZero) {
         this.alarm('TritonDown', {
@@ -133,7 +172,7 @@ export class AlignmentObservability extends Construct {
         ...perBackend('ActivitySuccess', 'Sum'),
         ...perBackend('AlignFailure', 'Sum'),
       ]),
-      graph('Failure share', [failureRate]),
+      graph('Failure share', [failureRate], [recordsLost]),
       new cloudwatch.GraphWidget({
         title: 'Failures by error code',
         left: [
@@ -200,7 +239,11 @@ export class AlignmentObservability extends Construct {
     );
     if (props.triton !== undefined) {
       this.dashboard.addWidgets(
-        graph('Triton tasks (healthy / unhealthy)', [props.triton.healthy, props.triton.unhealthy]),
+        graph(
+          'Triton tasks (healthy / unhealthy / wanted but not running)',
+          [props.triton.healthy, props.triton.unhealthy],
+          [props.triton.shortfall],
+        ),
       );
     }
   }

@@ -27,8 +27,11 @@ export const DEFAULT_PREFIXES: KeyPrefixes = {
 
 /** Tuning of the storage and ingest resources. */
 export interface AlignmentStorageProps {
-  /** The longest a consumer may hold a message (its function timeout); visibility is six times this. */
-  consumerTimeout: Duration;
+  /**
+   * The queue's consumer: its function timeout and batching window. Visibility is six times the timeout plus
+   * the window, AWS's guidance for an SQS event source.
+   */
+  consumer: { timeout: Duration; batchingWindow: Duration };
   prefixes?: KeyPrefixes;
   /** Receives before a message moves to the dead-letter queue; default 3. */
   maxReceiveCount?: number;
@@ -60,7 +63,7 @@ export class AlignmentStorage extends Construct {
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       enforceSSL: true,
       lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(365) }],
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
     acknowledge(this.logBucket, [
       {
@@ -90,8 +93,9 @@ export class AlignmentStorage extends Construct {
           expiration: Duration.days(props.temporaryDays ?? 14),
         },
       ],
-      // Users' recordings and results outlive the stack.
-      removalPolicy: RemovalPolicy.RETAIN,
+      // Users' recordings and results outlive the stack; a failed first create (nothing in it yet) removes it,
+      // so a retry does not leave empty buckets behind (RetainExceptOnCreate).
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetters', {
@@ -110,9 +114,11 @@ export class AlignmentStorage extends Construct {
       // SSE-SQS rather than KMS: S3 can publish to it without a key policy, and it costs nothing extra.
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      // AWS's guidance for Lambda event sources: at least six times the function timeout, so a message is
-      // not redelivered while a throttled or retried invocation still holds it.
-      visibilityTimeout: Duration.seconds(props.consumerTimeout.toSeconds() * 6),
+      // AWS's guidance for Lambda event sources: at least six times the function timeout (older guidance adds
+      // the batching window), so a message is not redelivered while a throttled or retried invocation holds it.
+      visibilityTimeout: Duration.seconds(
+        props.consumer.timeout.toSeconds() * 6 + props.consumer.batchingWindow.toSeconds(),
+      ),
       retentionPeriod: Duration.days(4),
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount ?? 3 },
     });

@@ -7,6 +7,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { acknowledge, acknowledgeStateMachineDefaults } from './nag-findings';
+import { stateMachineLogGroupName } from './physical-names';
 import { RETRYABLE_ERRORS } from './workflow-settings';
 
 /** Audio extensions the pipeline decodes (shared/pipeline README), in the two spellings uploads use. */
@@ -118,15 +119,19 @@ export class BulkRerun extends Construct {
       .otherwise(invalid);
 
     this.logGroup = new logs.LogGroup(this, 'Logs', {
-      logGroupName: '/aws/vendedlogs/states/w2v2-align-bulk-rerun',
+      logGroupName: stateMachineLogGroupName(this, 'bulk-rerun'),
       retention: logs.RetentionDays.ONE_MONTH,
-      removalPolicy: RemovalPolicy.RETAIN,
+      // Kept after an update or delete, not after a failed create (RetainExceptOnCreate), so a retried create
+      // never meets it; the stack id in the name keeps a re-created stack of the same name clear of it too.
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       stateMachineType: sfn.StateMachineType.STANDARD,
       definitionBody: sfn.DefinitionBody.fromChainable(withDefaults.next(validate)),
       comment: 'w2v2-align: rerun every audio object under an S3 prefix',
-      logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
+      // ERROR, not ALL: a run over thousands of files would log every state of every file (CloudWatch Logs
+      // bills ingestion per GB); each file's outcome is in its result or failure record and the run's report.
+      logs: { destination: this.logGroup, level: sfn.LogLevel.ERROR, includeExecutionData: true },
       tracingEnabled: true,
     });
     // The result writer's grant covers the whole bucket; this run may only ever write its reports.
@@ -146,6 +151,12 @@ export class BulkRerun extends Construct {
     const machineName = `{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${stack.getLogicalId(this.stateMachine.node.defaultChild as CfnElement)}"}]}]}`;
     const executions = `Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${machineName}`;
     acknowledge(this.stateMachine, [
+      {
+        id: 'AwsSolutions-SF1',
+        reason:
+          'Logged at ERROR, not ALL: a run over thousands of files would log every state of every file; each ' +
+          "file's outcome is in its result or failure record and in the run's report under the bucket's tmp/.",
+      },
       {
         id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::<${stack.getLogicalId(props.bucket.node.defaultChild as CfnElement)}>/*]`,
         reason:

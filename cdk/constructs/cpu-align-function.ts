@@ -12,6 +12,9 @@ import { PipelineFunction } from './pipeline-function';
 /** The image's build context: the Dockerfile and the files `tools/build-lambda.mjs` stages in dist/. */
 export const CPU_IMAGE_DIR = join(__dirname, '..', '..', 'lambdas', 'align-cpu');
 
+/** How long the SQS trigger gathers messages into one batch. */
+export const CPU_BATCHING_WINDOW = Duration.seconds(5);
+
 /** The most a CPU function runs: Lambda's cap, since one SQS batch may hold several files of up to 15 minutes. */
 export const CPU_TIMEOUT = Duration.minutes(15);
 
@@ -24,6 +27,8 @@ export interface CpuAlignFunctionProps {
   maxConcurrency: number;
   /** Messages per invocation; default 4, which PIPELINE_MAX_CONCURRENCY (4) runs side by side. */
   batchSize?: number;
+  /** The image's build context; default CPU_IMAGE_DIR (staged by tools/build-lambda.mjs). */
+  imageDir?: string;
 }
 
 /**
@@ -32,11 +37,12 @@ export interface CpuAlignFunctionProps {
  */
 export class CpuAlignFunction extends PipelineFunction {
   public constructor(scope: Construct, id: string, props: CpuAlignFunctionProps) {
-    assertStagedArchitecture(props.architecture);
+    const imageDir = props.imageDir ?? CPU_IMAGE_DIR;
+    assertStagedArchitecture(imageDir, props.architecture);
     super(scope, id, {
       code: {
         kind: 'image',
-        code: lambda.DockerImageCode.fromImageAsset(CPU_IMAGE_DIR, {
+        code: lambda.DockerImageCode.fromImageAsset(imageDir, {
           platform: props.architecture === 'arm64' ? Platform.LINUX_ARM64 : Platform.LINUX_AMD64,
         }),
       },
@@ -52,7 +58,7 @@ export class CpuAlignFunction extends PipelineFunction {
     this.function.addEventSource(
       new sources.SqsEventSource(props.queue, {
         batchSize: props.batchSize ?? 4,
-        maxBatchingWindow: Duration.seconds(5),
+        maxBatchingWindow: CPU_BATCHING_WINDOW,
         reportBatchItemFailures: true,
         maxConcurrency: props.maxConcurrency,
       }),
@@ -61,8 +67,8 @@ export class CpuAlignFunction extends PipelineFunction {
 }
 
 /** A staged image whose onnxruntime binaries are for another CPU would fail only when the Lambda first runs. */
-function assertStagedArchitecture(architecture: 'x86_64' | 'arm64'): void {
-  const binaries = join(CPU_IMAGE_DIR, 'dist', 'node_modules', 'onnxruntime-node', 'bin', 'napi-v6', 'linux');
+function assertStagedArchitecture(imageDir: string, architecture: 'x86_64' | 'arm64'): void {
+  const binaries = join(imageDir, 'dist', 'node_modules', 'onnxruntime-node', 'bin', 'napi-v6', 'linux');
   const wanted = architecture === 'arm64' ? 'arm64' : 'x64';
   if (existsSync(binaries) && !existsSync(join(binaries, wanted))) {
     throw new ConfigError(

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { type Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -16,6 +15,19 @@ export const SERVICE_NAME = 'w2v2-align';
 /** The pipeline's default metrics namespace (SPEC §6). */
 export const METRICS_NAMESPACE = 'W2V2Align';
 
+/**
+ * What Lambda needs of the execution role to place a function in a VPC (the actions of the
+ * AWSLambdaVPCAccessExecutionRole managed policy, without its log grants: this role has its own).
+ */
+export const VPC_ACCESS_ACTIONS = [
+  'ec2:CreateNetworkInterface',
+  'ec2:DescribeNetworkInterfaces',
+  'ec2:DescribeSubnets',
+  'ec2:DeleteNetworkInterface',
+  'ec2:AssignPrivateIpAddresses',
+  'ec2:UnassignPrivateIpAddresses',
+] as const;
+
 /** Where a packaged Triton CA bundle lands in a zip function (Lambda unpacks it to /var/task). */
 export const TRITON_CA_FILE = 'triton-ca.pem';
 
@@ -27,8 +39,6 @@ export type PipelineCode =
       entry: string;
       projectRoot: string;
       depsLockFilePath: string;
-      /** Ships onnxruntime-node (pruned to this Linux architecture) beside the bundle instead of in it. */
-      onnxRuntime?: 'x64' | 'arm64';
       /** A model directory copied into the package as `model/` (set MODEL_DIR to /var/task/model). */
       modelDir?: string;
       /** A PEM file copied into the package as `triton-ca.pem` (see bindTriton). */
@@ -77,7 +87,7 @@ export class PipelineFunction extends Construct {
     super(scope, id);
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
     // An own role instead of the AWSLambdaBasicExecutionRole managed policy, whose logs grant covers every group.
     this.role = new iam.Role(this, 'Role', {
@@ -90,6 +100,11 @@ export class PipelineFunction extends Construct {
         resources: [this.logGroup.logGroupArn],
       }),
     );
+    if (props.network !== undefined) {
+      // Lambda creates the function's network interfaces with the execution role and checks these actions
+      // when the function is created; CDK adds them only to roles it creates itself, not to this one.
+      this.role.addToPolicy(new iam.PolicyStatement({ actions: [...VPC_ACCESS_ACTIONS], resources: ['*'] }));
+    }
     const common = {
       description: props.description,
       role: this.role,
@@ -156,9 +171,21 @@ export class PipelineFunction extends Construct {
     );
   }
 
-  /** May start the GPU/rerun workflow (large-file hand-off); sets STATE_MACHINE_ARN. */
+  /**
+   * Hands files above the large-file thresholds (or asking for Triton) to the workflow's GPU branch: sets
+   * STATE_MACHINE_ARN and LARGE_FILE_POLICY=handoff, and may start and describe its executions.
+   */
   public bindStateMachine(workflow: AlignmentWorkflow): void {
     workflow.bindStarter(this.function);
+    this.function.addEnvironment('LARGE_FILE_POLICY', 'handoff');
+  }
+
+  /**
+   * Without a GPU branch, a file above the large-file thresholds (or asking for Triton) fails with a record
+   * that names the limit and how to enable the GPU branch (LARGE_FILE_POLICY=refuse).
+   */
+  public refuseLargeFiles(): void {
+    this.function.addEnvironment('LARGE_FILE_POLICY', 'refuse');
   }
 
   /**
@@ -178,20 +205,11 @@ export class PipelineFunction extends Construct {
       {
         id: 'AwsSolutions-IAM5[Resource::*]',
         reason:
-          'X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level ' +
-          'permissions, so Lambda adds them on "*".',
+          'X-Ray tracing (xray:PutTraceSegments, xray:PutTelemetryRecords support no resource-level ' +
+          'permissions) and, for a VPC function, the network-interface actions Lambda calls with this role on ' +
+          'interfaces it creates at run time, granted on "*" as in the AWSLambdaVPCAccessExecutionRole policy.',
       },
     ]);
-    if (props.network !== undefined) {
-      acknowledge(this.role, [
-        {
-          id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
-          reason:
-            'AWSLambdaVPCAccessExecutionRole is what Lambda needs to manage the network interfaces of a VPC ' +
-            'function; the ENI actions support no resource scoping, so an own policy would grant the same.',
-        },
-      ]);
-    }
     if (props.code.kind !== 'image') {
       acknowledge(this.function, [
         {
@@ -225,24 +243,19 @@ function createFunction(scope: Construct, code: PipelineCode, common: CommonFunc
           keepNames: true,
           sourceMap: false,
           // The SDK is bundled, not taken from the runtime: the pipeline is tested against the locked versions.
-          externalModules: code.onnxRuntime === undefined ? [] : ['onnxruntime-node'],
+          externalModules: [],
           commandHooks: packageFilesHooks(code),
         },
       });
   }
 }
 
-/**
- * Files esbuild cannot put in the bundle, copied in after it: onnxruntime-node's native binding (by the
- * staging script that also prunes it), the model directory and a Triton CA bundle.
- */
+/** Files esbuild cannot put in the bundle, copied in after it: the model directory and a Triton CA bundle. */
 function packageFilesHooks(code: Extract<PipelineCode, { kind: 'nodejs' }>): nodejs.ICommandHooks {
-  const script = join(__dirname, '..', '..', 'tools', 'stage-onnxruntime.mjs');
   return {
     beforeBundling: () => [],
     beforeInstall: () => [],
     afterBundling: (_inputDir, outputDir) => [
-      ...(code.onnxRuntime === undefined ? [] : [`node "${script}" "${outputDir}" ${code.onnxRuntime}`]),
       ...(code.modelDir === undefined ? [] : [`cp -R "${code.modelDir}" "${outputDir}/model"`]),
       ...(code.caBundle === undefined ? [] : [`cp "${code.caBundle}" "${outputDir}/${TRITON_CA_FILE}"`]),
     ],

@@ -1,8 +1,9 @@
-import { type CfnElement, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { AspectPriority, Aspects, type CfnElement, Duration, RemovalPolicy, Size, Stack } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -10,7 +11,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as route53targets from 'aws-cdk-lib/aws-route53-targets';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
-import { Construct } from 'constructs';
+import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
+import { Construct, type IConstruct } from 'constructs';
 import { acknowledge, arnWildcard } from './nag-findings';
 import type { TritonEndpoint } from './pipeline-function';
 
@@ -23,8 +25,11 @@ export const TRITON_READY_PATH = '/v2/health/ready';
 export interface TritonServiceProps {
   vpc: ec2.IVpc;
   subnets: ec2.SubnetSelection;
-  /** The model repository (`w2v2-align triton-repo` output) under a prefix of a bucket. */
-  modelRepository: { bucket: s3.IBucket; prefix: string };
+  /**
+   * The model repository: a prefix of a bucket, and the staged folder (`w2v2-align triton-repo` output of
+   * the model the CPU image runs) that the stack publishes there before any task starts.
+   */
+  modelRepository: { bucket: s3.IBucket; prefix: string; source: StagedModelRepository };
   /** The model name clients ask for (TRITON_MODEL). */
   model: string;
   /** ACM certificate for `domainName`, in the stack's region. */
@@ -38,6 +43,13 @@ export interface TritonServiceProps {
   image: string;
   /** ALB requests per task per minute the service scales out at; default 600. */
   requestsPerTask?: number;
+}
+
+/** A Triton model repository staged on disk at synth, and a digest of its files. */
+export interface StagedModelRepository {
+  dir: string;
+  /** Changes whenever a file of the repository does; running tasks are replaced when it changes. */
+  version: string;
 }
 
 /**
@@ -58,6 +70,8 @@ export class TritonService extends Construct implements TritonEndpoint {
   public readonly targetGroup: elbv2.ApplicationTargetGroup;
   public readonly scaling: ecs.ScalableTaskCount;
   public readonly zone: route53.PrivateHostedZone;
+  /** Publishes the model repository; the service starts no task before it is complete. */
+  public readonly repository: s3deploy.BucketDeployment;
   private readonly props: TritonServiceProps;
 
   public constructor(scope: Construct, id: string, props: TritonServiceProps) {
@@ -80,6 +94,7 @@ export class TritonService extends Construct implements TritonEndpoint {
     });
     this.cluster.addAsgCapacityProvider(this.capacityProvider);
 
+    this.repository = this.publishRepository();
     this.taskDefinition = this.createTask();
     const taskSecurityGroup = new ec2.SecurityGroup(this, 'TaskSecurityGroup', {
       vpc: props.vpc,
@@ -88,7 +103,8 @@ export class TritonService extends Construct implements TritonEndpoint {
     this.service = new ecs.Ec2Service(this, 'Service', {
       cluster: this.cluster,
       taskDefinition: this.taskDefinition,
-      desiredCount: props.scaleToZero ? 0 : 1,
+      // No DesiredCount: CloudFormation then starts one task on create and leaves the count alone on every
+      // later update, where auto scaling owns it (an explicit count would reset running tasks on each deploy).
       capacityProviderStrategies: [
         { capacityProvider: this.capacityProvider.capacityProviderName, weight: 1 },
       ],
@@ -101,6 +117,8 @@ export class TritonService extends Construct implements TritonEndpoint {
       // Pulling the Triton image (about 10 GB) and loading the model take minutes on a fresh instance.
       healthCheckGracePeriod: Duration.minutes(15),
     });
+    this.service.node.addDependency(this.repository);
+    dependOnCapacityProviderAssociation(this.service, this.cluster);
 
     const albSecurityGroup = new ec2.SecurityGroup(this, 'LoadBalancerSecurityGroup', {
       vpc: props.vpc,
@@ -209,6 +227,27 @@ export class TritonService extends Construct implements TritonEndpoint {
     return this.targetGroup.metrics.healthyHostCount({ period: Duration.minutes(1), statistic: 'Minimum' });
   }
 
+  /**
+   * Tasks the service wants but does not have running (Container Insights' DesiredTaskCount minus
+   * RunningTaskCount): a task that crash-loops before it registers with the load balancer shows here.
+   */
+  public metricTaskShortfall(): cloudwatch.IMetric {
+    const metric = (metricName: string) =>
+      new cloudwatch.Metric({
+        namespace: 'ECS/ContainerInsights',
+        metricName,
+        dimensionsMap: { ClusterName: this.cluster.clusterName, ServiceName: this.service.serviceName },
+        statistic: 'Average',
+        period: Duration.minutes(1),
+      });
+    return new cloudwatch.MathExpression({
+      expression: 'FILL(desired, 0) - FILL(running, 0)',
+      usingMetrics: { desired: metric('DesiredTaskCount'), running: metric('RunningTaskCount') },
+      period: Duration.minutes(1),
+      label: 'Triton tasks wanted but not running',
+    });
+  }
+
   /** Unhealthy Triton tasks behind the load balancer. */
   public metricUnhealthyTasks(): cloudwatch.Metric {
     return this.targetGroup.metrics.unhealthyHostCount({ period: Duration.minutes(1), statistic: 'Maximum' });
@@ -239,7 +278,9 @@ export class TritonService extends Construct implements TritonEndpoint {
     const launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
       instanceType: new ec2.InstanceType(this.props.instanceType),
       // Resolved from the public SSM parameter at deploy time (a CloudFormation parameter), not a context lookup.
-      machineImage: ecs.EcsOptimizedImage.amazonLinux2(ecs.AmiHardwareType.GPU),
+      // Amazon Linux 2023: Amazon Linux 2 (and its ECS-optimized AMI) reached end of support on 2026-06-30. Its
+      // NVIDIA driver must satisfy the Triton release's CUDA (see DEFAULT_TRITON_IMAGE for the pairing).
+      machineImage: ecs.EcsOptimizedImage.amazonLinux2023(ecs.AmiHardwareType.GPU),
       role,
       userData,
       securityGroup: new ec2.SecurityGroup(this, 'InstanceSecurityGroup', {
@@ -277,7 +318,10 @@ export class TritonService extends Construct implements TritonEndpoint {
       new iam.PolicyStatement({
         actions: ['s3:ListBucket'],
         resources: [bucket.bucketArn],
-        conditions: { StringLike: { 's3:prefix': [`${prefix}*`] } },
+        // IfExists: Triton's S3 filesystem first calls HeadBucket, a request without an s3:prefix key, which a
+        // plain StringLike would deny (a condition on a key absent from the request is false); listings
+        // still carry a prefix and stay confined to the repository.
+        conditions: { StringLikeIfExists: { 's3:prefix': [`${prefix}*`] } },
       }),
     );
     const logGroup = new logs.LogGroup(this, 'Logs', {
@@ -285,7 +329,7 @@ export class TritonService extends Construct implements TritonEndpoint {
       removalPolicy: RemovalPolicy.DESTROY,
     });
     task.addContainer('triton', {
-      image: ecs.ContainerImage.fromRegistry(this.props.image),
+      image: this.containerImage(),
       command: [
         'tritonserver',
         `--model-repository=s3://${bucket.bucketName}/${prefix.replace(/\/+$/, '')}`,
@@ -293,15 +337,73 @@ export class TritonService extends Construct implements TritonEndpoint {
         '--allow-grpc=false',
         '--strict-readiness=true',
       ],
-      // Triton's S3 client needs the region; credentials come from the task role.
-      environment: { AWS_DEFAULT_REGION: Stack.of(this).region },
+      // Triton's S3 client needs the region (its own code reads AWS_DEFAULT_REGION, the AWS SDK's chain
+      // AWS_REGION); credentials come from the task role. The repository's version
+      // makes a changed model a new task definition, so a deploy replaces the tasks that loaded the old one.
+      environment: {
+        AWS_DEFAULT_REGION: Stack.of(this).region,
+        AWS_REGION: Stack.of(this).region,
+        MODEL_REPOSITORY_VERSION: this.props.modelRepository.source.version,
+      },
       gpuCount: 1,
       memoryReservationMiB: 4096,
       portMappings: [{ containerPort: TRITON_HTTP_PORT }],
       linuxParameters: new ecs.LinuxParameters(this, 'Linux', { sharedMemorySize: 1024 }),
       logging: ecs.LogDrivers.awsLogs({ streamPrefix: 'triton', logGroup }),
     });
+    // A mirrored image gives the task an execution role (CDK creates it with the pull grant).
+    if (task.executionRole !== undefined) {
+      acknowledge(task.executionRole, [
+        {
+          id: 'AwsSolutions-IAM5[Resource::*]',
+          reason:
+            'ecr:GetAuthorizationToken, which ECS needs to pull the mirrored Triton image, supports no ' +
+            'resource-level permissions; the pull itself is granted on the one repository.',
+        },
+      ]);
+    }
     return task;
+  }
+
+  /**
+   * Copies the staged repository under the prefix, replacing what was there (prune), so the first deploy
+   * already gives Triton a repository it can load and a later one swaps the model the CPU image swapped.
+   */
+  private publishRepository(): s3deploy.BucketDeployment {
+    const { bucket, prefix, source } = this.props.modelRepository;
+    const deployment = new s3deploy.BucketDeployment(this, 'ModelRepository', {
+      sources: [s3deploy.Source.asset(source.dir)],
+      destinationBucket: bucket,
+      destinationKeyPrefix: prefix,
+      prune: true,
+      // Room for a large model (wav2vec2-large is 1.3 GB of fp32): the handler unzips and syncs it from /tmp.
+      memoryLimit: 2048,
+      ephemeralStorageSize: Size.gibibytes(8),
+    });
+    // CDK grants the copy read and write on the whole bucket; it may only ever write the repository.
+    deployment.handlerRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        effect: iam.Effect.DENY,
+        actions: ['s3:PutObject', 's3:PutObjectAcl', 's3:DeleteObject', 's3:AbortMultipartUpload'],
+        notResources: [bucket.arnForObjects(`${prefix}*`)],
+      }),
+    );
+    return deployment;
+  }
+
+  /**
+   * The Triton image: from its public registry through the NAT gateway, or, when it names a private ECR
+   * repository (a mirror of the nvcr.io image, see docs/deploy.md), from ECR through the VPC's endpoints,
+   * which the task execution role may pull from.
+   */
+  private containerImage(): ecs.ContainerImage {
+    const mirror = parseEcrImage(this.props.image);
+    if (mirror === undefined) return ecs.ContainerImage.fromRegistry(this.props.image);
+    const repository = ecr.Repository.fromRepositoryAttributes(this, 'ImageMirror', {
+      repositoryArn: `arn:${Stack.of(this).partition}:ecr:${mirror.region}:${mirror.account}:repository/${mirror.repository}`,
+      repositoryName: mirror.repository,
+    });
+    return ecs.ContainerImage.fromEcrRepository(repository, mirror.tag);
   }
 
   private suppressFindings(): void {
@@ -316,7 +418,8 @@ export class TritonService extends Construct implements TritonEndpoint {
       {
         id: 'AwsSolutions-ECS2',
         reason:
-          "The one environment variable is AWS_DEFAULT_REGION, which Triton's S3 client needs; not a secret.",
+          "The region (AWS_DEFAULT_REGION, AWS_REGION), which Triton's S3 client needs, and the model " +
+          "repository's digest: no secrets.",
       },
     ]);
     acknowledge(this.loadBalancer, [
@@ -337,4 +440,37 @@ export class TritonService extends Construct implements TritonEndpoint {
       },
     ]);
   }
+}
+
+/** The parts of a private ECR image URI (`<account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag>`). */
+export function parseEcrImage(
+  image: string,
+): { account: string; region: string; repository: string; tag: string } | undefined {
+  const match = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com\/([a-z0-9._/-]+):([\w.-]+)$/.exec(image);
+  if (match === null) return undefined;
+  const [, account, region, repository, tag] = match as unknown as [string, string, string, string, string];
+  return { account, region, repository, tag };
+}
+
+/**
+ * Makes the service depend on the cluster's capacity-provider association, which CDK creates in an aspect at
+ * synthesis: without it CloudFormation may create the service before the association (a capacity provider
+ * strategy naming an unassociated provider fails) and, on delete, remove the association while the service
+ * still drains.
+ */
+function dependOnCapacityProviderAssociation(service: ecs.Ec2Service, cluster: ecs.Cluster): void {
+  Aspects.of(service).add(
+    {
+      visit(node: IConstruct): void {
+        if (node !== service) return;
+        const association = cluster.node
+          .findAll()
+          .find((child) => child instanceof ecs.CfnClusterCapacityProviderAssociations);
+        if (association === undefined) throw new Error('the cluster has no capacity-provider association');
+        service.node.addDependency(association);
+      },
+    },
+    // After CDK's own aspect (a mutating one) has created the association.
+    { priority: AspectPriority.DEFAULT },
+  );
 }

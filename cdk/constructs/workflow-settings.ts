@@ -11,8 +11,9 @@ export interface WorkflowRetry {
 }
 
 /**
- * Triton on GPU instances may be scaling out or restarting for minutes, so waits grow to minutes: about
- * 20 s, 40 s, 80 s, 160 s before FULL jitter, about 5 minutes in all at most.
+ * A task that fails transiently once Triton answered ready (a task replaced, a 5xx burst) waits about
+ * 20 s, 40 s, 80 s, 160 s before FULL jitter, about 5 minutes in all at most. A cold Triton is not waited for
+ * here: the readiness gate (TritonReadiness) does that before the first try.
  */
 export const DEFAULT_WORKFLOW_RETRY: WorkflowRetry = {
   intervalSeconds: 20,
@@ -20,6 +21,25 @@ export const DEFAULT_WORKFLOW_RETRY: WorkflowRetry = {
   maxAttempts: 4,
   maxDelaySeconds: 300,
 };
+
+/** How long the GPU branch waits for Triton to answer ready before a file fails with TRITON_UNAVAILABLE. */
+export interface TritonReadiness {
+  /** Wait between two probes of /v2/health/ready. */
+  intervalSeconds: number;
+  /** Probes before giving up; the bound is about intervalSeconds × maxPolls. */
+  maxPolls: number;
+}
+
+/**
+ * Scale from zero: the wake alarm's 1-minute evaluation and the capacity provider's scale-out (about 2-3
+ * minutes), an instance launch and ECS agent registration (about 3 minutes), the Triton image pull (about
+ * 10 GB: 5-8 minutes) and the model load take up to about 15 minutes. 50 probes 30 s apart wait 25 minutes,
+ * which leaves 10 minutes of headroom and costs at most 200 state transitions per file.
+ */
+export const COLD_START_READINESS: TritonReadiness = { intervalSeconds: 30, maxPolls: 50 };
+
+/** A running or external Triton only needs to ride out a restart or a task replacement: 5 minutes. */
+export const WARM_READINESS: TritonReadiness = { intervalSeconds: 30, maxPolls: 10 };
 
 /**
  * Error names the alignment tasks retry: the Triton Lambda's transient failure, the CPU pipeline's

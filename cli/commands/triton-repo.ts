@@ -1,9 +1,6 @@
-import { copyFile, mkdir, rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { InferenceSession } from 'onnxruntime-node';
-import { AlignError, InvalidInputError } from '../../shared/errors';
-import { loadModelSpec, type ModelSpec } from '../../shared/model/model-spec';
-import { renderTritonModelConfig } from '../../shared/triton/model-config';
+import { InvalidInputError } from '../../shared/errors';
+import { loadModelSpec } from '../../shared/model/model-spec';
+import { writeModelRepositoryEntry } from '../../shared/triton/model-repository';
 import { type CliCommand, parseCommandArgs } from '../cli-command';
 
 /** Triton's model names become directory names and URL path segments. */
@@ -37,68 +34,20 @@ export const tritonRepoCommand: CliCommand = {
     const maxQueueDelayMicroseconds = wholeNumber('max-queue-delay-us', values['max-queue-delay-us'], 100, 0);
     const instances = wholeNumber('instances', values.instances, 1, 1);
     const spec = await loadModelSpec(modelDir);
-    const vocabSize = await checkGraph(spec);
-    const config = renderTritonModelConfig({
+    const written = await writeModelRepositoryEntry(spec, outDir, {
       name,
-      vocabSize,
       maxBatchSize,
       maxQueueDelayMicroseconds,
       instances,
       // FP16 on Triton's ONNX Runtime backend means TensorRT's FP16 precision mode: --fp16 implies --tensorrt.
       tensorrt: values.fp16 === true ? 'fp16' : values.tensorrt === true ? 'fp32' : 'off',
     });
-    const modelRoot = join(outDir, name);
-    await mkdir(join(modelRoot, '1'), { recursive: true });
-    await writeFile(join(modelRoot, 'config.pbtxt'), config);
-    // Copied under a temporary name and renamed, so Triton never loads a half-written model.
-    const partial = join(modelRoot, '1', `model.onnx.partial-${process.pid}`);
-    await copyFile(spec.onnxPath, partial);
-    await rename(partial, join(modelRoot, '1', 'model.onnx'));
     io.stdout.write(
-      `wrote ${join(modelRoot, 'config.pbtxt')} and ${join(modelRoot, '1', 'model.onnx')} ` +
-        `(vocabulary ${vocabSize}, max_batch_size ${maxBatchSize})\n`,
+      `wrote ${written.configPath} and ${written.modelPath} ` +
+        `(vocabulary ${written.vocabSize}, max_batch_size ${maxBatchSize})\n`,
     );
   },
 };
-
-/** The vocabulary size, once the fp32 graph is known to take `input_values` and give `logits` of that width. */
-async function checkGraph(spec: ModelSpec): Promise<number> {
-  let session: InferenceSession;
-  try {
-    session = await InferenceSession.create(spec.onnxPath);
-  } catch (error) {
-    throw new AlignError(
-      'MODEL',
-      `cannot load ${spec.onnxPath} (Triton serves the fp32 model.onnx): ${(error as Error).message}`,
-      {
-        cause: error,
-      },
-    );
-  }
-  try {
-    const input = session.inputMetadata.find((tensor) => tensor.name === 'input_values');
-    const output = session.outputMetadata.find((tensor) => tensor.name === 'logits');
-    const shapeOf = (tensor: typeof input): readonly (number | string)[] =>
-      tensor?.isTensor ? tensor.shape : [];
-    const inputShape = shapeOf(input);
-    const outputShape = shapeOf(output);
-    const vocab = outputShape[2];
-    if (
-      inputShape.length !== 2 ||
-      outputShape.length !== 3 ||
-      (typeof vocab === 'number' && vocab !== spec.vocabulary.size)
-    ) {
-      throw new AlignError(
-        'MODEL',
-        `${spec.onnxPath} must take "input_values" [batch, samples] and give "logits" [batch, frames, ${spec.vocabulary.size}] ` +
-          `(vocab.json); it takes [${inputShape.join(',')}] and gives [${outputShape.join(',')}]`,
-      );
-    }
-    return spec.vocabulary.size;
-  } finally {
-    await session.release();
-  }
-}
 
 function wholeNumber(name: string, value: string | undefined, fallback: number, min: number): number {
   if (value === undefined) return fallback;

@@ -1,8 +1,14 @@
 /**
- * Failures the stand-in injects into inference requests (health and metadata are never disturbed). Counters
- * are decremented as faults fire; the object may be changed while the server runs (tests, the fault soak).
+ * Failures the stand-in injects, into inference requests and (notReadyTimes only) readiness checks; liveness
+ * and metadata are never disturbed. Counters are decremented as faults fire; the object may be changed while
+ * the server runs (tests, the fault soak).
  */
 export interface TritonFaults {
+  /**
+   * A cold service behind a load balancer with no healthy target: the next N readiness checks (server or
+   * model) answer 503, and until they are spent every inference request answers 503 without counting.
+   */
+  notReadyTimes?: number;
   /** The next N inference requests are answered 503 with Triton's error JSON. */
   status503Times?: number;
   /** The next N inference requests lose their connection without any reply. */

@@ -126,8 +126,12 @@ async function route(req: IncomingMessage, res: ServerResponse, model: ServedMod
     sendJson(res, 200, { name: SERVER_NAME, version: '2.0', extensions: ['binary_tensor_data'] });
     return;
   }
-  if (req.method === 'GET' && (path === '/v2/health/live' || path === '/v2/health/ready')) {
+  if (req.method === 'GET' && path === '/v2/health/live') {
     sendEmpty(res, 200);
+    return;
+  }
+  if (req.method === 'GET' && path === '/v2/health/ready') {
+    answerReady(res, model.faults);
     return;
   }
   const match = MODEL_ROUTE.exec(path);
@@ -155,10 +159,16 @@ async function route(req: IncomingMessage, res: ServerResponse, model: ServedMod
     sendError(res, 400, `${req.method} is not supported on ${path}; use ${method}`);
     return;
   }
-  if (action === '/ready') sendEmpty(res, 200);
+  if (action === '/ready') answerReady(res, model.faults);
   else if (action === '/infer') await infer(req, res, model);
   else if (action === '/config') sendJson(res, 200, modelConfig(model));
   else sendJson(res, 200, metadata(model));
+}
+
+/** 200, or Triton's 503 while the notReadyTimes fault lasts. */
+function answerReady(res: ServerResponse, faults: TritonFaults): void {
+  if (takeFault(faults, 'notReadyTimes')) sendError(res, 503, 'Server is not ready');
+  else sendEmpty(res, 200);
 }
 
 function metadata({ spec, limits }: ServedModel): unknown {
@@ -188,6 +198,10 @@ async function infer(req: IncomingMessage, res: ServerResponse, model: ServedMod
   if (body === undefined) {
     res.setHeader('connection', 'close');
     sendError(res, 400, `request body exceeds ${limits.maxBodyBytes} bytes`);
+    return;
+  }
+  if ((faults.notReadyTimes ?? 0) > 0) {
+    sendError(res, 503, 'Server is not ready');
     return;
   }
   if (takeFault(faults, 'dropConnectionTimes')) {

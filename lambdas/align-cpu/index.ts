@@ -1,11 +1,21 @@
 import type { SQSBatchResponse } from 'aws-lambda';
 import { loadConfig } from '../../shared/config/app-config';
+import { loadCpuModel } from '../../shared/inference/load-cpu-model';
 import { handlerModelDir } from '../../shared/model/bundled-model';
 import { createPipelineRuntime, type RuntimeOverrides } from '../../shared/pipeline/pipeline-runtime';
 import { handleEvent, type RerunResponse } from '../../shared/pipeline/process-event';
+import { recordFailureRequest } from '../../shared/pipeline/workflow-events';
+import { type RecordedFailure, recordWorkflowFailure } from '../../shared/pipeline/workflow-failure';
+import { toWorkflowTaskError } from '../../shared/pipeline/workflow-task-errors';
+import { loadTritonModel } from '../../shared/triton/load-triton-model';
 
-/** An invocation handler for S3, SQS and EventBridge object-created events, and SPEC §7 reruns. */
-export type AlignHandler = (event: unknown) => Promise<SQSBatchResponse | RerunResponse | undefined>;
+/**
+ * An invocation handler for S3, SQS and EventBridge object-created events, SPEC §7 reruns, and the
+ * workflow's RecordFailure step (for files of either branch).
+ */
+export type AlignHandler = (
+  event: unknown,
+) => Promise<SQSBatchResponse | RerunResponse | RecordedFailure | undefined>;
 
 /**
  * Builds the handler: configuration is validated and the S3 clients are created (and warmed) now, at cold
@@ -16,13 +26,22 @@ export function createHandler(
   overrides: RuntimeOverrides = {},
 ): AlignHandler {
   const config = loadConfig(env);
+  const modelDir = (): string =>
+    handlerModelDir(config.pipeline.modelDir, __dirname, 'a model directory, or ship models/demo-en');
   const runtime = createPipelineRuntime(
     config,
-    () => handlerModelDir(config.pipeline.modelDir, __dirname, 'a model directory, or ship models/demo-en'),
+    (backend) => (backend === 'triton' ? loadTritonModel : loadCpuModel)(config, modelDir()),
     overrides,
   );
   return async (event) => {
     await runtime.warmed;
+    try {
+      const record = recordFailureRequest(event);
+      if (record !== undefined) return await recordWorkflowFailure(runtime.context, record);
+    } catch (error) {
+      // Named as the state machine's Retry expects them (TransientFailure / PermanentFailure).
+      throw toWorkflowTaskError(error);
+    }
     return handleEvent(runtime.context, event);
   };
 }

@@ -3,12 +3,14 @@ import { AlignError } from '../../shared/errors';
 import { handlerModelDir } from '../../shared/model/bundled-model';
 import { createPipelineRuntime, type RuntimeOverrides } from '../../shared/pipeline/pipeline-runtime';
 import { handleEvent, type RerunResponse } from '../../shared/pipeline/process-event';
-import { type RecordedFailure, recordWorkflowFailure } from './record-failure';
-import { toWorkflowTaskError } from './task-errors';
-import { parseWorkflowEvent } from './workflow-event';
+import { parseTritonTaskEvent } from '../../shared/pipeline/workflow-events';
+import { toWorkflowTaskError } from '../../shared/pipeline/workflow-task-errors';
+import { loadTritonModel } from '../../shared/triton/load-triton-model';
+import { probeTritonReadiness, type TritonReadiness } from '../../shared/triton/triton-readiness';
+import { tritonModelOptions } from '../../shared/triton/triton-settings';
 
-/** The state machine's Triton task: one file's outcome, or the recorded failure for RecordFailure. */
-export type TritonAlignHandler = (event: unknown) => Promise<RerunResponse | RecordedFailure>;
+/** The state machine's Triton task: one file's outcome, or whether Triton is ready. */
+export type TritonAlignHandler = (event: unknown) => Promise<RerunResponse | TritonReadiness>;
 
 /**
  * This Lambda's configuration: Triton always on, and no STATE_MACHINE_ARN, since it runs inside the state
@@ -24,7 +26,8 @@ function tritonEnvironment(
  * Builds the handler: configuration (TRITON_URL included) is validated and S3 clients are warmed at cold
  * start. A transient failure is thrown as `TransientFailure` (the state machine retries it), any other thrown
  * failure as `PermanentFailure`; a permanent activity failure is answered as `{status: "failed", error}`
- * after the pipeline wrote its failure record and metrics.
+ * after the pipeline wrote its failure record and metrics. A readiness probe is answered `{ready, detail}`
+ * whatever state Triton is in; only a configuration error (an unreadable TRITON_CA_BUNDLE) is thrown.
  */
 export function createHandler(
   env: Readonly<Record<string, string | undefined>>,
@@ -34,19 +37,23 @@ export function createHandler(
   const runtime = createPipelineRuntime(
     config,
     () =>
-      handlerModelDir(
-        config.pipeline.modelDir,
-        __dirname,
-        'the model directory whose vocabulary Triton serves',
+      loadTritonModel(
+        config,
+        handlerModelDir(
+          config.pipeline.modelDir,
+          __dirname,
+          'the model directory whose vocabulary Triton serves',
+        ),
       ),
     overrides,
   );
   return async (event) => {
     try {
+      const request = parseTritonTaskEvent(event);
+      // Polled repeatedly while Triton scales from zero: the answer needs neither S3 nor the model.
+      if (request.kind === 'readiness-probe')
+        return await probeTritonReadiness(await tritonModelOptions(config));
       await runtime.warmed;
-      const request = parseWorkflowEvent(event);
-      if (request.kind === 'record-failure')
-        return await recordWorkflowFailure(runtime.context, request.input);
       const response = await handleEvent(runtime.context, { ...request.input, backend: 'triton' });
       if (response === undefined || !('status' in response)) {
         throw new AlignError('INTERNAL', `a rerun of ${request.input.key} answered no outcome`);

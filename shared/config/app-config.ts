@@ -34,13 +34,23 @@ export interface PipelineConfig {
   metricsNamespace: string;
   /** Model directory for the CPU backend; undefined: the bundled demo model. */
   modelDir: string | undefined;
-  /** Files above either threshold go to the Step Functions state machine when one is configured. */
+  /** Files above either threshold are large: LARGE_FILE_POLICY says what happens to them. */
   largeFileThresholdBytes: number;
   largeFileThresholdSec: number;
+  /**
+   * `handoff`: to the state machine's GPU branch (needs STATE_MACHINE_ARN); `refuse`: a failure record naming
+   * the limit (a deployment without a GPU branch); `process`: on CPU anyway, with a warning in the result.
+   */
+  largeFilePolicy: LargeFilePolicy;
   stateMachineArn: string | undefined;
   /** Attempts per activity within one invocation when a failure is retryable (throttling, 5xx, timeouts). */
   activityRetryMax: number;
 }
+
+/** What happens to a file above the large-file thresholds, or one that asks for Triton. */
+export type LargeFilePolicy = 'handoff' | 'refuse' | 'process';
+
+const LARGE_FILE_POLICIES: readonly LargeFilePolicy[] = ['handoff', 'refuse', 'process'];
 
 /** How the Triton backend is reached and fed (used when USE_TRITON=true). */
 export interface TritonConfig {
@@ -247,6 +257,19 @@ function loadPipelineConfig(source: SettingsSource): PipelineConfig {
       `STATE_MACHINE_ARN must be a Step Functions state machine ARN (arn:aws:states:...), got "${stateMachineArn}"`,
     );
   }
+  const policy = source.lookup(['LARGE_FILE_POLICY']);
+  const largeFilePolicy = (policy?.value ??
+    (stateMachineArn === undefined ? 'process' : 'handoff')) as LargeFilePolicy;
+  if (!LARGE_FILE_POLICIES.includes(largeFilePolicy)) {
+    throw new ConfigError(
+      `${policy?.name ?? 'LARGE_FILE_POLICY'} must be one of ${LARGE_FILE_POLICIES.join(', ')}, got "${policy?.value}"`,
+    );
+  }
+  if (largeFilePolicy === 'handoff' && stateMachineArn === undefined) {
+    throw new ConfigError(
+      'STATE_MACHINE_ARN is required when LARGE_FILE_POLICY=handoff (the state machine to hand to)',
+    );
+  }
   return {
     incomingPrefix,
     resultsPrefix,
@@ -262,6 +285,7 @@ function loadPipelineConfig(source: SettingsSource): PipelineConfig {
     largeFileThresholdSec: source.number(['LARGE_FILE_THRESHOLD_SEC'], DEFAULTS.largeFileThresholdSec, {
       positive: true,
     }),
+    largeFilePolicy,
     stateMachineArn,
     activityRetryMax: source.number(['ACTIVITY_RETRY_MAX'], DEFAULTS.activityRetryMax, {
       integer: true,

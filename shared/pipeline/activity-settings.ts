@@ -1,4 +1,4 @@
-import type { AppConfig } from '../config/app-config';
+import type { AppConfig, LargeFilePolicy } from '../config/app-config';
 import type { OutputFormat } from '../output/result';
 import type { RetryPolicy } from '../s3/retry';
 import type { AlignSettings } from './align-job';
@@ -11,7 +11,7 @@ export interface ActivitySettings {
   resultsBucket: string | undefined;
   align: AlignSettings;
   decode: { maxDurationSec: number; timeoutMs: number; streamThresholdBytes: number };
-  largeFile: { bytes: number; seconds: number };
+  largeFile: { bytes: number; seconds: number; policy: LargeFilePolicy };
   /** USE_TRITON: route every activity to the GPU state machine. */
   useTriton: boolean;
   /** Activity-level retries of retryable failures (throttling, 5xx, timeouts). */
@@ -36,7 +36,11 @@ export function activitySettings(config: AppConfig): ActivitySettings {
       timeoutMs: config.audioReadTimeoutSec * 1000,
       streamThresholdBytes: config.audioStreamThresholdBytes,
     },
-    largeFile: { bytes: pipeline.largeFileThresholdBytes, seconds: pipeline.largeFileThresholdSec },
+    largeFile: {
+      bytes: pipeline.largeFileThresholdBytes,
+      seconds: pipeline.largeFileThresholdSec,
+      policy: pipeline.largeFilePolicy,
+    },
     useTriton: config.useTriton,
     retry: {
       maxAttempts: pipeline.activityRetryMax,

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { decodeAudioStream } from '../audio/decode-audio';
+import { AlignError, InvalidInputError } from '../errors';
 import type { AcousticModel } from '../inference/onnx-acoustic-model';
 import type { OutputFormat, ResultSource } from '../output/result';
 import { relativeHref } from '../output/viewer/relative-href';
@@ -87,16 +88,17 @@ export async function runAudioActivity(
   const wantsGpu =
     request.backend === 'triton' ||
     (request.backend !== 'cpu' && (settings.useTriton || transcript?.descriptor?.backend === 'triton'));
-  const tooLarge = (reason: string): Promise<ActivityOutcome | undefined> =>
-    handOffOrWarn(context, request, transcript, versions, reason, warnings);
+  const route = (limit: LargeFileLimit): Promise<ActivityOutcome | undefined> =>
+    routeLargeFile(context, request, transcript, versions, limit, warnings);
   // The GPU path itself (the state machine's Triton Lambda) has nothing to hand off: it processes every file.
   const runsTriton = context.backend === 'triton';
   if (!runsTriton && (wantsGpu || head.size > settings.largeFile.bytes)) {
-    const reason = wantsGpu
-      ? 'the Triton backend was asked for'
-      : `${head.size} bytes is above the large-file threshold`;
-    const handed = await tooLarge(reason);
-    if (handed !== undefined) return handed;
+    const routed = await route(
+      wantsGpu
+        ? { kind: 'triton-asked' }
+        : { kind: 'bytes', value: head.size, limit: settings.largeFile.bytes },
+    );
+    if (routed !== undefined) return routed;
   }
 
   const model = await context.model();
@@ -112,8 +114,12 @@ export async function runAudioActivity(
   });
   const downloadMs = performance.now() - started;
   if (!runsTriton && audio.info.durationSec > settings.largeFile.seconds && warnings.length === 0) {
-    const handed = await tooLarge(`${audio.info.durationSec.toFixed(0)} s is above the large-file threshold`);
-    if (handed !== undefined) return handed;
+    const routed = await route({
+      kind: 'seconds',
+      value: audio.info.durationSec,
+      limit: settings.largeFile.seconds,
+    });
+    if (routed !== undefined) return routed;
   }
 
   const result = await runAlignJob(
@@ -147,19 +153,58 @@ function outputFormats(configured: OutputFormat[], transcript: FoundTranscript |
   return asked.includes('json') ? asked : ['json', ...asked];
 }
 
-async function handOffOrWarn(
+/** Why a file leaves the CPU path: Triton was asked for, or it is above one of the large-file thresholds. */
+type LargeFileLimit =
+  | { kind: 'triton-asked' }
+  | { kind: 'bytes'; value: number; limit: number }
+  | { kind: 'seconds'; value: number; limit: number };
+
+/** How to turn the GPU branch on, for messages that send a user there. */
+const ENABLE_GPU_BRANCH =
+  'deploy the stack with -c tritonUrl=https://<your Triton endpoint>, or with its own Triton service ' +
+  "(-c tritonCertificateArn=<ACM certificate ARN> -c tritonDomainName=<name>); see the README's Deploy section";
+
+function describeLimit(limit: LargeFileLimit): string {
+  switch (limit.kind) {
+    case 'triton-asked':
+      return 'the Triton backend was asked for';
+    case 'bytes':
+      return `${limit.value} bytes is above the large-file threshold of ${limit.limit} bytes (LARGE_FILE_THRESHOLD_BYTES)`;
+    case 'seconds':
+      return `${limit.value.toFixed(0)} s of audio is above the large-file threshold of ${limit.limit} s (LARGE_FILE_THRESHOLD_SEC)`;
+  }
+}
+
+/**
+ * What LARGE_FILE_POLICY does with a file that leaves the CPU path: `handoff` starts the state machine's GPU
+ * branch and answers `handed-off`; `refuse` fails it (the deployment has no GPU branch), naming the limit
+ * and how to enable one; `process`, or a request that says `backend: "cpu"`, keeps it here with a warning.
+ */
+async function routeLargeFile(
   context: ActivityContext,
   request: AudioRequest,
   transcript: FoundTranscript | undefined,
   versions: SourceVersions,
-  reason: string,
+  limit: LargeFileLimit,
   warnings: string[],
 ): Promise<ActivityOutcome | undefined> {
   const { bucket, key } = request;
-  if (context.handoff === undefined) {
-    const warning = `${reason}, but no STATE_MACHINE_ARN is configured: processed on CPU`;
+  const reason = describeLimit(limit);
+  const { policy } = context.settings.largeFile;
+  if (policy === 'refuse') {
+    if (limit.kind === 'triton-asked') {
+      throw new InvalidInputError(`${reason}, but this deployment has no GPU branch: ${ENABLE_GPU_BRANCH}`);
+    }
+    throw new AlignError(
+      'AUDIO_TOO_LONG',
+      `${reason}: this deployment aligns files this large only on its GPU branch, which is off; ${ENABLE_GPU_BRANCH}`,
+    );
+  }
+  if (policy === 'process' || request.backend === 'cpu' || context.handoff === undefined) {
+    const why =
+      request.backend === 'cpu' ? 'the request asked for the CPU backend' : 'LARGE_FILE_POLICY=process';
     context.log.warn('large file processed on CPU', { bucket, key, reason });
-    warnings.push(warning);
+    warnings.push(`${reason}, but ${why}: processed on CPU`);
     return undefined;
   }
   const executionName = await context.handoff.start(

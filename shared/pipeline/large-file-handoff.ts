@@ -1,7 +1,13 @@
-import { createHash } from 'node:crypto';
-import { ExecutionAlreadyExists, type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  ExecutionAlreadyExists,
+  type ExecutionStatus,
+  type SFNClient,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
 import { AlignError } from '../errors';
 import { isRetryableError } from '../s3/retry';
+import { attemptExecutionName, executionArn, executionName, forcedExecutionName } from './execution-names';
 
 /** The state machine's input (SPEC §7); the same document reruns one file from the console. */
 export interface StepFunctionsInput {
@@ -12,31 +18,54 @@ export interface StepFunctionsInput {
   force?: true;
 }
 
-/**
- * A deterministic execution name, so a duplicate event starts nothing new: Step Functions refuses a second
- * execution of the same name (80 characters of [A-Za-z0-9_-]), which we take as success.
- */
-export function executionName(key: string, audioEtag: string, transcriptEtag: string | undefined): string {
-  const digest = createHash('sha256')
-    .update(`${key}\n${audioEtag}\n${transcriptEtag ?? ''}`)
-    .digest('hex');
-  return `w2v2-${digest.slice(0, 64)}`;
-}
+/** Executions of one file version, the first included, before a retry gives up and asks for a forced rerun. */
+export const MAX_EXECUTION_ATTEMPTS = 20;
 
-/** Hands large files to the GPU state machine (StartExecution). */
+/**
+ * Closed without a result: the next delivery of the event is a retry and gets the next attempt's name. Any other
+ * status (running, succeeded, pending redrive, or one added later) means the work is done or under way.
+ */
+const ENDED_WITHOUT_RESULT: ReadonlySet<ExecutionStatus | undefined> = new Set([
+  'FAILED',
+  'TIMED_OUT',
+  'ABORTED',
+]);
+
+/** Hands large files to the GPU state machine (StartExecution, and DescribeExecution of a name already taken). */
 export class LargeFileHandoff {
   public constructor(
     private readonly client: Pick<SFNClient, 'send'>,
     private readonly stateMachineArn: string,
   ) {}
 
-  /** Starts (or finds already started) the execution for this file version; returns its name. */
+  /**
+   * Starts the execution for this file version, or finds it running or succeeded; returns its name. A forced
+   * input always starts a new execution.
+   */
   public async start(
     input: StepFunctionsInput,
     audioEtag: string,
     transcriptEtag: string | undefined,
   ): Promise<string> {
-    const name = executionName(input.key, audioEtag, transcriptEtag);
+    const first =
+      input.force === true
+        ? forcedExecutionName(input.key, audioEtag, transcriptEtag)
+        : executionName(input.key, audioEtag, transcriptEtag);
+    let name = first;
+    for (let attempt = 1; attempt <= MAX_EXECUTION_ATTEMPTS; attempt += 1) {
+      name = attemptExecutionName(first, attempt);
+      if (await this.startExecution(input, name)) return name;
+      if (!ENDED_WITHOUT_RESULT.has(await this.status(input, name))) return name;
+    }
+    throw new AlignError(
+      'TRITON_UNAVAILABLE',
+      `${MAX_EXECUTION_ATTEMPTS} executions of s3://${input.bucket}/${input.key} (the last ${name}) ended ` +
+        'without a result; rerun it with force to start another',
+    );
+  }
+
+  /** False when the name is taken by a closed execution or one with another input (ExecutionAlreadyExists). */
+  private async startExecution(input: StepFunctionsInput, name: string): Promise<boolean> {
     try {
       await this.client.send(
         new StartExecutionCommand({
@@ -45,14 +74,29 @@ export class LargeFileHandoff {
           input: JSON.stringify(input),
         }),
       );
+      return true;
     } catch (error) {
-      if (error instanceof ExecutionAlreadyExists) return name;
-      throw new AlignError(
-        'TRITON_UNAVAILABLE',
-        `could not hand s3://${input.bucket}/${input.key} to the state machine ${this.stateMachineArn}: ${(error as Error).message}`,
-        { cause: error, retryable: isRetryableError(error) },
-      );
+      if (error instanceof ExecutionAlreadyExists) return false;
+      throw this.unavailable(input, error);
     }
-    return name;
+  }
+
+  private async status(input: StepFunctionsInput, name: string): Promise<ExecutionStatus | undefined> {
+    try {
+      const { status } = await this.client.send(
+        new DescribeExecutionCommand({ executionArn: executionArn(this.stateMachineArn, name) }),
+      );
+      return status;
+    } catch (error) {
+      throw this.unavailable(input, error);
+    }
+  }
+
+  private unavailable(input: StepFunctionsInput, error: unknown): AlignError {
+    return new AlignError(
+      'TRITON_UNAVAILABLE',
+      `could not hand s3://${input.bucket}/${input.key} to the state machine ${this.stateMachineArn}: ${(error as Error).message}`,
+      { cause: error, retryable: isRetryableError(error) },
+    );
   }
 }

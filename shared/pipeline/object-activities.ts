@@ -100,7 +100,7 @@ async function rejectKey(
   const error = new InvalidInputError(`refusing key ${JSON.stringify(key)}: ${reason}`);
   const recordKey = rejectedFailureKey(context.settings.layout, key);
   context.log.warn('key rejected', { bucket, key, reason });
-  await recordFailure(
+  const written = await recordFailure(
     context,
     bucket,
     recordKey,
@@ -108,7 +108,7 @@ async function rejectKey(
     { bucket, key },
     { attempt: 1, delivery: options.delivery },
   );
-  context.telemetry.failed(error.code, context.backend ?? 'cpu');
+  context.telemetry.failed(error.code, context.backend ?? 'cpu', !written);
   return { status: 'failed', bucket, key, error, retryable: false, failureKey: recordKey };
 }
 
@@ -199,16 +199,19 @@ async function processAudio(
       error: error.message,
       retryable: error.retryable,
     });
-    await recordFailure(context, bucket, recordKey, error, source, {
+    const written = await recordFailure(context, bucket, recordKey, error, source, {
       attempt: attempts,
       delivery: options.delivery,
     });
-    context.telemetry.failed(error.code, context.backend ?? 'cpu');
+    context.telemetry.failed(error.code, context.backend ?? 'cpu', !written);
     return { status: 'failed', bucket, key, error, retryable: error.retryable, failureKey: recordKey };
   }
 }
 
-/** Writes a failure record; a record that cannot be written is logged, never allowed to mask the failure. */
+/**
+ * Writes a failure record and says whether it was written; a record that cannot be written is logged (and
+ * counted by the caller's metrics), never allowed to mask the failure.
+ */
 async function recordFailure(
   context: ObjectContext,
   bucket: string,
@@ -216,16 +219,19 @@ async function recordFailure(
   error: AlignError,
   source: ResultSource,
   tries: { attempt: number; delivery: number },
-): Promise<void> {
+): Promise<boolean> {
   const outputBucket = context.settings.resultsBucket ?? bucket;
   const record = failureRecord(error, source, tries, (context.now ?? (() => new Date()))());
   try {
     await writeFailure(context.store, outputBucket, recordKey, record);
+    return true;
   } catch (writeError) {
     context.log.error('failure record could not be written', {
       bucket: outputBucket,
       key: recordKey,
+      code: error.code,
       error: toAlignError(writeError).message,
     });
+    return false;
   }
 }

@@ -1,16 +1,10 @@
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import type { AppConfig } from '../config/app-config';
-import { type AcousticModel, openOnnxModel } from '../inference/onnx-acoustic-model';
-import { resolveModelFile } from '../model/model-file';
-import { loadModelSpec } from '../model/model-spec';
+import type { AcousticModel } from '../inference/onnx-acoustic-model';
 import { type S3ClientExtras, S3ClientPool } from '../s3/s3-client-pool';
 import { S3Store } from '../s3/s3-store';
 import { ActivityMetrics, type ActivityTelemetry } from '../telemetry/activity-metrics';
 import { createPipelineLogger, type PipelineLog } from '../telemetry/pipeline-logger';
-import { openTritonModel } from '../triton/triton-acoustic-model';
-import { tritonModelOptions } from '../triton/triton-settings';
 import { activitySettings } from './activity-settings';
 import { KeyedQueue } from './keyed-queue';
 import { LargeFileHandoff } from './large-file-handoff';
@@ -19,14 +13,22 @@ import type { ObjectContext } from './object-activities';
 /** The service name in logs and the metrics' `service` dimension. */
 export const SERVICE_NAME = 'w2v2-align';
 
+/** Where a process runs inference: `triton` when USE_TRITON=true and there is no state machine to hand to. */
+export type InferenceBackend = 'cpu' | 'triton';
+
+/**
+ * Opens the acoustic model for the backend this process runs. Given by the handler, so a package imports only
+ * the backends it can run (the Triton Lambda ships without onnxruntime-node).
+ */
+export type ModelLoader = (backend: InferenceBackend) => Promise<AcousticModel>;
+
 /** What a process builds once and reuses across invocations. */
 export interface PipelineRuntime {
   context: ObjectContext;
   pool: S3ClientPool;
   /** Resolves when the warm S3 clients are connected (or have tried to). */
   warmed: Promise<void>;
-  /** Where this process runs inference: `triton` when USE_TRITON=true and there is no state machine to hand to. */
-  backend: 'cpu' | 'triton';
+  backend: InferenceBackend;
 }
 
 /** Replacements for tests and local runs: S3 credentials, a model, a log, a metrics sink. */
@@ -39,12 +41,12 @@ export interface RuntimeOverrides {
 
 /**
  * Builds the pipeline's long-lived parts from the configuration: the S3 client pool (warm clients connect
- * now), the store, logger, metrics, the Step Functions hand-off when STATE_MACHINE_ARN is set, and a model
- * loaded on first use and then kept. `modelDir` is asked only when the model is first needed.
+ * now), the store, logger, metrics, the Step Functions hand-off when STATE_MACHINE_ARN is set, and the model
+ * from `loadModel`, called on first use and then kept.
  */
 export function createPipelineRuntime(
   config: AppConfig,
-  modelDir: () => string,
+  loadModel: ModelLoader,
   overrides: RuntimeOverrides = {},
 ): PipelineRuntime {
   const log = overrides.log ?? createPipelineLogger(SERVICE_NAME);
@@ -52,14 +54,14 @@ export function createPipelineRuntime(
   const warmed = pool.warm(config.pipeline.resultsBucket);
   const { stateMachineArn } = config.pipeline;
   // With a state machine configured, Triton is reached through it; without one, this process is the GPU path.
-  const backend = config.useTriton && stateMachineArn === undefined ? 'triton' : 'cpu';
+  const backend: InferenceBackend = config.useTriton && stateMachineArn === undefined ? 'triton' : 'cpu';
   return {
     pool,
     warmed,
     backend,
     context: {
       store: new S3Store(pool, config.s3, log),
-      model: overrides.model ?? cachedModelLoader(config, modelDir, backend),
+      model: overrides.model ?? cachedModel(() => loadModel(backend)),
       backend,
       handoff:
         stateMachineArn === undefined ? undefined : new LargeFileHandoff(new SFNClient({}), stateMachineArn),
@@ -74,39 +76,13 @@ export function createPipelineRuntime(
 }
 
 /** Loads the model once; a failed load is forgotten so the next activity tries again. */
-function cachedModelLoader(
-  config: AppConfig,
-  modelDir: () => string,
-  backend: 'cpu' | 'triton',
-): () => Promise<AcousticModel> {
+function cachedModel(load: () => Promise<AcousticModel>): () => Promise<AcousticModel> {
   let loading: Promise<AcousticModel> | undefined;
   return () => {
-    const load = backend === 'triton' ? loadTritonModel : loadCpuModel;
-    loading ??= load(config, modelDir()).catch((error: unknown) => {
+    loading ??= load().catch((error: unknown) => {
       loading = undefined;
       throw error;
     });
     return loading;
   };
-}
-
-async function loadCpuModel(config: AppConfig, dir: string): Promise<AcousticModel> {
-  const spec = await loadModelSpec(dir);
-  const file = await resolveModelFile(spec, {
-    quantize: config.quantize,
-    cacheDir: join(tmpdir(), 'w2v2-align-models'),
-  });
-  return openOnnxModel(spec, {
-    modelPath: file.path,
-    quantized: file.quantized,
-    cudaEmptyCache: config.cudaEmptyCache,
-    mixedPrecision: config.mixedPrecision,
-    float16: config.float16,
-  });
-}
-
-/** The model directory gives the vocabulary and window geometry; Triton serves its graph. */
-async function loadTritonModel(config: AppConfig, dir: string): Promise<AcousticModel> {
-  const [spec, options] = await Promise.all([loadModelSpec(dir), tritonModelOptions(config)]);
-  return openTritonModel(spec, options);
 }

@@ -1,37 +1,12 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { ErrorCode } from '../errors';
 import type { AlignmentResult } from '../output/result';
-
-/** Every code a failure metric may carry: a closed set, so the metric's cardinality is bounded. */
-const ERROR_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
-  'AUDIO_DECODE',
-  'AUDIO_TOO_LONG',
-  'TRANSCRIPT_EMPTY',
-  'UNKNOWN_TOKENS',
-  'ALIGNMENT_IMPOSSIBLE',
-  'MODEL',
-  'TRITON_UNAVAILABLE',
-  'S3',
-  'TIMEOUT',
-  'CONFIG',
-  'INVALID_INPUT',
-  'INTERNAL',
-]);
-
-/** Whether a string is one of the stable SPEC §8 codes. */
-export function isErrorCode(code: string): code is ErrorCode {
-  return ERROR_CODES.has(code as ErrorCode);
-}
-
-/** Name of the per-code failure metric, e.g. `Error_AUDIO_DECODE`; unknown codes count as INTERNAL. */
-export function errorCodeMetric(code: string): string {
-  return `Error_${ERROR_CODES.has(code as ErrorCode) ? code : 'INTERNAL'}`;
-}
+import { errorCodeMetric, FAILURE_RECORDS_LOST } from './metric-names';
 
 /** Where activity outcomes are counted. */
 export interface ActivityTelemetry {
   succeeded(result: AlignmentResult): void;
-  failed(code: string, backend: 'cpu' | 'triton'): void;
+  /** A failed activity; `recordLost` when its failure record could not be written. */
+  failed(code: string, backend: 'cpu' | 'triton', recordLost?: boolean): void;
 }
 
 /**
@@ -61,12 +36,16 @@ export class ActivityMetrics implements ActivityTelemetry {
     });
   }
 
-  /** Emits the failure metrics: ActivitySuccess=0, AlignFailure=1 and the error-code count. */
-  public failed(code: string, backend: 'cpu' | 'triton'): void {
+  /**
+   * Emits the failure metrics: ActivitySuccess=0, AlignFailure=1 and the error-code count, plus
+   * FailureRecordsLost=1 when the failure record could not be written (an alarm watches it).
+   */
+  public failed(code: string, backend: 'cpu' | 'triton', recordLost = false): void {
     this.publish(backend, (metrics) => {
       metrics.addMetric('ActivitySuccess', MetricUnit.Count, 0);
       metrics.addMetric('AlignFailure', MetricUnit.Count, 1);
       metrics.addMetric(errorCodeMetric(code), MetricUnit.Count, 1);
+      if (recordLost) metrics.addMetric(FAILURE_RECORDS_LOST, MetricUnit.Count, 1);
     });
   }
 

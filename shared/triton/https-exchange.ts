@@ -1,5 +1,6 @@
-import type { Agent, IncomingHttpHeaders } from 'node:http';
-import { request } from 'node:https';
+import type { IncomingHttpHeaders } from 'node:http';
+import { Agent, request } from 'node:https';
+import { rootCertificates } from 'node:tls';
 import { ConfigError } from '../config/settings-source';
 import { TritonReplyError, TritonUnavailableError } from './triton-errors';
 
@@ -33,6 +34,17 @@ const TRANSIENT_CODES = new Set([
 
 /** TLS verification failures: retrying cannot help, the trust configuration must change. */
 const TLS_TRUST_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ERR_TLS_CERT_ALTNAME/;
+
+/** An HTTPS agent trusting Node's roots plus `ca` (a PEM bundle of extra CAs) when given. */
+export function trustingAgent(options: { ca?: string; maxSockets: number; keepAlive: boolean }): Agent {
+  const { ca, maxSockets, keepAlive } = options;
+  return new Agent({
+    keepAlive,
+    maxSockets,
+    // Node's `ca` replaces its roots; keep them so a public certificate still verifies alongside the bundle.
+    ...(ca === undefined ? {} : { ca: [...rootCertificates, ca] }),
+  });
+}
 
 /**
  * Sends one HTTPS request and buffers the reply, bounded in time (the whole exchange) and size. Transport

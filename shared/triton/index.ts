@@ -11,6 +11,7 @@ export {
   splitInferenceBody,
   tensorBytes,
 } from './inference-protocol';
+export { loadTritonModel } from './load-triton-model';
 export { renderTritonModelConfig, type TritonModelConfigOptions } from './model-config';
 export { openTritonModel, TritonAcousticModel, type TritonModelOptions } from './triton-acoustic-model';
 export {
@@ -24,4 +25,10 @@ export {
   type TritonClientStats,
 } from './triton-client';
 export { TritonModelError, TritonReplyError, TritonUnavailableError } from './triton-errors';
+export {
+  MAX_PROBE_MS,
+  probeTritonReadiness,
+  type ReadinessProbeOptions,
+  type TritonReadiness,
+} from './triton-readiness';
 export { tritonModelOptions } from './triton-settings';

@@ -1,10 +1,9 @@
-import { Agent } from 'node:https';
-import { rootCertificates } from 'node:tls';
+import type { Agent } from 'node:https';
 import { ConfigError } from '../config/settings-source';
 import { InvalidInputError } from '../errors';
 import { backoffMs } from '../s3/retry';
 import { decodeFloat16, encodeFloat16 } from './float16';
-import { type HttpsReply, httpsExchange } from './https-exchange';
+import { type HttpsReply, httpsExchange, trustingAgent } from './https-exchange';
 import {
   BYTES_PER_ELEMENT,
   elementCount,
@@ -130,12 +129,7 @@ export class TritonClient {
       }
     }
     this.base = new URL(base.href.endsWith('/') ? base.href : `${base.href}/`);
-    this.agent = new Agent({
-      keepAlive: true,
-      maxSockets: this.options.maxSockets,
-      // Node's `ca` replaces its roots; keep them so a public certificate still verifies alongside the bundle.
-      ...(options.ca === undefined ? {} : { ca: [...rootCertificates, options.ca] }),
-    });
+    this.agent = trustingAgent({ ca: options.ca, maxSockets: this.options.maxSockets, keepAlive: true });
   }
 
   /** GET /v2/health/ready: true when the server answers 200, false on a 4xx. */

@@ -23,9 +23,10 @@ import {
   functionArn,
   stateMachineDefinition,
   synthesizeWorkflowStack,
+  type WorkflowStackOptions,
 } from '../helpers/local-stepfunctions-stack';
 import { RecordingTelemetry, recordingLog, StandInModel, toneWav } from '../shared/pipeline/pipeline-harness';
-import { startTestS3, testStore } from '../tools/local-s3/local-s3-fixture';
+import { readTestObject, startTestS3, testStore } from '../tools/local-s3/local-s3-fixture';
 
 const STATE_MACHINE_ARN = 'arn:aws:states:eu-west-1:123456789012:stateMachine:w2v2-align-test';
 
@@ -71,7 +72,16 @@ describe('AlignmentWorkflow executions (aws-local-stepfunctions, real handlers, 
    * reaches the local stand-in over HTTPS and tries each request `tritonTries` times; the CPU one has a stand-in
    * model, which times out every time when `cpuTimesOut`.
    */
-  function workflowHandlers(tritonTries = 1, cpuTimesOut = false) {
+  function workflowHandlers(
+    options: {
+      tritonTries?: number;
+      cpuTimesOut?: boolean;
+      machine?: StateMachineDefinition;
+      cpuEnv?: Record<string, string>;
+    } = {},
+  ) {
+    const { tritonTries = 1, cpuTimesOut = false, machine = definition } = options;
+    const cpuEnv = options.cpuEnv ?? { STATE_MACHINE_ARN };
     const tritonTelemetry = new RecordingTelemetry();
     const cpuTelemetry = new RecordingTelemetry();
     const cpuModel = new StandInModel();
@@ -83,7 +93,7 @@ describe('AlignmentWorkflow executions (aws-local-stepfunctions, real handlers, 
         throw new AlignError('TIMEOUT', 'inference took longer than allowed', { retryable: true });
       },
     };
-    const handlers: TaskHandlers = localLambdaHandlers(definition, {
+    const handlers: TaskHandlers = localLambdaHandlers(machine, {
       [functionArn('triton')]: createTritonHandler(
         {
           ...env(),
@@ -95,21 +105,14 @@ describe('AlignmentWorkflow executions (aws-local-stepfunctions, real handlers, 
         runtime(tritonTelemetry),
       ),
       [functionArn('cpu')]: createCpuHandler(
-        { ...env(), STATE_MACHINE_ARN },
+        { ...env(), ...cpuEnv },
         runtime(cpuTelemetry, cpuTimesOut ? timingOut : cpuModel),
       ),
     });
     return { handlers, tritonTelemetry, cpuTelemetry, cpuModel };
   }
 
-  const read = async (key: string): Promise<string | undefined> => {
-    const { store, pool } = testStore(s3.endpoint);
-    try {
-      return (await store.readText(bucket, key, 1 << 20))?.text;
-    } finally {
-      pool.destroy();
-    }
-  };
+  const read = (key: string): Promise<string | undefined> => readTestObject(s3.endpoint, bucket, key);
   const upload = async (key: string, body: Buffer | string): Promise<void> => {
     const { store, pool } = testStore(s3.endpoint);
     await store.put(bucket, key, body, { contentType: key.endsWith('.wav') ? 'audio/wav' : 'text/plain' });
@@ -125,20 +128,43 @@ describe('AlignmentWorkflow executions (aws-local-stepfunctions, real handlers, 
     writeFileSync(caPath, triton.ca);
     await upload('incoming/wf/speech.wav', readFileSync(join(SAMPLES_DIR, `${SAMPLE}.wav`)));
     await upload('incoming/wf/speech.txt', sampleTruth(SAMPLE).text);
-    for (const name of ['flaky', 'retried', 'down', 'forced', 'cpu', 'cpu-timeout', 'large']) {
+    const names = [
+      'flaky',
+      'retried',
+      'down',
+      'forced',
+      'cpu',
+      'cpu-timeout',
+      'large',
+      'rerun-large',
+      'never',
+    ];
+    const cold = ['cold-1', 'cold-2', 'cold-3', 'cold-4'];
+    const cpuOnly = ['cpu-only', 'cpu-only-big', 'cpu-only-triton'];
+    for (const name of [...names, ...cold, ...cpuOnly]) {
       await upload(`incoming/wf/${name}.wav`, toneWav(1));
       await upload(`incoming/wf/${name}.txt`, `the ${name} file`);
     }
     await upload('incoming/wf/corrupt.wav', Buffer.from('this is not audio'));
-    await upload('incoming/wf/large.json', JSON.stringify({ text: 'the large file', backend: 'triton' }));
-    const synthesized = synthesizeWorkflowStack({ stateMachineName: 'w2v2-align-test' });
-    definition = JSON.parse(
+    for (const name of ['large', 'rerun-large', 'cpu-only-triton']) {
+      await upload(
+        `incoming/wf/${name}.json`,
+        JSON.stringify({ text: `the ${name} file`, backend: 'triton' }),
+      );
+    }
+    definition = workflowDefinition({ stateMachineName: 'w2v2-align-test' });
+  });
+
+  /** The synthesized workflow's definition with the two test functions' ARNs. */
+  function workflowDefinition(options: WorkflowStackOptions): StateMachineDefinition {
+    const synthesized = synthesizeWorkflowStack(options);
+    return JSON.parse(
       stateMachineDefinition(synthesized, {
         [synthesized.tritonLogicalId]: functionArn('triton'),
         [synthesized.cpuLogicalId]: functionArn('cpu'),
       }),
     );
-  });
+  }
 
   afterAll(async () => {
     await triton.close();
@@ -174,6 +200,9 @@ describe('AlignmentWorkflow executions (aws-local-stepfunctions, real handlers, 
     expect(entered(execution.events)).toEqual([
       'ValidateInput',
       'ChooseBackend',
+      'StartTritonWait',
+      'ProbeTriton',
+      'IsTritonReady',
       'AlignOnTriton',
       'CheckOutcome',
       'Done',
@@ -188,7 +217,7 @@ describe('AlignmentWorkflow executions (aws-local-stepfunctions, real handlers, 
 
   it('retries Triton answering 503 twice in the state machine, then succeeds without a failure record', async () => {
     // Prepare
-    const { handlers, tritonTelemetry } = workflowHandlers(1);
+    const { handlers, tritonTelemetry } = workflowHandlers({ tritonTries: 1 });
     injectFaults({ status503Times: 2 });
 
     // Act
@@ -205,7 +234,7 @@ describe('AlignmentWorkflow executions (aws-local-stepfunctions, real handlers, 
 
   it('lets the Triton client absorb two 503s when it may try each request more than twice', async () => {
     // Prepare
-    const { handlers } = workflowHandlers(3);
+    const { handlers } = workflowHandlers({ tritonTries: 3 });
     injectFaults({ status503Times: 2 });
 
     // Act
@@ -221,9 +250,9 @@ describe('AlignmentWorkflow executions (aws-local-stepfunctions, real handlers, 
     expect(triton.faults.status503Times).toBe(0);
   });
 
-  it('records Triton staying unavailable once its retries are spent, and fails with TRITON_UNAVAILABLE', async () => {
+  it('records Triton failing after it answered ready once the retries are spent, and fails with TRITON_UNAVAILABLE', async () => {
     // Prepare
-    const { handlers, tritonTelemetry } = workflowHandlers(1);
+    const { handlers, cpuTelemetry } = workflowHandlers({ tritonTries: 1 });
     injectFaults({ status503Times: 100 });
 
     // Act
@@ -236,7 +265,8 @@ describe('AlignmentWorkflow executions (aws-local-stepfunctions, real handlers, 
     const record = JSON.parse((await read('failed/wf/down.json'))!);
     expect(record).toMatchObject({ error: { code: 'TRITON_UNAVAILABLE' }, attempt: 5 });
     expect(record.error.message).toContain('503');
-    expect(tritonTelemetry.failures).toEqual([{ code: 'TRITON_UNAVAILABLE', backend: 'triton' }]);
+    // The CPU Lambda writes the record of either branch, under the branch's Backend.
+    expect(cpuTelemetry.failures).toEqual([{ code: 'TRITON_UNAVAILABLE', backend: 'triton' }]);
   });
 
   it('fails a corrupt file with its error code after the pipeline wrote the failure record', async () => {
@@ -253,7 +283,7 @@ describe('AlignmentWorkflow executions (aws-local-stepfunctions, real handlers, 
     // Assess
     expect(execution).toMatchObject({ status: 'FAILED', error: 'AUDIO_DECODE' });
     expect(retriesOf(execution.events, 'AlignOnTriton')).toBe(0);
-    expect(entered(execution.events)).not.toContain('RecordFailure');
+    expect(entered(execution.events)).not.toContain('RecordTritonFailure');
     expect(JSON.parse((await read('failed/wf/corrupt.json'))!).error.code).toBe('AUDIO_DECODE');
     expect(tritonTelemetry.failures).toEqual([{ code: 'AUDIO_DECODE', backend: 'triton' }]);
   });
@@ -273,7 +303,9 @@ describe('AlignmentWorkflow executions (aws-local-stepfunctions, real handlers, 
     // Assess
     expect(again).toMatchObject({ status: 'SUCCEEDED', output: { status: 'skipped' } });
     expect(forced).toMatchObject({ status: 'SUCCEEDED', output: { status: 'succeeded' } });
-    expect(requestsAfterAgain).toBe(requestsAfterFirst);
+    // Only the readiness probe's two GETs (server, then model): no inference for the skipped file.
+    const probes = entered(again.events).filter((state) => state === 'ProbeTriton').length;
+    expect(requestsAfterAgain - requestsAfterFirst).toBe(2 * probes);
     expect(triton.requests).toBeGreaterThan(requestsAfterAgain);
     expect(tritonTelemetry.successes).toHaveLength(2);
   });
@@ -306,7 +338,7 @@ describe('AlignmentWorkflow executions (aws-local-stepfunctions, real handlers, 
 
   it('retries a transient CPU failure, then records it once under Backend cpu and fails with its code', async () => {
     // Prepare
-    const { handlers, cpuTelemetry, tritonTelemetry } = workflowHandlers(1, true);
+    const { handlers, cpuTelemetry, tritonTelemetry } = workflowHandlers({ cpuTimesOut: true });
 
     // Act
     const execution = await runLocalExecution(
@@ -322,8 +354,9 @@ describe('AlignmentWorkflow executions (aws-local-stepfunctions, real handlers, 
       error: { code: 'TIMEOUT' },
       attempt: 5,
     });
-    expect(cpuTelemetry.failures).toEqual([]);
-    expect(tritonTelemetry.failures).toEqual([{ code: 'TIMEOUT', backend: 'cpu' }]);
+    // Deferred by each attempt, counted once by the RecordCpuFailure step.
+    expect(cpuTelemetry.failures).toEqual([{ code: 'TIMEOUT', backend: 'cpu' }]);
+    expect(tritonTelemetry.failures).toEqual([]);
   });
 
   it.each([
@@ -385,5 +418,171 @@ describe('AlignmentWorkflow executions (aws-local-stepfunctions, real handlers, 
     expect(executions[0]).toMatchObject({ status: 'SUCCEEDED', output: { status: 'succeeded' } });
     expect(JSON.parse((await read('results/wf/large.json'))!).model.backend).toBe('triton');
     expect(tritonTelemetry.successes).toHaveLength(1);
+  });
+
+  it('waits for a cold Triton that answers ready only after several probes: no file ends as TRITON_UNAVAILABLE', async () => {
+    // Prepare
+    const { handlers, tritonTelemetry, cpuTelemetry } = workflowHandlers();
+    const files = ['cold-1', 'cold-2', 'cold-3', 'cold-4'];
+    // A scaled-to-zero service behind its load balancer: readiness and inference answer 503 until it is up.
+    injectFaults({ notReadyTimes: 14 });
+
+    // Act
+    const executions = await Promise.all(
+      files.map((name) =>
+        runLocalExecution(definition, { bucket, key: `incoming/wf/${name}.wav` }, handlers),
+      ),
+    );
+
+    // Assess
+    expect(executions.map((execution) => execution.status)).toEqual(files.map(() => 'SUCCEEDED'));
+    const probes = executions.map(
+      (execution) => entered(execution.events).filter((s) => s === 'ProbeTriton').length,
+    );
+    expect(probes.reduce((sum, n) => sum + n, 0)).toBeGreaterThanOrEqual(14 + files.length);
+    expect(Math.max(...probes)).toBeGreaterThan(3);
+    for (const execution of executions) expect(retriesOf(execution.events, 'AlignOnTriton')).toBe(0);
+    for (const name of files) expect(await read(`failed/wf/${name}.json`)).toBeUndefined();
+    expect(triton.faults.notReadyTimes).toBe(0);
+    expect(tritonTelemetry.successes).toHaveLength(files.length);
+    expect(cpuTelemetry.failures).toEqual([]);
+  });
+
+  it('fails a file with TRITON_UNAVAILABLE and a record once Triton never answers ready within the bound', async () => {
+    // Prepare
+    const machine = workflowDefinition({
+      stateMachineName: 'w2v2-align-test',
+      readiness: { intervalSeconds: 30, maxPolls: 3 },
+    });
+    const { handlers, cpuTelemetry } = workflowHandlers({ machine });
+    injectFaults({ notReadyTimes: 100 });
+
+    // Act
+    const execution = await runLocalExecution(machine, { bucket, key: 'incoming/wf/never.wav' }, handlers);
+
+    // Assess
+    expect(execution).toMatchObject({ status: 'FAILED', error: 'TRITON_UNAVAILABLE' });
+    expect(entered(execution.events).filter((state) => state === 'ProbeTriton')).toHaveLength(3);
+    expect(entered(execution.events)).not.toContain('AlignOnTriton');
+    const record = JSON.parse((await read('failed/wf/never.json'))!);
+    expect(record.error.code).toBe('TRITON_UNAVAILABLE');
+    expect(record.error.message).toMatch(/did not answer ready in 3 probes 30 s apart.*503/);
+    expect(cpuTelemetry.failures).toEqual([{ code: 'TRITON_UNAVAILABLE', backend: 'triton' }]);
+  });
+
+  it('runs a forced rerun of a file already handed off, under a new execution name', async () => {
+    // Prepare
+    const { handlers } = workflowHandlers();
+    const service = serveStartExecutionLocally(definition, handlers);
+    const cpu = createCpuHandler(
+      { ...env(), STATE_MACHINE_ARN },
+      runtime(new RecordingTelemetry(), new StandInModel()),
+    );
+    const upload = {
+      Records: [
+        {
+          eventSource: 'aws:s3',
+          eventName: 'ObjectCreated:Put',
+          s3: { bucket: { name: bucket }, object: { key: 'incoming/wf/rerun-large.wav' } },
+        },
+      ],
+    };
+
+    // Act
+    let executions: LocalExecution[];
+    let requestsBetween: number;
+    try {
+      await cpu(upload);
+      await service.started[0]!.ended;
+      requestsBetween = triton.requests;
+      await cpu({ bucket, key: 'incoming/wf/rerun-large.wav', force: true });
+      await cpu({ bucket, key: 'incoming/wf/rerun-large.wav', force: true });
+      executions = await Promise.all(service.started.map((execution) => execution.ended));
+    } finally {
+      service.restore();
+    }
+
+    // Assess
+    expect(service.started).toHaveLength(3);
+    expect(new Set(service.started.map((execution) => execution.name)).size).toBe(3);
+    expect(service.started.slice(1).map((execution) => execution.input)).toEqual([
+      expect.objectContaining({ force: true, backend: 'triton' }),
+      expect.objectContaining({ force: true, backend: 'triton' }),
+    ]);
+    expect(executions.map((execution) => execution.status)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
+    expect(
+      executions.slice(1).map((execution) => (execution as { output: { status: string } }).output.status),
+    ).toEqual(['succeeded', 'succeeded']);
+    expect(triton.requests).toBeGreaterThan(requestsBetween);
+  });
+
+  describe('without a GPU branch (the zero-flag stack)', () => {
+    let cpuOnlyDefinition: StateMachineDefinition;
+    const cpuOnlyEnv = { LARGE_FILE_POLICY: 'refuse' };
+
+    beforeAll(() => {
+      cpuOnlyDefinition = workflowDefinition({ stateMachineName: 'w2v2-align-cpu', readiness: false });
+    });
+
+    it('reruns a file from the console on the CPU Lambda', async () => {
+      // Prepare
+      const { handlers, cpuModel } = workflowHandlers({ machine: cpuOnlyDefinition, cpuEnv: cpuOnlyEnv });
+
+      // Act
+      const execution = await runLocalExecution(
+        cpuOnlyDefinition,
+        { bucket, key: 'incoming/wf/cpu-only.wav', force: true },
+        handlers,
+      );
+
+      // Assess
+      expect(execution).toMatchObject({ status: 'SUCCEEDED', output: { status: 'succeeded' } });
+      expect(entered(execution.events)).toEqual(['ValidateInput', 'AlignOnCpu', 'CheckOutcome', 'Done']);
+      expect(JSON.parse((await read('results/wf/cpu-only.json'))!).model.backend).toBe('cpu');
+      expect(cpuModel.calls).toBe(1);
+    });
+
+    it('fails a file above the CPU limit with a record that names the limit and how to enable the GPU branch', async () => {
+      // Prepare
+      const { handlers, cpuTelemetry } = workflowHandlers({
+        machine: cpuOnlyDefinition,
+        cpuEnv: { ...cpuOnlyEnv, LARGE_FILE_THRESHOLD_BYTES: '1000' },
+      });
+
+      // Act
+      const execution = await runLocalExecution(
+        cpuOnlyDefinition,
+        { bucket, key: 'incoming/wf/cpu-only-big.wav' },
+        handlers,
+      );
+
+      // Assess
+      expect(execution).toMatchObject({ status: 'FAILED', error: 'AUDIO_TOO_LONG' });
+      const record = JSON.parse((await read('failed/wf/cpu-only-big.json'))!);
+      expect(record.error.code).toBe('AUDIO_TOO_LONG');
+      expect(record.error.message).toMatch(
+        /above the large-file threshold of 1000 bytes \(LARGE_FILE_THRESHOLD_BYTES\)/,
+      );
+      expect(record.error.message).toContain('-c tritonUrl=https://');
+      expect(cpuTelemetry.failures).toEqual([{ code: 'AUDIO_TOO_LONG', backend: 'cpu' }]);
+    });
+
+    it('fails a file whose descriptor asks for Triton with INVALID_INPUT, saying the GPU branch is off', async () => {
+      // Prepare
+      const { handlers } = workflowHandlers({ machine: cpuOnlyDefinition, cpuEnv: cpuOnlyEnv });
+
+      // Act
+      const execution = await runLocalExecution(
+        cpuOnlyDefinition,
+        { bucket, key: 'incoming/wf/cpu-only-triton.wav' },
+        handlers,
+      );
+
+      // Assess
+      expect(execution).toMatchObject({ status: 'FAILED', error: 'INVALID_INPUT' });
+      expect(JSON.parse((await read('failed/wf/cpu-only-triton.json'))!).error.message).toMatch(
+        /the Triton backend was asked for, but this deployment has no GPU branch/,
+      );
+    });
   });
 });

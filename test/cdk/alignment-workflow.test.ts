@@ -59,8 +59,11 @@ describe('AlignmentWorkflow construct', () => {
     expect(states.AlignOnCpu?.Parameters?.FunctionName).toBe(functionArn('cpu'));
   });
 
-  it('retries transient errors with full jitter and backoff, then records the failure before failing', () => {
-    for (const name of ['AlignOnTriton', 'AlignOnCpu']) {
+  it('retries transient errors with full jitter and backoff, then has the CPU Lambda record the failure', () => {
+    for (const [name, record] of [
+      ['AlignOnTriton', 'RecordTritonFailure'],
+      ['AlignOnCpu', 'RecordCpuFailure'],
+    ] as const) {
       const state = states[name]!;
       expect(state.Retry).toEqual([
         expect.objectContaining({
@@ -71,12 +74,11 @@ describe('AlignmentWorkflow construct', () => {
           IntervalSeconds: 20,
         }),
       ]);
-      expect(state.Catch).toEqual([
-        { ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: 'RecordFailure' },
-      ]);
+      expect(state.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: record }]);
       expect(state.TimeoutSeconds).toBe(900);
+      // The CPU Lambda is outside any VPC and needs no Triton: it can always write the record.
+      expect(states[record]?.Parameters?.FunctionName).toBe(functionArn('cpu'));
     }
-    expect(states.RecordFailure?.Parameters?.FunctionName).toBe(functionArn('triton'));
     expect(states.ActivityFailed).toMatchObject({ Type: 'Fail', ErrorPath: '$.recorded.failure.code' });
     expect(states.AlignmentFailed).toMatchObject({
       Type: 'Fail',
@@ -106,6 +108,26 @@ describe('AlignmentWorkflow construct', () => {
         Statement: Match.arrayWith([Match.objectLike({ Action: 'states:StartExecution' })]),
       },
     });
+  });
+
+  it('without a GPU branch, runs every valid input on the CPU Lambda and never probes Triton', () => {
+    // Prepare
+    const cpuOnly = synthesizeWorkflowStack({ stateMachineName: 'w2v2-align-cpu', readiness: false });
+
+    // Act
+    const cpuStates = JSON.parse(
+      stateMachineDefinition(cpuOnly, { [cpuOnly.cpuLogicalId]: functionArn('cpu') }),
+    ).States as Record<string, AslState & { Choices?: Array<{ Next: string }> }>;
+
+    // Assess
+    expect(cpuStates.ValidateInput?.Choices?.[0]?.Next).toBe('AlignOnCpu');
+    expect(Object.keys(cpuStates)).not.toContain('ProbeTriton');
+    expect(Object.keys(cpuStates)).not.toContain('AlignOnTriton');
+    expect(
+      Object.values(cpuStates).flatMap((state) =>
+        state.Parameters?.FunctionName === undefined ? [] : [state.Parameters.FunctionName],
+      ),
+    ).toEqual([functionArn('cpu'), functionArn('cpu')]);
   });
 
   it('names the state machine after the stack by default, within 80 characters', () => {

@@ -1,5 +1,5 @@
 import { App } from 'aws-cdk-lib';
-import { DEFAULT_TRITON_IMAGE, readStackSettings } from '../../cdk/stacks/stack-settings';
+import { DEFAULT_TRITON_IMAGE, DEMO_MODEL_DIR, readStackSettings } from '../../cdk/stacks/stack-settings';
 import { ConfigError } from '../../shared/config/settings-source';
 import { EXTERNAL_CONTEXT, SERVICE_CONTEXT } from './synth-stack';
 
@@ -8,7 +8,25 @@ function settings(context: Record<string, unknown>) {
 }
 
 describe('readStackSettings', () => {
-  it('defaults to a scale-to-zero g5.xlarge Triton service and an x86_64 CPU function of 10 GB', () => {
+  it('gives a CPU-only stack of the demo model with no context at all', () => {
+    // Act
+    const read = settings({});
+
+    // Assess
+    expect(read).toEqual({
+      stackName: 'W2V2Align',
+      triton: { kind: 'none' },
+      modelDir: DEMO_MODEL_DIR,
+      cpuArchitecture: 'x86_64',
+      cpuMemoryMb: 10240,
+      cpuMaxConcurrency: 10,
+      rerunMaxConcurrency: 20,
+      rerunToleratedFailurePercent: 10,
+      alarmTopicArn: undefined,
+    });
+  });
+
+  it('defaults the Triton service to a scale-to-zero g5.xlarge', () => {
     // Prepare
     const context = { ...SERVICE_CONTEXT };
 
@@ -16,23 +34,18 @@ describe('readStackSettings', () => {
     const read = settings(context);
 
     // Assess
-    expect(read).toEqual({
+    expect(read).toMatchObject({
       triton: {
         kind: 'service',
         model: 'w2v2',
-        certificateArn: SERVICE_CONTEXT.certificateArn,
+        caBundle: undefined,
+        certificateArn: SERVICE_CONTEXT.tritonCertificateArn,
         domainName: SERVICE_CONTEXT.tritonDomainName,
         instanceType: 'g5.xlarge',
         scaleToZero: true,
         maxInstances: 2,
         image: DEFAULT_TRITON_IMAGE,
       },
-      cpuArchitecture: 'x86_64',
-      cpuMemoryMb: 10240,
-      cpuMaxConcurrency: 10,
-      rerunMaxConcurrency: 20,
-      rerunToleratedFailurePercent: 10,
-      alarmTopicArn: undefined,
     });
   });
 
@@ -44,7 +57,12 @@ describe('readStackSettings', () => {
     const read = settings(context);
 
     // Assess
-    expect(read.triton).toEqual({ kind: 'external', url: EXTERNAL_CONTEXT.tritonUrl, model: 'w2v2-large' });
+    expect(read.triton).toEqual({
+      kind: 'external',
+      url: EXTERNAL_CONTEXT.tritonUrl,
+      model: 'w2v2-large',
+      caBundle: undefined,
+    });
   });
 
   it('reads -c strings and cdk.json values alike', () => {
@@ -62,7 +80,42 @@ describe('readStackSettings', () => {
   });
 
   it.each<[string, Record<string, unknown>, RegExp]>([
-    ['no Triton option', {}, /certificateArn=arn:aws:acm:.*tritonDomainName=.*tritonUrl=https:/],
+    [
+      'a service key without the service',
+      { tritonScaleToZero: 'false' },
+      /^tritonScaleToZero configures the GPU branch, which is off; enable it with -c tritonUrl=/,
+    ],
+    [
+      'a certificate without a name',
+      { tritonCertificateArn: SERVICE_CONTEXT.tritonCertificateArn },
+      /^tritonDomainName is required with tritonCertificateArn/,
+    ],
+    [
+      'a name without a certificate',
+      { tritonDomainName: 'triton.internal.example.com' },
+      /^tritonCertificateArn is required with tritonDomainName/,
+    ],
+    [
+      'both an endpoint and the service',
+      { ...SERVICE_CONTEXT, ...EXTERNAL_CONTEXT },
+      /^tritonUrl .* exclude each other/,
+    ],
+    [
+      'a misspelt key',
+      { tritonurl: 'https://triton.example.com' },
+      /^unknown context key "tritonurl"; did you mean tritonUrl\?$/,
+    ],
+    [
+      'the old name of the certificate key',
+      { certificateArn: SERVICE_CONTEXT.tritonCertificateArn },
+      /did you mean tritonCertificateArn\?/,
+    ],
+    [
+      'a model folder without a model',
+      { modelDir: 'samples' },
+      /^modelDir must be a wav2vec2 CTC model directory .* "samples" has no config.json, vocab.json, model.onnx or model.int8.onnx$/,
+    ],
+    ['a stack name with a space', { stackName: 'my stack' }, /^stackName must start with a letter/],
     [
       'an http:// tritonUrl',
       { tritonUrl: 'http://triton.example.com' },
@@ -70,8 +123,8 @@ describe('readStackSettings', () => {
     ],
     [
       'a certificate that is no ACM ARN',
-      { ...SERVICE_CONTEXT, certificateArn: 'my-cert' },
-      /certificateArn must be an ACM certificate ARN/,
+      { ...SERVICE_CONTEXT, tritonCertificateArn: 'my-cert' },
+      /tritonCertificateArn must be an ACM certificate ARN/,
     ],
     [
       'a URL as domain name',

@@ -2,6 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AlignmentWorkflow, type AlignmentWorkflowProps } from '../../cdk/constructs/alignment-workflow';
+import { COLD_START_READINESS, type TritonReadiness } from '../../cdk/constructs/workflow-settings';
 
 /** The account, region and partition the synthesized test stack lives in. */
 export const TEST_ENV = { account: '123456789012', region: 'eu-west-1', partition: 'aws' } as const;
@@ -15,13 +16,18 @@ export interface WorkflowStack {
   cpuLogicalId: string;
 }
 
+/** What the test workflow is built with: the construct's own options, and whether it has a GPU branch. */
+export type WorkflowStackOptions = Partial<Omit<AlignmentWorkflowProps, 'triton' | 'cpuFunction'>> & {
+  /** Default: a GPU branch with the cold-start readiness wait; `false`: the CPU-only workflow. */
+  readiness?: TritonReadiness | false;
+};
+
 /**
  * Synthesizes a stack with the workflow over two real `lambda.Function`s (inline placeholder code: only the
  * wiring is under test here); the CPU function is bound as a starter, as the application stack does.
  */
-export function synthesizeWorkflowStack(
-  props: Partial<Omit<AlignmentWorkflowProps, 'tritonFunction' | 'cpuFunction'>> = {},
-): WorkflowStack {
+export function synthesizeWorkflowStack(options: WorkflowStackOptions = {}): WorkflowStack {
+  const { readiness = COLD_START_READINESS, ...props } = options;
   const app = new App();
   const stack = new Stack(app, 'WorkflowTest', {
     env: { account: TEST_ENV.account, region: TEST_ENV.region },
@@ -35,11 +41,11 @@ export function synthesizeWorkflowStack(
   const triton = placeholder('TritonAlign');
   const cpu = placeholder('CpuAlign');
   const workflow = new AlignmentWorkflow(stack, 'Workflow', {
-    tritonFunction: triton,
     cpuFunction: cpu,
+    ...(readiness === false ? {} : { triton: { function: triton, readiness } }),
     ...props,
   });
-  workflow.bindStarter(cpu);
+  if (readiness !== false) workflow.bindStarter(cpu);
   return {
     stack,
     workflow,

@@ -1,5 +1,9 @@
 import {
+  DescribeExecutionCommand,
+  type DescribeExecutionInput,
   ExecutionAlreadyExists,
+  ExecutionDoesNotExist,
+  InvalidName,
   SFNClient,
   StartExecutionCommand,
   type StartExecutionInput,
@@ -93,7 +97,7 @@ async function invokeAsLambda(handler: LocalLambda, event: unknown): Promise<Jso
 
 /**
  * Runs one execution of `definition` locally with `handlers` (see localLambdaHandlers); Retry pauses of the
- * named states take `retryPauseMs` instead of their real, jittered intervals.
+ * named states and every Wait state take `retryPauseMs` instead of their real intervals.
  */
 export async function runLocalExecution(
   definition: StateMachineDefinition,
@@ -105,8 +109,13 @@ export async function runLocalExecution(
   const retryIntervalOverrides = Object.fromEntries(
     Object.keys(handlers).map((name) => [name, retryPauseMs]),
   );
+  const waitTimeOverrides = Object.fromEntries(
+    Object.entries(definition.States as Record<string, { Type: string }>)
+      .filter(([, state]) => state.Type === 'Wait')
+      .map(([name]) => [name, retryPauseMs]),
+  );
   const execution = machine.run(input as JsonValue, {
-    overrides: { taskResourceLocalHandlers: handlers, retryIntervalOverrides },
+    overrides: { taskResourceLocalHandlers: handlers, retryIntervalOverrides, waitTimeOverrides },
   });
   const events: EventLog[] = [];
   const collecting = (async () => {
@@ -130,25 +139,77 @@ export interface StartedExecution {
   ended: Promise<LocalExecution>;
 }
 
+/** Execution names as the project keeps them: 1-80 ASCII letters, digits, `-` and `_`. */
+const EXECUTION_NAME = /^[A-Za-z0-9_-]{1,80}$/;
+
+/** What StartExecution and DescribeExecution answer about one local execution. */
+interface ServedExecution {
+  executionArn: string;
+  stateMachineArn: string;
+  name: string;
+  input: string;
+  startDate: Date;
+  status: 'RUNNING' | LocalExecution['status'];
+}
+
 /**
- * Serves StartExecution locally: every SFNClient in the process (the CPU pipeline's hand-off included) starts
- * a local execution of `definition`; a name already used is refused with ExecutionAlreadyExists, as Step
- * Functions refuses it. Call `restore()` when done.
+ * Serves StartExecution and DescribeExecution locally, for every SFNClient in the process (the CPU pipeline's
+ * hand-off included), by Step Functions' rules for a STANDARD workflow: a new name (1-80 characters of
+ * [A-Za-z0-9_-], else InvalidName) starts a local execution of `definition`; the same name and input while
+ * that execution runs answers as its start did, starting nothing; the same name once it has ended, or with
+ * another input, is refused with ExecutionAlreadyExists. DescribeExecution says RUNNING until `ended`
+ * settles, then how it ended. Call `restore()` when done.
  */
 export function serveStartExecutionLocally(
   definition: StateMachineDefinition,
   handlers: TaskHandlers,
 ): { started: StartedExecution[]; restore: () => void } {
   const started: StartedExecution[] = [];
+  const served = new Map<string, ServedExecution>();
   const sfn = mockClient(SFNClient);
   sfn.on(StartExecutionCommand).callsFake(async (command: StartExecutionInput) => {
+    const stateMachineArn = command.stateMachineArn ?? '';
     const name = command.name ?? `local-${started.length}`;
-    if (started.some((execution) => execution.name === name)) {
-      throw new ExecutionAlreadyExists({ message: `Execution Already Exists: '${name}'`, $metadata: {} });
+    if (!EXECUTION_NAME.test(name)) {
+      throw new InvalidName({ message: `Invalid Name: '${name}'`, $metadata: {} });
     }
-    const input: unknown = JSON.parse(command.input ?? '{}');
-    started.push({ name, input, ended: runLocalExecution(definition, input, handlers) });
-    return { executionArn: `${command.stateMachineArn}:${name}`, startDate: new Date() };
+    const executionArn = `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+    const input = command.input ?? '{}';
+    const existing = served.get(executionArn);
+    if (existing?.status === 'RUNNING' && existing.input === input) {
+      return { executionArn, startDate: existing.startDate };
+    }
+    if (existing !== undefined) {
+      throw new ExecutionAlreadyExists({
+        message: `Execution Already Exists: '${executionArn}'`,
+        $metadata: {},
+      });
+    }
+    const execution: ServedExecution = {
+      executionArn,
+      stateMachineArn,
+      name,
+      input,
+      startDate: new Date(),
+      status: 'RUNNING',
+    };
+    const ended = runLocalExecution(definition, JSON.parse(input), handlers);
+    void ended.then(({ status }) => {
+      execution.status = status;
+    });
+    served.set(executionArn, execution);
+    started.push({ name, input: JSON.parse(input), ended });
+    return { executionArn, startDate: execution.startDate };
+  });
+  sfn.on(DescribeExecutionCommand).callsFake(async (command: DescribeExecutionInput) => {
+    const execution = served.get(command.executionArn ?? '');
+    if (execution === undefined) {
+      throw new ExecutionDoesNotExist({
+        message: `Execution Does Not Exist: '${command.executionArn}'`,
+        $metadata: {},
+      });
+    }
+    return { ...execution };
   });
   return { started, restore: () => sfn.restore() };
 }

@@ -180,6 +180,35 @@ describe('Triton stand-in server', () => {
     expect((reply.json as { error: string }).error).toMatch(/exceeds 1048576 bytes/);
   });
 
+  it('answers readiness 503 while notReadyTimes lasts, refusing inference meanwhile without spending it', async () => {
+    // Prepare
+    server.faults.notReadyTimes = 2;
+    const { body, headers } = binaryInfer([1, 4000], 4000 * 4);
+
+    // Act
+    const whileCold = await call('POST', '/v2/models/w2v2/infer', body, headers);
+    const left = server.faults.notReadyTimes;
+    const coldServer = await call('GET', '/v2/health/ready');
+    const coldModel = await call('GET', '/v2/models/w2v2/ready');
+    const [warmServer, warmModel, live] = await Promise.all([
+      call('GET', '/v2/health/ready'),
+      call('GET', '/v2/models/w2v2/ready'),
+      call('GET', '/v2/health/live'),
+    ]);
+    const whenWarm = await call('POST', '/v2/models/w2v2/infer', body, headers);
+
+    // Assess
+    expect(whileCold).toEqual(
+      expect.objectContaining({ status: 503, json: { error: 'Server is not ready' } }),
+    );
+    expect(left).toBe(2);
+    expect([coldServer.status, coldModel.status]).toEqual([503, 503]);
+    expect(coldServer.json).toEqual({ error: 'Server is not ready' });
+    expect([warmServer.status, warmModel.status, live.status]).toEqual([200, 200, 200]);
+    expect(server.faults.notReadyTimes).toBe(0);
+    expect(whenWarm.status).toBe(200);
+  });
+
   it('counts the requests it receives', async () => {
     // Prepare
     const before = server.requests;

@@ -8,7 +8,7 @@ import {
   toneWav,
 } from '../../shared/pipeline/pipeline-harness';
 import { emfProblems } from '../../shared/telemetry/emf-rules';
-import { startTestS3, testStore } from '../../tools/local-s3/local-s3-fixture';
+import { readTestObject, startTestS3, testStore } from '../../tools/local-s3/local-s3-fixture';
 
 describe('align-cpu Lambda handler', () => {
   let s3: LocalS3;
@@ -19,8 +19,24 @@ describe('align-cpu Lambda handler', () => {
     const { store, pool } = testStore(s3.endpoint);
     await store.put(bucket, 'incoming/lambda/one.wav', toneWav(1), { contentType: 'audio/wav' });
     await store.put(bucket, 'incoming/lambda/one.txt', 'hello there', { contentType: 'text/plain' });
+    await store.put(bucket, 'incoming/lambda/flaky.wav', toneWav(0.5), { contentType: 'audio/wav' });
     pool.destroy();
   });
+
+  const read = (key: string): Promise<string | undefined> => readTestObject(s3.endpoint, bucket, key);
+  const recorder = (telemetry: RecordingTelemetry, env: Record<string, string> = {}) =>
+    createHandler(
+      { S3_ENDPOINT: s3.endpoint, S3_RETRY_BASE: '0.001', S3_RETRY_MAX_BACKOFF: '0.01', ...env },
+      { s3: { region: LOCAL_S3_REGION, credentials: LOCAL_S3_CREDENTIALS }, log: recordingLog(), telemetry },
+    );
+  const tritonGaveUp = {
+    Error: 'TransientFailure',
+    Cause: JSON.stringify({
+      errorType: 'TransientFailure',
+      errorMessage: 'TRITON_UNAVAILABLE: Triton answered 503 four times',
+      trace: [],
+    }),
+  };
 
   afterAll(async () => {
     await s3.close();
@@ -117,6 +133,70 @@ describe('align-cpu Lambda handler', () => {
     expect(docs.find((doc) => doc.ActivitySuccess === 0)).toMatchObject({
       AlignFailure: 1,
       Error_AUDIO_DECODE: 1,
+    });
+  });
+
+  it("records a failure the state machine caught on Triton's branch, once, with the code read back from the task error", async () => {
+    // Prepare
+    const telemetry = new RecordingTelemetry();
+    const handler = recorder(telemetry);
+
+    // Act
+    const recorded = await handler({
+      recordFailure: {
+        input: { bucket, key: 'incoming/lambda/flaky.wav' },
+        failure: tritonGaveUp,
+        maxAttempts: 4,
+        backend: 'triton',
+      },
+    });
+
+    // Assess
+    expect(recorded).toEqual({
+      code: 'TRITON_UNAVAILABLE',
+      message: 'Triton answered 503 four times',
+      failureKey: 'failed/lambda/flaky.json',
+    });
+    const record = JSON.parse((await read('failed/lambda/flaky.json'))!);
+    expect(record).toMatchObject({
+      error: { code: 'TRITON_UNAVAILABLE' },
+      source: { bucket, key: 'incoming/lambda/flaky.wav', etag: expect.any(String) },
+      attempt: 5,
+    });
+    expect(telemetry.failures).toEqual([{ code: 'TRITON_UNAVAILABLE', backend: 'triton' }]);
+  });
+
+  it('counts a failure whose record S3 refuses as lost, once, and answers its code instead of throwing', async () => {
+    // Prepare
+    const telemetry = new RecordingTelemetry();
+    const handler = recorder(telemetry, { RESULTS_BUCKET: 'no-such-bucket', S3_RETRY_MAX: '2' });
+
+    // Act
+    const recorded = await handler({
+      recordFailure: {
+        input: { bucket, key: 'incoming/lambda/flaky.wav' },
+        failure: tritonGaveUp,
+        maxAttempts: 4,
+        backend: 'triton',
+      },
+    });
+
+    // Assess
+    expect(recorded).toEqual({ code: 'TRITON_UNAVAILABLE', message: 'Triton answered 503 four times' });
+    expect(telemetry.failures).toEqual([{ code: 'TRITON_UNAVAILABLE', backend: 'triton', recordLost: true }]);
+  });
+
+  it('refuses a malformed RecordFailure request as a PermanentFailure naming the shape it expects', async () => {
+    // Prepare
+    const handler = recorder(new RecordingTelemetry());
+
+    // Act
+    const answered = handler({ recordFailure: { input: {}, failure: tritonGaveUp, maxAttempts: 4 } });
+
+    // Assess
+    await expect(answered).rejects.toMatchObject({
+      name: 'PermanentFailure',
+      message: expect.stringMatching(/^INVALID_INPUT: expected \{"recordFailure".*backend: Invalid option/),
     });
   });
 

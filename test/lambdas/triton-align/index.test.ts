@@ -1,15 +1,21 @@
+/** @jest-environment ./test/helpers/onnxruntime-environment.js */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startTritonDevServer, type TritonDevServer } from '../../../cli/triton-dev-server';
 import { createHandler } from '../../../lambdas/triton-align';
 import { AlignError } from '../../../shared/errors';
 import type { AcousticModel } from '../../../shared/inference/onnx-acoustic-model';
 import type { LocalS3 } from '../../../tools/local-s3/local-s3-server';
 import { LOCAL_S3_CREDENTIALS, LOCAL_S3_REGION } from '../../../tools/local-s3/local-s3-server';
+import { DEMO_MODEL_DIR } from '../../helpers/demo-model';
 import {
   RecordingTelemetry,
   recordingLog,
   StandInModel,
   toneWav,
 } from '../../shared/pipeline/pipeline-harness';
-import { startTestS3, testStore } from '../../tools/local-s3/local-s3-fixture';
+import { readTestObject, startTestS3, testStore } from '../../tools/local-s3/local-s3-fixture';
 
 /** The stand-in model, answering as the Triton backend. */
 function tritonStandIn(fail?: () => never): AcousticModel {
@@ -41,14 +47,7 @@ describe('triton-align Lambda handler', () => {
       log: recordingLog(),
       telemetry,
     });
-  const read = async (key: string): Promise<string | undefined> => {
-    const { store, pool } = testStore(s3.endpoint);
-    try {
-      return (await store.readText(bucket, key, 1 << 20))?.text;
-    } finally {
-      pool.destroy();
-    }
-  };
+  const read = (key: string): Promise<string | undefined> => readTestObject(s3.endpoint, bucket, key);
 
   beforeAll(async () => {
     ({ s3, bucket } = await startTestS3());
@@ -127,40 +126,6 @@ describe('triton-align Lambda handler', () => {
     expect(telemetry.failures).toEqual([]);
   });
 
-  it('records a failure the state machine caught, once, with the code read back from the task error', async () => {
-    // Prepare
-    const telemetry = new RecordingTelemetry();
-    const handler = build(tritonStandIn(), telemetry);
-    const cause = JSON.stringify({
-      errorType: 'TransientFailure',
-      errorMessage: 'TRITON_UNAVAILABLE: Triton answered 503 four times',
-      trace: [],
-    });
-
-    // Act
-    const recorded = await handler({
-      recordFailure: {
-        input: { bucket, key: 'incoming/gpu/flaky.wav' },
-        failure: { Error: 'TransientFailure', Cause: cause },
-        maxAttempts: 4,
-      },
-    });
-
-    // Assess
-    expect(recorded).toEqual({
-      code: 'TRITON_UNAVAILABLE',
-      message: 'Triton answered 503 four times',
-      failureKey: 'failed/gpu/flaky.json',
-    });
-    const record = JSON.parse((await read('failed/gpu/flaky.json'))!);
-    expect(record).toMatchObject({
-      error: { code: 'TRITON_UNAVAILABLE' },
-      source: { bucket, key: 'incoming/gpu/flaky.wav', etag: expect.any(String) },
-      attempt: 5,
-    });
-    expect(telemetry.failures).toEqual([{ code: 'TRITON_UNAVAILABLE', backend: 'triton' }]);
-  });
-
   it('refuses an event of another shape as a PermanentFailure with INVALID_INPUT', async () => {
     const handler = build(tritonStandIn());
 
@@ -172,5 +137,129 @@ describe('triton-align Lambda handler', () => {
 
   it('fails at cold start when TRITON_URL is missing', () => {
     expect(() => createHandler({ S3_ENDPOINT: 'http://127.0.0.1:1' })).toThrow('TRITON_URL');
+  });
+});
+
+describe('triton-align Lambda readiness probe', () => {
+  let triton: TritonDevServer;
+  let caBundle: string;
+  let modelLoads: number;
+
+  beforeAll(async () => {
+    triton = await startTritonDevServer({ modelDir: DEMO_MODEL_DIR });
+    caBundle = join(mkdtempSync(join(tmpdir(), 'triton-probe-')), 'ca.pem');
+    writeFileSync(caBundle, triton.ca);
+  });
+
+  beforeEach(() => {
+    modelLoads = 0;
+  });
+
+  afterAll(async () => {
+    await triton.close();
+  });
+
+  const build = (env: Record<string, string> = {}) =>
+    createHandler(
+      {
+        S3_ENDPOINT: 'http://127.0.0.1:1',
+        S3_WARM_CLIENTS: '0',
+        TRITON_URL: triton.url,
+        TRITON_CA_BUNDLE: caBundle,
+        ...env,
+      },
+      {
+        model: async () => {
+          modelLoads++;
+          return tritonStandIn();
+        },
+        log: recordingLog(),
+        telemetry: new RecordingTelemetry(),
+      },
+    );
+
+  it('answers ready when Triton serves the model, loading no model', async () => {
+    // Prepare
+    const handler = build();
+
+    // Act
+    const answer = await handler({ probe: 'triton-ready' });
+
+    // Assess
+    expect(answer).toEqual({
+      ready: true,
+      detail: expect.stringMatching(/^Triton server and model "w2v2" ready/),
+    });
+    expect(modelLoads).toBe(0);
+  });
+
+  it('answers not ready, without throwing, while Triton is cold, and ready on a later poll', async () => {
+    // Prepare
+    const handler = build();
+    triton.faults.notReadyTimes = 1;
+
+    // Act
+    const first = await handler({ probe: 'triton-ready' });
+    const second = await handler({ probe: 'triton-ready' });
+
+    // Assess
+    expect(first).toEqual({
+      ready: false,
+      detail: expect.stringMatching(/HTTP 503 \(Server is not ready\)$/),
+    });
+    expect(second).toMatchObject({ ready: true });
+  });
+
+  it('answers not ready when nothing listens at TRITON_URL', async () => {
+    // Prepare
+    const handler = build({ TRITON_URL: 'https://127.0.0.1:1' });
+
+    // Act
+    const answer = await handler({ probe: 'triton-ready' });
+
+    // Assess
+    expect(answer).toEqual({ ready: false, detail: expect.stringMatching(/ECONNREFUSED/) });
+  });
+
+  it('answers not ready for a TRITON_MODEL the server does not serve', async () => {
+    // Prepare
+    const handler = build({ TRITON_MODEL: 'w2v2-large' });
+
+    // Act
+    const answer = await handler({ probe: 'triton-ready' });
+
+    // Assess
+    expect(answer).toEqual({
+      ready: false,
+      detail: expect.stringMatching(/^model "w2v2-large" not ready: .*HTTP 404/),
+    });
+  });
+
+  it('throws a PermanentFailure with CONFIG when the CA bundle cannot be read, as for the other events', async () => {
+    // Prepare
+    const handler = build({ TRITON_CA_BUNDLE: join(tmpdir(), 'no-such-dir', 'ca.pem') });
+
+    // Act
+    const answer = handler({ probe: 'triton-ready' });
+
+    // Assess
+    await expect(answer).rejects.toMatchObject({
+      name: 'PermanentFailure',
+      message: expect.stringMatching(/^CONFIG: TRITON_CA_BUNDLE .* cannot be read/),
+    });
+  });
+
+  it('refuses a probe of another kind, naming the probe it answers', async () => {
+    // Prepare
+    const handler = build();
+
+    // Act
+    const answer = handler({ probe: 'cpu-ready' });
+
+    // Assess
+    await expect(answer).rejects.toMatchObject({
+      name: 'PermanentFailure',
+      message: expect.stringMatching(/^INVALID_INPUT: .*\{"probe": "triton-ready"\}/),
+    });
   });
 });

@@ -59,14 +59,14 @@ export class StandInModel implements AcousticModel {
 /** Telemetry that keeps what it is told. */
 export class RecordingTelemetry implements ActivityTelemetry {
   public readonly successes: AlignmentResult[] = [];
-  public readonly failures: Array<{ code: string; backend: string }> = [];
+  public readonly failures: Array<{ code: string; backend: string; recordLost?: true }> = [];
 
   public succeeded(result: AlignmentResult): void {
     this.successes.push(result);
   }
 
-  public failed(code: string, backend: 'cpu' | 'triton'): void {
-    this.failures.push({ code, backend });
+  public failed(code: string, backend: 'cpu' | 'triton', recordLost = false): void {
+    this.failures.push({ code, backend, ...(recordLost ? { recordLost: true as const } : {}) });
   }
 }
 

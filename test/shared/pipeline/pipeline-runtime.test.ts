@@ -4,13 +4,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTritonDevServer, type TritonDevServer } from '../../../cli/triton-dev-server';
 import { loadConfig } from '../../../shared/config/app-config';
+import { AlignError } from '../../../shared/errors';
 import { decodeEventKey } from '../../../shared/events/object-events';
-import { createPipelineRuntime } from '../../../shared/pipeline/pipeline-runtime';
+import type { AcousticModel } from '../../../shared/inference/onnx-acoustic-model';
+import {
+  createPipelineRuntime,
+  type InferenceBackend,
+  type ModelLoader,
+} from '../../../shared/pipeline/pipeline-runtime';
 import { processEvent } from '../../../shared/pipeline/process-event';
+import { loadTritonModel } from '../../../shared/triton';
 import { LOCAL_S3_CREDENTIALS, LOCAL_S3_REGION, type LocalS3 } from '../../../tools/local-s3/local-s3-server';
+import { alignFailure } from '../../helpers/align-failure';
 import { DEMO_MODEL_DIR, SAMPLES_DIR, sampleTruth } from '../../helpers/demo-model';
 import { startTestS3, testStore } from '../../tools/local-s3/local-s3-fixture';
-import { RecordingTelemetry, recordingLog } from './pipeline-harness';
+import { RecordingTelemetry, recordingLog, StandInModel } from './pipeline-harness';
 
 const SAMPLE = 'puppy-tail';
 
@@ -52,7 +60,7 @@ describe('createPipelineRuntime with USE_TRITON', () => {
       loadConfig(
         tritonEnv({ STATE_MACHINE_ARN: 'arn:aws:states:eu-west-1:123456789012:stateMachine:align' }),
       ),
-      () => DEMO_MODEL_DIR,
+      async () => new StandInModel(),
       { log: recordingLog(), telemetry: new RecordingTelemetry() },
     );
     runtime.pool.destroy();
@@ -60,6 +68,33 @@ describe('createPipelineRuntime with USE_TRITON', () => {
     // Assess
     expect(runtime.backend).toBe('cpu');
     expect(runtime.context.handoff).toBeDefined();
+  });
+
+  it('asks its loader for the model once, on first use, and asks again after a failed load', async () => {
+    // Prepare
+    const asked: InferenceBackend[] = [];
+    const model = new StandInModel();
+    const loader: ModelLoader = async (backend) => {
+      asked.push(backend);
+      if (asked.length === 1) throw new AlignError('MODEL', 'first load fails');
+      return model;
+    };
+    const runtime = createPipelineRuntime(loadConfig(tritonEnv()), loader, {
+      log: recordingLog(),
+      telemetry: new RecordingTelemetry(),
+    });
+    const askedAtStart = asked.length;
+
+    // Act
+    const failed = await alignFailure(runtime.context.model());
+    const loaded: AcousticModel[] = [await runtime.context.model(), await runtime.context.model()];
+    runtime.pool.destroy();
+
+    // Assess
+    expect(askedAtStart).toBe(0);
+    expect(failed.message).toMatch(/first load fails/);
+    expect(loaded).toEqual([model, model]);
+    expect(asked).toEqual(['triton', 'triton']);
   });
 
   it('is the GPU path without a state machine: a large file is aligned on Triton right there, with no warning', async () => {
@@ -74,9 +109,14 @@ describe('createPipelineRuntime with USE_TRITON', () => {
       .reverse()
       .find((e) => decodeEventKey(e.Records[0]!.s3.object.key) === 'incoming/gpu/big.wav')!;
     const log = recordingLog();
+    const config = loadConfig(tritonEnv({ LARGE_FILE_THRESHOLD_BYTES: '1000' }));
+    const asked: InferenceBackend[] = [];
     const runtime = createPipelineRuntime(
-      loadConfig(tritonEnv({ LARGE_FILE_THRESHOLD_BYTES: '1000' })),
-      () => DEMO_MODEL_DIR,
+      config,
+      (backend) => {
+        asked.push(backend);
+        return loadTritonModel(config, DEMO_MODEL_DIR);
+      },
       {
         s3: { region: LOCAL_S3_REGION, credentials: LOCAL_S3_CREDENTIALS },
         log,
@@ -93,6 +133,7 @@ describe('createPipelineRuntime with USE_TRITON', () => {
 
     // Assess
     expect(runtime.backend).toBe('triton');
+    expect(asked).toEqual(['triton']);
     expect(outcomes.map((o) => o.status)).toEqual(['succeeded']);
     const json = JSON.parse(result!.text);
     expect(json.model.backend).toBe('triton');

@@ -1,5 +1,6 @@
 import type { AlignmentResult } from '../../../shared/output/result';
-import { ActivityMetrics, errorCodeMetric } from '../../../shared/telemetry/activity-metrics';
+import { ActivityMetrics } from '../../../shared/telemetry/activity-metrics';
+import { errorCodeMetric } from '../../../shared/telemetry/metric-names';
 import { emfProblems } from './emf-rules';
 
 const SPEC_METRICS = [
@@ -107,6 +108,15 @@ describe('ActivityMetrics', () => {
       Error_AUDIO_DECODE: 1,
       Backend: 'cpu',
     });
+  });
+
+  it('adds FailureRecordsLost=1 to a failure whose record could not be written, and only then', () => {
+    const [lost] = emitted(() => metrics.failed('S3', 'triton', true));
+    const [kept] = emitted(() => metrics.failed('S3', 'triton'));
+
+    expect(emfProblems(lost!.line)).toEqual([]);
+    expect(lost).toMatchObject({ AlignFailure: 1, Error_S3: 1, FailureRecordsLost: 1, Backend: 'triton' });
+    expect(kept).not.toHaveProperty('FailureRecordsLost');
   });
 
   it('keeps the error-code metric to the closed set of codes', () => {

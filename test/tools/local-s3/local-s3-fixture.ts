@@ -48,6 +48,20 @@ export function testStore(
   return { store: new S3Store(pool, config, log), pool };
 }
 
+/** The text of `key` (up to 1 MiB) read straight from the local server, or undefined when there is none. */
+export async function readTestObject(
+  endpoint: string,
+  bucket: string,
+  key: string,
+): Promise<string | undefined> {
+  const { store, pool } = testStore(endpoint);
+  try {
+    return (await store.readText(bucket, key, 1 << 20))?.text;
+  } finally {
+    pool.destroy();
+  }
+}
+
 /** A local S3 server with one bucket, and the events it has emitted. */
 export async function startTestS3(
   bucket = 'test-bucket',

@@ -1,33 +1,35 @@
-import type { AlignError } from '../../shared/errors';
-import { rerunInputSchema } from '../../shared/events/s3-event-schemas';
-import type { ResultSource } from '../../shared/output/result';
-import { sourceOf } from '../../shared/pipeline/audio-activity';
-import type { ObjectContext } from '../../shared/pipeline/object-activities';
-import { classifyKey, failureKey, rejectedFailureKey } from '../../shared/pipeline/object-keys';
-import { failureRecord, writeFailure } from '../../shared/pipeline/result-store';
-import { errorOfCaughtFailure, TASK_ERROR_NAMES, toWorkflowTaskError } from './task-errors';
-import type { RecordFailureInput } from './workflow-event';
+import type { AlignError } from '../errors';
+import { toAlignError } from '../errors';
+import { rerunInputSchema } from '../events/s3-event-schemas';
+import type { ResultSource } from '../output/result';
+import { sourceOf } from './audio-activity';
+import type { ObjectContext } from './object-activities';
+import { classifyKey, failureKey, rejectedFailureKey } from './object-keys';
+import { failureRecord, writeFailure } from './result-store';
+import type { RecordFailureInput } from './workflow-events';
+import { errorOfCaughtFailure, TASK_ERROR_NAMES } from './workflow-task-errors';
 
 /** What the RecordFailure step answers; the Fail state takes `code` as its Error and `message` as its Cause. */
 export interface RecordedFailure {
   code: string;
   message: string;
-  /** Where the record was written; absent when the input named no object to write it for. */
+  /** Where the record was written; absent when the input named no object, or the write failed. */
   failureKey?: string;
 }
 
 /**
  * Ends a failed execution once the state machine's retries are spent: writes the failure record where the
- * pipeline writes its own (same shape) and emits the failure metrics with the branch's Backend, exactly once.
- * A failed write is thrown as a task error so the state's Retry tries it again.
+ * pipeline writes its own (same shape) and emits the failure metrics under the branch's Backend, exactly once
+ * per invocation. A record S3 refuses through the store's retries is logged and counted (FailureRecordsLost)
+ * rather than thrown, so the state machine's retries never emit the metrics twice.
  */
 export async function recordWorkflowFailure(
   context: ObjectContext,
   request: RecordFailureInput,
 ): Promise<RecordedFailure> {
   const error = errorOfCaughtFailure(request.failure);
+  const { backend } = request;
   const input = rerunInputSchema.safeParse(request.input);
-  const backend = input.success && input.data.backend === 'cpu' ? 'cpu' : 'triton';
   if (!input.success) {
     context.log.error('workflow failed for an input naming no object', {
       code: error.code,
@@ -50,10 +52,19 @@ export async function recordWorkflowFailure(
     { attempt, delivery: 1 },
     (context.now ?? (() => new Date()))(),
   );
+  const outputBucket = resultsBucket ?? bucket;
   try {
-    await writeFailure(context.store, resultsBucket ?? bucket, recordKey, record);
+    await writeFailure(context.store, outputBucket, recordKey, record);
   } catch (writeError) {
-    throw toWorkflowTaskError(writeError);
+    context.log.error('workflow failed and its failure record could not be written', {
+      bucket,
+      key,
+      code: error.code,
+      error: error.message,
+      writeError: toAlignError(writeError).message,
+    });
+    context.telemetry.failed(error.code, backend, true);
+    return { code: error.code, message: error.message };
   }
   context.log.error('workflow failed', {
     bucket,

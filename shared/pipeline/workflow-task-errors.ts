@@ -1,5 +1,4 @@
-import { AlignError, type ErrorCode, toAlignError } from '../../shared/errors';
-import { isErrorCode } from '../../shared/telemetry/activity-metrics';
+import { AlignError, type ErrorCode, isErrorCode, toAlignError } from '../errors';
 
 /** Error names the state machine sees; its Retry lists the transient one (cdk/constructs/workflow-settings.ts). */
 export const TASK_ERROR_NAMES = { transient: 'TransientFailure', permanent: 'PermanentFailure' } as const;

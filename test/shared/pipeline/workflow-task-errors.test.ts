@@ -1,7 +1,7 @@
 import { RETRYABLE_ERRORS } from '../../../cdk/constructs/workflow-settings';
-import { errorOfCaughtFailure, toWorkflowTaskError } from '../../../lambdas/triton-align/task-errors';
 import { AlignError, InvalidInputError } from '../../../shared/errors';
 import { RedeliveryNeededError } from '../../../shared/pipeline/process-event';
+import { errorOfCaughtFailure, toWorkflowTaskError } from '../../../shared/pipeline/workflow-task-errors';
 
 describe('workflow task errors', () => {
   it('throws retryable failures under a name the state machine retries, and others under one it does not', () => {

@@ -7,6 +7,12 @@ import { VPC_ACCESS_ACTIONS } from '../../cdk/constructs/pipeline-function';
 import { COLD_START_READINESS, WARM_READINESS } from '../../cdk/constructs/workflow-settings';
 import { DEFAULT_TRITON_IMAGE } from '../../cdk/stacks/stack-settings';
 import { INPUT_ERROR_CODES, SYSTEM_ERROR_CODES } from '../../shared/errors';
+import {
+  attemptExecutionName,
+  executionName,
+  forcedExecutionName,
+} from '../../shared/pipeline/execution-names';
+import { MAX_EXECUTION_ATTEMPTS } from '../../shared/pipeline/large-file-handoff';
 import { type IamDecision, type IamRequest, TemplateIam } from '../helpers/iam-evaluation';
 import {
   type CfnTemplate,
@@ -378,6 +384,26 @@ describe.each(Object.keys(VARIANTS))('AWS rules: the stack with %s', (name) => {
         ).length,
     );
     expect(Math.max(...metricsPerAlarm)).toBeLessThanOrEqual(10);
+  });
+});
+
+describe('AWS rules: Step Functions execution names', () => {
+  it('keeps every hand-off name within 80 characters of letters, digits, "-" and "_", whatever the key', () => {
+    // Prepare
+    const longestKey = `incoming/${'ü/'.repeat(300)}${'x'.repeat(100)}.wav`;
+    const etag = '"0123456789abcdef0123456789abcdef-1000"';
+
+    // Act
+    const first = executionName(longestKey, etag, etag);
+    const names = [
+      first,
+      attemptExecutionName(first, MAX_EXECUTION_ATTEMPTS),
+      forcedExecutionName(longestKey, etag, undefined),
+      attemptExecutionName(forcedExecutionName(longestKey, etag, etag), MAX_EXECUTION_ATTEMPTS),
+    ];
+
+    // Assess
+    for (const name of names) expect(name).toMatch(/^[A-Za-z0-9_-]{1,80}$/);
   });
 });
 

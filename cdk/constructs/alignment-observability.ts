@@ -44,45 +44,86 @@ const PERIOD = Duration.minutes(5);
 export class AlignmentObservability extends Construct {
   public readonly dashboard: cloudwatch.Dashboard;
   public readonly alarms: cloudwatch.Alarm[] = [];
+  private readonly props: AlignmentObservabilityProps;
 
   public constructor(scope: Construct, id: string, props: AlignmentObservabilityProps) {
     super(scope, id);
-    const activity = (metricName: string, backend: string, statistic: string): cloudwatch.Metric =>
-      new cloudwatch.Metric({
-        namespace: props.namespace,
-        metricName,
-        dimensionsMap: { service: props.serviceName, Backend: backend },
-        statistic,
-        period: PERIOD,
-        label: `${metricName} ${backend}`,
-      });
-    const perBackend = (metricName: string, statistic: string): cloudwatch.Metric[] =>
-      props.backends.map((backend) => activity(metricName, backend, statistic));
+    this.props = props;
+    const signals = {
+      failureRate: this.failureRate(),
+      recordsLost: this.sumOverBackends('lost', FAILURE_RECORDS_LOST, 'failure records not written'),
+      deadLetters: props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(1),
+        statistic: 'Maximum',
+      }),
+    };
+    this.alarmOnSystemFailures();
+    this.alarmOnLostWork(signals.recordsLost, signals.deadLetters);
+    if (props.triton !== undefined) this.alarmOnTriton(props.triton);
+    if (props.alarmTopicArn !== undefined) {
+      const topic = sns.Topic.fromTopicArn(this, 'AlarmTopic', props.alarmTopicArn);
+      for (const alarm of this.alarms) alarm.addAlarmAction(new actions.SnsAction(topic));
+    }
+    this.dashboard = this.createDashboard(signals);
+  }
 
-    const failures = Object.fromEntries(
-      props.backends.flatMap((backend) => [
-        [`f${backend}`, activity('AlignFailure', backend, 'Sum')],
-        [`n${backend}`, activity('AlignFailure', backend, 'SampleCount')],
-      ]),
-    );
-    const failureRate = new cloudwatch.MathExpression({
-      // Every activity emits AlignFailure 0 or 1, so failures over samples is the failure share.
-      expression: `(${props.backends.map((b) => `FILL(f${b}, 0)`).join(' + ')}) / (${props.backends
+  /** One SPEC §6 activity metric of one backend, as the pipeline emits it. */
+  private activity(metricName: string, backend: string, statistic: string): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: this.props.namespace,
+      metricName,
+      dimensionsMap: { service: this.props.serviceName, Backend: backend },
+      statistic,
+      period: PERIOD,
+      label: `${metricName} ${backend}`,
+    });
+  }
+
+  private perBackend(metricName: string, statistic: string): cloudwatch.Metric[] {
+    return this.props.backends.map((backend) => this.activity(metricName, backend, statistic));
+  }
+
+  /** The Sum of one activity metric over the backends the stack runs, missing data as 0. */
+  private sumOverBackends(id: string, metricName: string, label: string): cloudwatch.MathExpression {
+    const { backends } = this.props;
+    return new cloudwatch.MathExpression({
+      expression: backends.map((backend) => `FILL(${id}${backend}, 0)`).join(' + '),
+      usingMetrics: Object.fromEntries(
+        backends.map((backend) => [`${id}${backend}`, this.activity(metricName, backend, 'Sum')]),
+      ),
+      period: PERIOD,
+      label,
+    });
+  }
+
+  /** Every activity emits AlignFailure 0 or 1, so failures over samples is the failure share. */
+  private failureRate(): cloudwatch.MathExpression {
+    const { backends } = this.props;
+    return new cloudwatch.MathExpression({
+      expression: `(${backends.map((b) => `FILL(f${b}, 0)`).join(' + ')}) / (${backends
         .map((b) => `FILL(n${b}, 0)`)
         .join(' + ')})`,
-      usingMetrics: failures,
+      usingMetrics: Object.fromEntries(
+        backends.flatMap((backend) => [
+          [`f${backend}`, this.activity('AlignFailure', backend, 'Sum')],
+          [`n${backend}`, this.activity('AlignFailure', backend, 'SampleCount')],
+        ]),
+      ),
       period: Duration.minutes(15),
       label: 'failure share',
     });
-    // A metric-math alarm takes at most 10 metrics: one alarm per backend over its system-failure codes.
-    for (const backend of props.backends) {
+  }
+
+  /** A metric-math alarm takes at most 10 metrics: one alarm per backend over its system-failure codes. */
+  private alarmOnSystemFailures(): void {
+    for (const backend of this.props.backends) {
       this.alarm(`SystemFailures${backend === 'cpu' ? 'Cpu' : 'Triton'}`, {
         metric: new cloudwatch.MathExpression({
           expression: SYSTEM_ERROR_CODES.map((code) => `FILL(${code.toLowerCase()}, 0)`).join(' + '),
           usingMetrics: Object.fromEntries(
             SYSTEM_ERROR_CODES.map((code) => [
               code.toLowerCase(),
-              activity(errorCodeMetric(code), backend, 'Sum'),
+              this.activity(errorCodeMetric(code), backend, 'Sum'),
             ]),
           ),
           period: PERIOD,
@@ -95,24 +136,16 @@ export class AlignmentObservability extends Construct {
           "failed/ holds their records. Users' bad files (AUDIO_DECODE and kin) do not count.",
       });
     }
-    const deadLetters = props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-      period: Duration.minutes(1),
-      statistic: 'Maximum',
-    });
+  }
+
+  /** Work that left no record: a failure record S3 refused, a message that exhausted its receives. */
+  private alarmOnLostWork(recordsLost: cloudwatch.IMetric, deadLetters: cloudwatch.IMetric): void {
     this.alarm('DeadLetters', {
       metric: deadLetters,
       threshold: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       alarmDescription:
         'Ingest messages exhausted their receives; inspect and redrive the dead-letter queue.',
-    });
-    const recordsLost = new cloudwatch.MathExpression({
-      expression: props.backends.map((backend) => `FILL(lost${backend}, 0)`).join(' + '),
-      usingMetrics: Object.fromEntries(
-        props.backends.map((backend) => [`lost${backend}`, activity(FAILURE_RECORDS_LOST, backend, 'Sum')]),
-      ),
-      period: PERIOD,
-      label: 'failure records not written',
     });
     this.alarm('FailureRecordsLost', {
       metric: recordsLost,
@@ -122,57 +155,60 @@ export class AlignmentObservability extends Construct {
         'A failed activity could not write its failure record (S3 refused it through every retry); the logs ' +
         'hold the failure, and the input is unchanged, so rerunning the file is safe.',
     });
-    if (props.triton !== undefined) {
-      this.alarm('TritonUnhealthy', {
-        metric: props.triton.unhealthy,
+  }
+
+  private alarmOnTriton(triton: TritonHealth): void {
+    this.alarm('TritonUnhealthy', {
+      metric: triton.unhealthy,
+      threshold: 1,
+      evaluationPeriods: 5,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      alarmDescription: 'A Triton task failed /v2/health/ready for 5 minutes (model load or GPU trouble).',
+    });
+    this.alarm('TritonTasksNotRunning', {
+      metric: triton.shortfall,
+      // Averaged per minute, a task that crash-loops is running for a fraction of each minute.
+      threshold: 0.5,
+      // A cold start (instance, image pull, model load) keeps a wanted task from running for up to ~15 minutes.
+      evaluationPeriods: 25,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      alarmDescription:
+        'ECS has wanted more Triton tasks than it runs for 25 minutes: a task that cannot start or keeps ' +
+        'exiting (model repository, image pull, GPU capacity); the service events say why.',
+    });
+    if (!triton.scaleToZero) {
+      this.alarm('TritonDown', {
+        metric: triton.healthy,
         threshold: 1,
         evaluationPeriods: 5,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        alarmDescription: 'A Triton task failed /v2/health/ready for 5 minutes (model load or GPU trouble).',
+        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+        alarmDescription: 'No healthy Triton task for 5 minutes: GPU-branch files wait and then fail.',
       });
-      this.alarm('TritonTasksNotRunning', {
-        metric: props.triton.shortfall,
-        // Averaged per minute, a task that crash-loops is running for a fraction of each minute.
-        threshold: 0.5,
-        // A cold start (instance, image pull, model load) keeps a wanted task from running for up to ~15 minutes.
-        evaluationPeriods: 25,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        alarmDescription:
-          'ECS has wanted more Triton tasks than it runs for 25 minutes: a task that cannot start or keeps ' +
-          'exiting (model repository, image pull, GPU capacity); the service events say why.',
-      });
-      if (!props.triton.scaleToZero) {
-        this.alarm('TritonDown', {
-          metric: props.triton.healthy,
-          threshold: 1,
-          evaluationPeriods: 5,
-          comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
-          treatMissingData: cloudwatch.TreatMissingData.BREACHING,
-          alarmDescription: 'No healthy Triton task for 5 minutes: GPU-branch files wait and then fail.',
-        });
-      }
     }
-    if (props.alarmTopicArn !== undefined) {
-      const topic = sns.Topic.fromTopicArn(this, 'AlarmTopic', props.alarmTopicArn);
-      for (const alarm of this.alarms) alarm.addAlarmAction(new actions.SnsAction(topic));
-    }
+  }
 
-    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
-      defaultInterval: Duration.hours(24),
-    });
+  private createDashboard(signals: {
+    failureRate: cloudwatch.IMetric;
+    recordsLost: cloudwatch.IMetric;
+    deadLetters: cloudwatch.IMetric;
+  }): cloudwatch.Dashboard {
+    const { props } = this;
+    const dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { defaultInterval: Duration.hours(24) });
     const graph = (title: string, left: cloudwatch.IMetric[], right: cloudwatch.IMetric[] = []) =>
       new cloudwatch.GraphWidget({ title, left, right, width: 8, height: 6 });
+    const perBackend = (metricName: string, statistic: string) => this.perBackend(metricName, statistic);
     const functions = Object.entries(props.functions);
     const machines = Object.entries(props.stateMachines);
-    this.dashboard.addWidgets(
+    dashboard.addWidgets(
       new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24, height: 3 }),
     );
-    this.dashboard.addWidgets(
+    dashboard.addWidgets(
       graph('Activities (succeeded / failed)', [
         ...perBackend('ActivitySuccess', 'Sum'),
         ...perBackend('AlignFailure', 'Sum'),
       ]),
-      graph('Failure share', [failureRate], [recordsLost]),
+      graph('Failure share', [signals.failureRate], [signals.recordsLost]),
       new cloudwatch.GraphWidget({
         title: 'Failures by error code',
         left: [
@@ -186,7 +222,7 @@ export class AlignmentObservability extends Construct {
         height: 6,
       }),
     );
-    this.dashboard.addWidgets(
+    dashboard.addWidgets(
       graph('Audio seconds aligned', perBackend('AudioDurationSeconds', 'Sum')),
       graph('Stage time p90 (ms)', [
         ...perBackend('DownloadMs', 'p90'),
@@ -198,7 +234,7 @@ export class AlignmentObservability extends Construct {
         ...perBackend('RealTimeFactor', 'p90'),
       ]),
     );
-    this.dashboard.addWidgets(
+    dashboard.addWidgets(
       graph('Words', [
         ...perBackend('WordsTotal', 'Sum'),
         ...perBackend('WordsAligned', 'Sum'),
@@ -212,12 +248,12 @@ export class AlignmentObservability extends Construct {
         'Ingest queue',
         [
           props.queue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum' }),
-          deadLetters,
+          signals.deadLetters,
         ],
         [props.queue.metricApproximateAgeOfOldestMessage({ period: PERIOD, statistic: 'Maximum' })],
       ),
     );
-    this.dashboard.addWidgets(
+    dashboard.addWidgets(
       graph(
         'Lambda errors and throttles',
         functions.flatMap(([name, fn]) => [
@@ -238,7 +274,7 @@ export class AlignmentObservability extends Construct {
       ),
     );
     if (props.triton !== undefined) {
-      this.dashboard.addWidgets(
+      dashboard.addWidgets(
         graph(
           'Triton tasks (healthy / unhealthy / wanted but not running)',
           [props.triton.healthy, props.triton.unhealthy],
@@ -246,6 +282,7 @@ export class AlignmentObservability extends Construct {
         ),
       );
     }
+    return dashboard;
   }
 
   private alarm(

@@ -24,8 +24,8 @@ import {
   type TritonEndpoint,
 } from '../constructs/pipeline-function';
 import { parseEcrImage, type StagedModelRepository, TritonService } from '../constructs/triton-service';
-import { COLD_START_READINESS, WARM_READINESS } from '../constructs/workflow-settings';
-import type { StackSettings } from './stack-settings';
+import { COLD_START_READINESS, type TritonReadiness, WARM_READINESS } from '../constructs/workflow-settings';
+import type { StackSettings, TritonSettings } from './stack-settings';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -66,7 +66,6 @@ export class AlignmentStack extends Stack {
     this.storage = new AlignmentStorage(this, 'Storage', {
       consumer: { timeout: CPU_TIMEOUT, batchingWindow: CPU_BATCHING_WINDOW },
     });
-
     this.cpu = new CpuAlignFunction(this, 'CpuAlign', {
       queue: this.storage.queue,
       architecture: settings.cpuArchitecture,
@@ -76,88 +75,23 @@ export class AlignmentStack extends Stack {
     });
     this.cpu.bindBucket(this.storage);
 
-    let tritonUrl: string | undefined;
-    if (settings.triton.kind === 'none') {
+    const gpu = settings.triton.kind === 'none' ? undefined : this.createGpuBranch(settings.triton, props);
+    this.network = gpu?.network;
+    this.triton = gpu?.service;
+    this.tritonAlign = gpu?.aligner;
+    this.workflow = new AlignmentWorkflow(this, 'Workflow', {
+      cpuFunction: this.cpu.function,
+      ...(gpu === undefined ? {} : { triton: { function: gpu.aligner.function, readiness: gpu.readiness } }),
+    });
+    if (gpu === undefined) {
       this.cpu.refuseLargeFiles();
-      this.workflow = new AlignmentWorkflow(this, 'Workflow', { cpuFunction: this.cpu.function });
     } else {
-      const triton = settings.triton;
-      let endpoint: TritonEndpoint;
-      let network: FunctionNetwork | undefined;
-      if (triton.kind === 'service') {
-        if (props.tritonRepository === undefined) {
-          throw new Error('the Triton service needs tritonRepository (see cdk/stage-triton-repository.ts)');
-        }
-        this.network = new AlignmentNetwork(this, 'Network');
-        this.triton = new TritonService(this, 'Triton', {
-          ...triton,
-          vpc: this.network.vpc,
-          subnets: this.network.privateSubnets,
-          modelRepository: {
-            bucket: this.storage.bucket,
-            prefix: this.storage.prefixes.tritonModels,
-            source: props.tritonRepository,
-          },
-        });
-        network = {
-          vpc: this.network.vpc,
-          subnets: this.network.privateSubnets,
-          securityGroup: new ec2.SecurityGroup(this, 'TritonClients', {
-            vpc: this.network.vpc,
-            description: 'Lambdas that call Triton',
-          }),
-        };
-        this.network.allowLogsFrom(this.triton.autoScalingGroup);
-        if (parseEcrImage(triton.image) !== undefined) {
-          this.network.addContainerRegistryEndpoints(this.triton.autoScalingGroup);
-        }
-        endpoint = this.triton;
-        this.acknowledgeRepositoryCopy();
-      } else {
-        endpoint = { url: triton.url, model: triton.model };
-      }
-      tritonUrl = endpoint.url;
-      const tritonAlign = new PipelineFunction(this, 'TritonAlign', {
-        code: {
-          kind: 'nodejs',
-          entry: join(ROOT, 'lambdas', 'triton-align', 'index.ts'),
-          projectRoot: ROOT,
-          depsLockFilePath: join(ROOT, 'package-lock.json'),
-          // Tokenizing and window geometry need the model's vocab.json and config.json; Triton serves its graph.
-          modelDir: props.tritonModelDir ?? join(props.cpuImageDir ?? CPU_IMAGE_DIR, 'dist', 'model'),
-          ...(triton.caBundle === undefined ? {} : { caBundle: triton.caBundle }),
-        },
-        description: 'w2v2-align: aligns one file on Triton (GPU branch and reruns)',
-        // Decoded audio (4 h = 0.9 GB of samples) and the aligner's trellis band (0.7 GB for 4 h) in memory.
-        memorySize: 4096,
-        timeout: Duration.minutes(15),
-        architecture: lambda.Architecture.X86_64,
-        network,
-      });
-      tritonAlign.function.addEnvironment('MODEL_DIR', '/var/task/model');
-      tritonAlign.bindBucket(this.storage);
-      tritonAlign.bindTriton(
-        endpoint,
-        triton.caBundle === undefined ? undefined : `/var/task/${TRITON_CA_FILE}`,
-      );
-      this.tritonAlign = tritonAlign;
-      this.workflow = new AlignmentWorkflow(this, 'Workflow', {
-        cpuFunction: this.cpu.function,
-        triton: {
-          function: tritonAlign.function,
-          readiness: triton.kind === 'service' && triton.scaleToZero ? COLD_START_READINESS : WARM_READINESS,
-        },
-      });
       this.cpu.bindStateMachine(this.workflow);
       this.triton?.scaleWith(
-        tritonAlign.function.metricInvocations({ period: Duration.minutes(1), statistic: 'Sum' }),
+        gpu.aligner.function.metricInvocations({ period: Duration.minutes(1), statistic: 'Sum' }),
       );
     }
-    const aligners = [
-      this.cpu.function,
-      ...(this.tritonAlign === undefined ? [] : [this.tritonAlign.function]),
-    ];
-    acknowledgeStateMachineDefaults(this.workflow, aligners);
+    acknowledgeStateMachineDefaults(this.workflow, this.aligners());
 
     this.rerun = new BulkRerun(this, 'BulkRerun', {
       bucket: this.storage.bucket,
@@ -167,8 +101,105 @@ export class AlignmentStack extends Stack {
       maxConcurrency: settings.rerunMaxConcurrency,
       toleratedFailurePercentage: settings.rerunToleratedFailurePercent,
     });
+    this.observability = this.createObservability(settings);
+    this.addOutputs(gpu?.url);
+  }
 
-    this.observability = new AlignmentObservability(this, 'Observability', {
+  /** The functions that align files: the CPU one, and the Triton one with a GPU branch. */
+  private aligners(): lambda.Function[] {
+    return [this.cpu.function, ...(this.tritonAlign === undefined ? [] : [this.tritonAlign.function])];
+  }
+
+  /**
+   * The GPU branch: the Triton function bound to an existing endpoint, or to the TritonService this stack
+   * runs (with its network); and how long the workflow waits for Triton to answer ready.
+   */
+  private createGpuBranch(
+    triton: Exclude<TritonSettings, { kind: 'none' }>,
+    props: AlignmentStackProps,
+  ): {
+    aligner: PipelineFunction;
+    url: string;
+    readiness: TritonReadiness;
+    network?: AlignmentNetwork;
+    service?: TritonService;
+  } {
+    if (triton.kind === 'external') {
+      const endpoint = { url: triton.url, model: triton.model };
+      return {
+        aligner: this.createTritonFunction(triton, endpoint, undefined, props),
+        url: endpoint.url,
+        readiness: WARM_READINESS,
+      };
+    }
+    if (props.tritonRepository === undefined) {
+      throw new Error('the Triton service needs tritonRepository (see cdk/stage-triton-repository.ts)');
+    }
+    const network = new AlignmentNetwork(this, 'Network');
+    const service = new TritonService(this, 'Triton', {
+      ...triton,
+      vpc: network.vpc,
+      subnets: network.privateSubnets,
+      modelRepository: {
+        bucket: this.storage.bucket,
+        prefix: this.storage.prefixes.tritonModels,
+        source: props.tritonRepository,
+      },
+    });
+    const clients: FunctionNetwork = {
+      vpc: network.vpc,
+      subnets: network.privateSubnets,
+      securityGroup: new ec2.SecurityGroup(this, 'TritonClients', {
+        vpc: network.vpc,
+        description: 'Lambdas that call Triton',
+      }),
+    };
+    network.allowLogsFrom(service.autoScalingGroup);
+    if (parseEcrImage(triton.image) !== undefined)
+      network.addContainerRegistryEndpoints(service.autoScalingGroup);
+    this.acknowledgeRepositoryCopy();
+    return {
+      aligner: this.createTritonFunction(triton, service, clients, props),
+      url: service.url,
+      readiness: triton.scaleToZero ? COLD_START_READINESS : WARM_READINESS,
+      network,
+      service,
+    };
+  }
+
+  /** The Triton Lambda (a zip with the model's vocabulary and geometry), bound to the bucket and `endpoint`. */
+  private createTritonFunction(
+    triton: Exclude<TritonSettings, { kind: 'none' }>,
+    endpoint: TritonEndpoint,
+    network: FunctionNetwork | undefined,
+    props: AlignmentStackProps,
+  ): PipelineFunction {
+    const aligner = new PipelineFunction(this, 'TritonAlign', {
+      code: {
+        kind: 'nodejs',
+        entry: join(ROOT, 'lambdas', 'triton-align', 'index.ts'),
+        projectRoot: ROOT,
+        depsLockFilePath: join(ROOT, 'package-lock.json'),
+        // Tokenizing and window geometry need the model's vocab.json and config.json; Triton serves its graph.
+        modelDir: props.tritonModelDir ?? join(props.cpuImageDir ?? CPU_IMAGE_DIR, 'dist', 'model'),
+        ...(triton.caBundle === undefined ? {} : { caBundle: triton.caBundle }),
+      },
+      description: 'w2v2-align: aligns one file on Triton (GPU branch and reruns)',
+      // Decoded audio (4 h = 0.9 GB of samples) and the aligner's trellis band (0.7 GB for 4 h) in memory.
+      memorySize: 4096,
+      timeout: Duration.minutes(15),
+      architecture: lambda.Architecture.X86_64,
+      network,
+    });
+    aligner.function.addEnvironment('MODEL_DIR', '/var/task/model');
+    aligner.bindBucket(this.storage);
+    aligner.bindTriton(endpoint, triton.caBundle === undefined ? undefined : `/var/task/${TRITON_CA_FILE}`);
+    return aligner;
+  }
+
+  private createObservability(settings: StackSettings): AlignmentObservability {
+    const { triton } = this;
+    return new AlignmentObservability(this, 'Observability', {
       namespace: METRICS_NAMESPACE,
       serviceName: SERVICE_NAME,
       queue: this.storage.queue,
@@ -179,19 +210,18 @@ export class AlignmentStack extends Stack {
         ...(this.tritonAlign === undefined ? {} : { triton: this.tritonAlign.function }),
       },
       stateMachines: { alignment: this.workflow.stateMachine, bulkRerun: this.rerun.stateMachine },
-      ...(this.triton === undefined
+      ...(triton === undefined
         ? {}
         : {
             triton: {
-              healthy: this.triton.metricHealthyTasks(),
-              unhealthy: this.triton.metricUnhealthyTasks(),
-              shortfall: this.triton.metricTaskShortfall(),
+              healthy: triton.metricHealthyTasks(),
+              unhealthy: triton.metricUnhealthyTasks(),
+              shortfall: triton.metricTaskShortfall(),
               scaleToZero: settings.triton.kind === 'service' && settings.triton.scaleToZero,
             },
           }),
       ...(settings.alarmTopicArn === undefined ? {} : { alarmTopicArn: settings.alarmTopicArn }),
     });
-    this.addOutputs(tritonUrl);
   }
 
   /** What a user needs after a deploy: where to upload, what to start, where to look. */

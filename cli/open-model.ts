@@ -1,7 +1,8 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AppConfig } from '../shared/config/app-config';
-import { type AcousticModel, openOnnxModel } from '../shared/inference/onnx-acoustic-model';
+import type { AcousticModel } from '../shared/inference/acoustic-model';
+import { openOnnxModel } from '../shared/inference/onnx-acoustic-model';
 import { resolveModelFile } from '../shared/model/model-file';
 import type { ModelSpec } from '../shared/model/model-spec';
 import { openTritonModel, TritonAcousticModel } from '../shared/triton/triton-acoustic-model';
@@ -10,7 +11,8 @@ import type { CliIo } from './cli-command';
 
 /**
  * The CPU model, or the Triton one when USE_TRITON=true (the model directory still gives vocabulary and
- * geometry). `quantizeFlag` is the command's `--quantize`; W2V2_QUANTIZE applies as well.
+ * geometry). `quantizeFlag` is the command's `--quantize`; W2V2_QUANTIZE applies as well. The configuration's
+ * warnings (settings that do nothing) go to stderr first.
  */
 export async function openCliModel(
   spec: ModelSpec,
@@ -18,6 +20,8 @@ export async function openCliModel(
   config: AppConfig,
   io: CliIo,
 ): Promise<AcousticModel> {
+  // Opened once per command, so settings that do nothing are named once, before any work.
+  for (const warning of config.warnings) io.stderr.write(`warning: ${warning}\n`);
   if (config.useTriton) {
     if (quantizeFlag)
       io.stderr.write('warning: --quantize applies to the CPU backend; ignored with USE_TRITON=true\n');
@@ -27,15 +31,7 @@ export async function openCliModel(
     quantize: quantizeFlag || config.quantize,
     cacheDir: join(tmpdir(), 'w2v2-align-models'),
   });
-  const model = await openOnnxModel(spec, {
-    modelPath: modelFile.path,
-    quantized: modelFile.quantized,
-    cudaEmptyCache: config.cudaEmptyCache,
-    mixedPrecision: config.mixedPrecision,
-    float16: config.float16,
-  });
-  for (const warning of model.warnings) io.stderr.write(`warning: ${warning}\n`);
-  return model;
+  return openOnnxModel(spec, { modelPath: modelFile.path, quantized: modelFile.quantized });
 }
 
 /** Releases the Triton client's sockets so the command can exit; the CPU session stays cached for the process. */

@@ -107,6 +107,14 @@ export class InvalidInputError extends AlignError {
   }
 }
 
+/** A configuration value that cannot be used; the message names the variable (or context key). */
+export class ConfigError extends AlignError {
+  public constructor(message: string, options?: { cause?: unknown }) {
+    super('CONFIG', message, options);
+    this.name = 'ConfigError';
+  }
+}
+
 /** Wraps anything thrown into an AlignError so callers always get a code. */
 export function toAlignError(error: unknown): AlignError {
   if (error instanceof AlignError) return error;

@@ -20,6 +20,7 @@ import {
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { buildViewerScript } from './build-viewer-script.mjs';
 import { stageOnnxRuntime } from './stage-onnxruntime.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -46,6 +47,8 @@ for (const file of ['config.json', 'vocab.json']) {
 for (const stale of ['index.js', 'node_modules']) rmSync(join(out, stale), { recursive: true, force: true });
 mkdirSync(join(out, 'model'), { recursive: true });
 
+// The handler embeds the viewer's page script: bundle it fresh first.
+await buildViewerScript();
 await build({
   entryPoints: [join(root, 'lambdas', 'align-cpu', 'index.ts')],
   outfile: join(out, 'index.js'),

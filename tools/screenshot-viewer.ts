@@ -24,9 +24,6 @@ export async function screenshotViewer(outPath: string, chromiumPath: string): P
   const model = await openOnnxModel(spec, {
     modelPath: join(modelDir, 'model.onnx'),
     quantized: false,
-    cudaEmptyCache: false,
-    mixedPrecision: false,
-    float16: false,
   });
   const samplesDir = join(__dirname, '..', 'samples');
   const audioPath = join(samplesDir, `${SAMPLE}.wav`);

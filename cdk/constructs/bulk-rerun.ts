@@ -6,12 +6,13 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { AUDIO_EXTENSIONS } from '../../shared/pipeline/input-extensions';
 import { acknowledge, acknowledgeStateMachineDefaults } from './nag-findings';
 import { stateMachineLogGroupName } from './physical-names';
 import { RETRYABLE_ERRORS } from './workflow-settings';
 
-/** Audio extensions the pipeline decodes (shared/pipeline README), in the two spellings uploads use. */
-const AUDIO_EXTENSIONS = ['wav', 'flac', 'mp3', 'ogg', 'opus'].flatMap((ext) => [ext, ext.toUpperCase()]);
+/** The pipeline's audio extensions, in the two spellings uploads use (a Choice rule matches case-sensitively). */
+const AUDIO_PATTERNS = AUDIO_EXTENSIONS.flatMap((ext) => [ext, ext.toUpperCase()]);
 
 /** A run's input before the user's: `prefix` empty fails validation, `backend` "pipeline" names none. */
 const RUN_DEFAULTS = { prefix: '', force: true, backend: 'pipeline' } as const;
@@ -75,7 +76,7 @@ export class BulkRerun extends Construct {
     alignAsChosen.next(checkOutcome);
     alignOnBackend.next(checkOutcome);
     const isAudio = sfn.Condition.or(
-      ...AUDIO_EXTENSIONS.map((ext) => sfn.Condition.stringMatches('$.key', `*.${ext}`)),
+      ...AUDIO_PATTERNS.map((ext) => sfn.Condition.stringMatches('$.key', `*.${ext}`)),
     );
     const perFile = new sfn.Choice(this, 'IsAudio')
       .when(

@@ -6,7 +6,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { ConfigError } from '../../shared/config/settings-source';
+import { ConfigError } from '../../shared/errors';
 import { PipelineFunction } from './pipeline-function';
 
 /** The image's build context: the Dockerfile and the files `tools/build-lambda.mjs` stages in dist/. */

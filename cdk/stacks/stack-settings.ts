@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Node } from 'constructs';
 import { closestName } from '../../shared/config/closest-name';
-import { ConfigError } from '../../shared/config/settings-source';
+import { httpsUrl } from '../../shared/config/https-url';
+import { ConfigError } from '../../shared/errors';
 
 /** The repository root: relative paths in context (modelDir, tritonCaBundle) are read from here. */
 const ROOT = join(__dirname, '..', '..');
@@ -144,9 +145,7 @@ function readTriton(context: ContextReader): TritonSettings {
   }
   const caBundle = readCaBundle(context);
   if (tritonUrl !== undefined) {
-    if (!tritonUrl.startsWith('https://') || !URL.canParse(tritonUrl)) {
-      throw new ConfigError(`tritonUrl must be an https:// URL of a Triton server, got "${tritonUrl}"`);
-    }
+    httpsUrl('tritonUrl', tritonUrl);
     const stray = SERVICE_KEYS.find((key) => context.string(key) !== undefined);
     if (stray !== undefined) {
       throw new ConfigError(

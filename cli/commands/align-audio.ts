@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { decodeAudioFile } from '../../shared/audio/decode-audio';
 import { type AppConfig, loadConfig } from '../../shared/config/app-config';
 import { InvalidInputError } from '../../shared/errors';
-import type { AcousticModel } from '../../shared/inference/onnx-acoustic-model';
+import type { AcousticModel } from '../../shared/inference/acoustic-model';
 import { bundledModelDir } from '../../shared/model/bundled-model';
 import { loadModelSpec } from '../../shared/model/model-spec';
 import { parseFormats, renderResult } from '../../shared/output/render';

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { availableParallelism } from 'node:os';
 import type { InferenceSession } from 'onnxruntime-node';
 import { InvalidInputError } from '../../shared/errors';
-import { executionSettings } from '../../shared/inference/execution-settings';
+import { cpuSessionOptions } from '../../shared/inference/execution-settings';
 import { cachedSession } from '../../shared/inference/onnx-session-cache';
 import { loadModelSpec, type ModelSpec } from '../../shared/model/model-spec';
 import { HEADER_LENGTH_HEADER, InferenceBodyError } from '../../shared/triton/inference-protocol';
@@ -58,14 +58,7 @@ export async function startTritonDevServer(options: TritonDevServerOptions): Pro
     throw new InvalidInputError(`maxBatchSize must be a positive integer, got ${maxBatchSize}`);
   }
   const spec = await loadModelSpec(options.modelDir);
-  const settings = executionSettings({
-    device: 'cpu',
-    cudaEmptyCache: false,
-    mixedPrecision: false,
-    float16: false,
-    threads: availableParallelism(),
-  });
-  const session = await cachedSession(spec.onnxPath, settings.sessionOptions);
+  const session = await cachedSession(spec.onnxPath, cpuSessionOptions(availableParallelism()));
   const limits: InferLimits = {
     modelName: options.modelName ?? 'w2v2',
     maxBatchSize,

@@ -1,10 +1,16 @@
-import { loadConfig } from '../../shared/config/app-config';
+import { loadTritonConfig } from '../../shared/config/app-config';
 import { AlignError } from '../../shared/errors';
 import { handlerModelDir } from '../../shared/model/bundled-model';
-import { createPipelineRuntime, type RuntimeOverrides } from '../../shared/pipeline/pipeline-runtime';
+import { atColdStart } from '../../shared/pipeline/cold-start';
+import {
+  createPipelineRuntime,
+  type RuntimeOverrides,
+  SERVICE_NAME,
+} from '../../shared/pipeline/pipeline-runtime';
 import { handleEvent, type RerunResponse } from '../../shared/pipeline/process-event';
 import { parseTritonTaskEvent } from '../../shared/pipeline/workflow-events';
 import { toWorkflowTaskError } from '../../shared/pipeline/workflow-task-errors';
+import { createPipelineLogger } from '../../shared/telemetry/pipeline-logger';
 import { loadTritonModel } from '../../shared/triton/load-triton-model';
 import { probeTritonReadiness, type TritonReadiness } from '../../shared/triton/triton-readiness';
 import { tritonModelOptions } from '../../shared/triton/triton-settings';
@@ -12,28 +18,26 @@ import { tritonModelOptions } from '../../shared/triton/triton-settings';
 /** The state machine's Triton task: one file's outcome, or whether Triton is ready. */
 export type TritonAlignHandler = (event: unknown) => Promise<RerunResponse | TritonReadiness>;
 
-/**
- * This Lambda's configuration: Triton always on, and no STATE_MACHINE_ARN, since it runs inside the state
- * machine and must never hand a file off again.
- */
+/** No STATE_MACHINE_ARN: this Lambda runs inside the state machine and must never hand a file off again. */
 function tritonEnvironment(
   env: Readonly<Record<string, string | undefined>>,
 ): Record<string, string | undefined> {
-  return { ...env, USE_TRITON: 'true', STATE_MACHINE_ARN: undefined };
+  return { ...env, STATE_MACHINE_ARN: undefined };
 }
 
 /**
- * Builds the handler: configuration (TRITON_URL included) is validated and S3 clients are warmed at cold
- * start. A transient failure is thrown as `TransientFailure` (the state machine retries it), any other thrown
- * failure as `PermanentFailure`; a permanent activity failure is answered as `{status: "failed", error}`
- * after the pipeline wrote its failure record and metrics. A readiness probe is answered `{ready, detail}`
- * whatever state Triton is in; only a configuration error (an unreadable TRITON_CA_BUNDLE) is thrown.
+ * Builds the handler: configuration (TRITON_URL included) is validated, settings that do nothing are logged as
+ * warnings, and S3 clients are warmed at cold start. A transient failure is thrown as `TransientFailure` (the
+ * state machine retries it), any other thrown failure as `PermanentFailure`; a permanent activity failure is
+ * answered as `{status: "failed", error}` after the pipeline wrote its failure record and metrics. A readiness
+ * probe is answered `{ready, detail}` whatever state Triton is in; only a configuration error (an unreadable
+ * TRITON_CA_BUNDLE) is thrown.
  */
 export function createHandler(
   env: Readonly<Record<string, string | undefined>>,
   overrides: RuntimeOverrides = {},
 ): TritonAlignHandler {
-  const config = loadConfig(tritonEnvironment(env));
+  const config = loadTritonConfig(tritonEnvironment(env));
   const runtime = createPipelineRuntime(
     config,
     () =>
@@ -47,6 +51,7 @@ export function createHandler(
       ),
     overrides,
   );
+  for (const warning of config.warnings) runtime.context.log.warn(warning);
   return async (event) => {
     try {
       const request = parseTritonTaskEvent(event);
@@ -65,20 +70,8 @@ export function createHandler(
   };
 }
 
-/**
- * A configuration error found at cold start is answered on every invocation as a `PermanentFailure` with
- * code CONFIG (the execution then fails with that code), rather than crashing the module's import.
- */
-function atColdStart(build: () => TritonAlignHandler): TritonAlignHandler {
-  try {
-    return build();
-  } catch (error) {
-    const failure = toWorkflowTaskError(error);
-    return async () => {
-      throw failure;
-    };
-  }
-}
-
 /** The Lambda entry point (`index.handler`). */
-export const handler: TritonAlignHandler = atColdStart(() => createHandler(process.env));
+export const handler: TritonAlignHandler = atColdStart(
+  () => createHandler(process.env),
+  createPipelineLogger(SERVICE_NAME),
+);

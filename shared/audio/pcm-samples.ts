@@ -19,11 +19,6 @@ const READERS: Readonly<Record<SampleEncoding, SampleReader>> = {
   f64: (view, offset) => view.getFloat64(offset, true),
 };
 
-/** Bytes one sample of `encoding` takes. */
-export function bytesPerSample(encoding: SampleEncoding): number {
-  return BYTES[encoding];
-}
-
 /**
  * Converts whole interleaved frames to mono float32, averaging the channels. Float input must be finite:
  * a NaN or infinity would poison every model frame it touches, so it fails here with its position.

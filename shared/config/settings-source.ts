@@ -1,13 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { AlignError } from '../errors';
-
-/** A configuration value that cannot be used; the message names the variable. */
-export class ConfigError extends AlignError {
-  public constructor(message: string, options?: { cause?: unknown }) {
-    super('CONFIG', message, options);
-    this.name = 'ConfigError';
-  }
-}
+import { ConfigError } from '../errors';
 
 /** Where settings come from: environment variables first, then the optional CONFIG_FILE's snake_case keys. */
 export class SettingsSource {
@@ -93,12 +85,5 @@ export class SettingsSource {
   /** An optional non-empty string. */
   public string(names: readonly string[]): string | undefined {
     return this.lookup(names)?.value;
-  }
-
-  /** A string that must be set. */
-  public requiredString(names: readonly string[], why: string): string {
-    const value = this.string(names);
-    if (value === undefined) throw new ConfigError(`${names[0]} is required ${why}`);
-    return value;
   }
 }

@@ -3,9 +3,10 @@ import { join } from 'node:path';
 import type { AppConfig } from '../config/app-config';
 import { resolveModelFile } from '../model/model-file';
 import { loadModelSpec } from '../model/model-spec';
-import { type AcousticModel, openOnnxModel } from './onnx-acoustic-model';
+import type { AcousticModel } from './acoustic-model';
+import { openOnnxModel } from './onnx-acoustic-model';
 
-/** Opens the model directory's ONNX graph in onnxruntime-node (int8 variant and precision as configured). */
+/** Opens the model directory's ONNX graph in onnxruntime-node (the int8 variant with W2V2_QUANTIZE). */
 export async function loadCpuModel(config: AppConfig, dir: string): Promise<AcousticModel> {
   const spec = await loadModelSpec(dir);
   const file = await resolveModelFile(spec, {
@@ -15,8 +16,5 @@ export async function loadCpuModel(config: AppConfig, dir: string): Promise<Acou
   return openOnnxModel(spec, {
     modelPath: file.path,
     quantized: file.quantized,
-    cudaEmptyCache: config.cudaEmptyCache,
-    mixedPrecision: config.mixedPrecision,
-    float16: config.float16,
   });
 }

@@ -4,26 +4,20 @@ import type { Emissions } from '../align/emissions';
 import { logSoftmax } from '../align/log-softmax';
 import { AlignError } from '../errors';
 import { framesForSamples, type ModelSpec } from '../model/model-spec';
-import { type ExecutionRequest, executionSettings } from './execution-settings';
+import type { AcousticModel } from './acoustic-model';
+import { cpuSessionOptions } from './execution-settings';
 import { normalizeAudio } from './normalize-audio';
 import { cachedSession } from './onnx-session-cache';
 import { DEFAULT_WINDOW, planWindows, type WindowOptions } from './window-plan';
 import { type BatchLogits, computeWindowedLogits } from './windowed-logits';
 
-/** What produces emissions from audio: the CPU ONNX model here, the Triton client elsewhere. */
-export interface AcousticModel {
-  readonly spec: ModelSpec;
-  readonly backend: 'cpu' | 'triton';
-  readonly quantized: boolean;
-  /** Log-probabilities [frames, vocab] for mono audio at the model's sample rate. */
-  logProbs(samples: Float32Array, onProgress?: (done: number, total: number) => void): Promise<Emissions>;
-}
-
 /** Options of the CPU backend. */
-export interface OnnxModelOptions extends Partial<ExecutionRequest> {
+export interface OnnxModelOptions {
   /** Which graph to run: the fp32 `model.onnx` or an int8 copy (already resolved by the caller). */
   modelPath: string;
   quantized: boolean;
+  /** Intra-op threads; default: every core. */
+  threads?: number;
   window?: WindowOptions;
 }
 
@@ -34,14 +28,10 @@ const OUTPUT_NAME = 'logits';
 
 /** Opens (or reuses) the ONNX Runtime session for a model and checks it has the SPEC §2 input and output. */
 export async function openOnnxModel(spec: ModelSpec, options: OnnxModelOptions): Promise<OnnxAcousticModel> {
-  const settings = executionSettings({
-    device: options.device ?? 'cpu',
-    cudaEmptyCache: options.cudaEmptyCache ?? false,
-    mixedPrecision: options.mixedPrecision ?? false,
-    float16: options.float16 ?? false,
-    threads: options.threads ?? availableParallelism(),
-  });
-  const session = await cachedSession(options.modelPath, settings.sessionOptions);
+  const session = await cachedSession(
+    options.modelPath,
+    cpuSessionOptions(options.threads ?? availableParallelism()),
+  );
   if (!session.inputNames.includes(INPUT_NAME) || !session.outputNames.includes(OUTPUT_NAME)) {
     throw new AlignError(
       'MODEL',
@@ -49,7 +39,7 @@ export async function openOnnxModel(spec: ModelSpec, options: OnnxModelOptions):
         `[${session.inputNames.join(', ')}] and gives [${session.outputNames.join(', ')}]`,
     );
   }
-  return new OnnxAcousticModel(spec, session, settings.runOptions, options, settings.warnings);
+  return new OnnxAcousticModel(spec, session, options);
 }
 
 /** wav2vec2 CTC inference with onnxruntime-node over overlapping windows. */
@@ -61,9 +51,7 @@ export class OnnxAcousticModel implements AcousticModel {
   public constructor(
     public readonly spec: ModelSpec,
     private readonly session: InferenceSession,
-    private readonly runOptions: InferenceSession.RunOptions,
     options: OnnxModelOptions,
-    public readonly warnings: readonly string[],
   ) {
     this.quantized = options.quantized;
     this.window = options.window ?? DEFAULT_WINDOW;
@@ -98,10 +86,9 @@ export class OnnxAcousticModel implements AcousticModel {
     });
     let output: Tensor | undefined;
     try {
-      const result = await this.session.run(
-        { [INPUT_NAME]: new Tensor('float32', batch, [windows.length, length]) },
-        this.runOptions,
-      );
+      const result = await this.session.run({
+        [INPUT_NAME]: new Tensor('float32', batch, [windows.length, length]),
+      });
       output = result[OUTPUT_NAME];
     } catch (error) {
       throw new AlignError('MODEL', `inference failed: ${(error as Error).message}`, { cause: error });

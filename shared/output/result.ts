@@ -19,14 +19,10 @@ export interface ResultSource {
   size?: number;
   transcriptKey?: string;
   transcriptEtag?: string;
-  /** Local file the CLI read, when not from S3. */
+  /** Local file the CLI read, when not from S3; `etag` is then its size and modification time (`align-dir`). */
   path?: string;
-  /** Local audio file's modification time (ms since the epoch); with `size`, how `align-dir` spots changes. */
-  mtimeMs?: number;
-  /** Local transcript file (`align-dir`), its size in bytes and modification time. */
+  /** Local transcript file (`align-dir`); `transcriptEtag` is its version. */
   transcriptPath?: string;
-  transcriptSize?: number;
-  transcriptMtimeMs?: number;
 }
 
 export interface ResultAudio {

@@ -13,5 +13,6 @@ export type ActivityOutcome =
       error: AlignError;
       /** Transient and out of retries: the event should be redelivered (SQS batch item failure). */
       retryable: boolean;
+      /** Where the failure record is; undefined when it was left to the caller, or could not be written. */
       failureKey: string | undefined;
     };

@@ -3,7 +3,7 @@ import { alignTranscript } from '../align/align-transcript';
 import { greedyTranscribe } from '../align/greedy-decode';
 import type { DecodedAudio } from '../audio/audio-types';
 import { InvalidInputError } from '../errors';
-import type { AcousticModel } from '../inference/onnx-acoustic-model';
+import type { AcousticModel } from '../inference/acoustic-model';
 import { buildResult } from '../output/build-result';
 import type { AlignmentResult, ResultSource } from '../output/result';
 

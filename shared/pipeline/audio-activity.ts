@@ -1,28 +1,37 @@
 import { performance } from 'node:perf_hooks';
 import { decodeAudioStream } from '../audio/decode-audio';
 import { AlignError, InvalidInputError } from '../errors';
-import type { AcousticModel } from '../inference/onnx-acoustic-model';
-import type { OutputFormat, ResultSource } from '../output/result';
+import type { AcousticModel } from '../inference/acoustic-model';
+import type { OutputFormat } from '../output/result';
 import { relativeHref } from '../output/viewer/relative-href';
-import type { ObjectHead, S3Store } from '../s3/s3-store';
 import type { PipelineLog } from '../telemetry/pipeline-logger';
 import type { ActivityOutcome } from './activity-outcome';
 import type { ActivitySettings } from './activity-settings';
 import { runAlignJob } from './align-job';
 import type { LargeFileHandoff } from './large-file-handoff';
-import { resultKey } from './object-keys';
+import type { ObjectHead, ObjectLocation, ObjectStore } from './object-store';
+import { sourceOf } from './result-source';
 import { isResultUpToDate, type SourceVersions, writeResult } from './result-store';
-import { type FoundTranscript, findTranscript } from './transcript-discovery';
+import type { FoundTranscript } from './transcript-discovery';
 
-/** What activities share within one process: S3, the (lazily loaded) model, the hand-off and the log. */
+/** Who follows activities as they run (`align-dir`'s progress bar); keyed by the audio's key. */
+export interface ActivityProgress {
+  /** The activity has work to do (no up-to-date result): it is about to read `bytes` of audio. */
+  started(key: string, bytes: number): void;
+  /** Inference has done this fraction of the audio, in [0, 1]. */
+  advanced(key: string, fraction: number): void;
+}
+
+/** What activities share within one process: the store, the (lazily loaded) model, the hand-off and the log. */
 export interface ActivityContext {
-  store: S3Store;
+  store: ObjectStore;
   model: () => Promise<AcousticModel>;
   handoff: LargeFileHandoff | undefined;
   log: PipelineLog;
   settings: ActivitySettings;
   /** The backend `model` runs on; `triton` means this process is the GPU path and keeps every file. */
   backend?: 'cpu' | 'triton';
+  progress?: ActivityProgress;
 }
 
 /** One audio object to process; `backend: 'cpu'` keeps it on CPU (the state machine's own CPU branch). */
@@ -31,30 +40,15 @@ export interface AudioRequest {
   key: string;
   stem: string;
   head: ObjectHead;
+  /** The transcript discovery found (or the rerun named); undefined: transcribe mode. */
+  transcript: FoundTranscript | undefined;
   force: boolean;
   backend: 'cpu' | 'triton' | undefined;
-  /** A rerun's explicit transcript (SPEC §7); undefined: discover it. */
-  transcriptKey?: string;
-}
-
-/** The result's `source` block for an audio object and its transcript. */
-export function sourceOf(
-  request: Pick<AudioRequest, 'bucket' | 'key' | 'head'>,
-  transcript?: FoundTranscript,
-): ResultSource {
-  return {
-    bucket: request.bucket,
-    key: request.key,
-    etag: request.head.etag,
-    size: request.head.size,
-    ...(transcript?.key === undefined ? {} : { transcriptKey: transcript.key }),
-    ...(transcript?.etag === undefined ? {} : { transcriptEtag: transcript.etag }),
-  };
 }
 
 /**
- * One activity: find the transcript, skip when an up-to-date result exists, hand large files to the state
- * machine, else download, decode, align and write the results. Throws AlignError on failure (the caller
+ * One activity once its transcript is known: skip when an up-to-date result exists, hand large files to the
+ * state machine, else download, decode, align and write the results. Throws AlignError on failure (the caller
  * retries, records and counts failures). The transcript text is logged only at DEBUG.
  */
 export async function runAudioActivity(
@@ -62,18 +56,26 @@ export async function runAudioActivity(
   request: AudioRequest,
 ): Promise<ActivityOutcome> {
   const { store, settings, log } = context;
-  const { bucket, key, stem, head } = request;
-  const transcript = await findTranscript(store, bucket, settings.layout, stem, head, request.transcriptKey);
+  const { bucket, key, stem, head, transcript } = request;
   const versions: SourceVersions = { audioEtag: head.etag, transcriptEtag: transcript?.etag };
   const outputBucket = settings.resultsBucket ?? bucket;
-  const keyFor = (extension: string): string => resultKey(settings.layout, stem, extension);
-  if (!request.force && (await isResultUpToDate(store, outputBucket, keyFor('.json'), versions))) {
-    return {
-      status: 'skipped',
-      bucket,
-      key,
-      reason: 'an up-to-date result exists for these audio and transcript versions',
+  const keyFor = (extension: string): string => settings.layout.resultKey(stem, extension);
+  const formats = outputFormats(settings.outputFormats, transcript);
+  if (!request.force) {
+    const model = settings.sameModelRequired ? await context.model() : undefined;
+    const expected = {
+      versions,
+      formats,
+      ...(model === undefined ? {} : { model: { name: model.spec.name, quantized: model.quantized } }),
     };
+    if (await isResultUpToDate(store, outputBucket, keyFor, expected)) {
+      return {
+        status: 'skipped',
+        bucket,
+        key,
+        reason: 'an up-to-date result exists for these audio and transcript versions',
+      };
+    }
   }
   log.info('activity started', {
     bucket,
@@ -102,6 +104,7 @@ export async function runAudioActivity(
   }
 
   const model = await context.model();
+  context.progress?.started(key, head.size);
   const started = performance.now();
   const download = await store.download(bucket, key, head.size, head.etag);
   const audio = await decodeAudioStream(download.body, {
@@ -122,19 +125,26 @@ export async function runAudioActivity(
     if (routed !== undefined) return routed;
   }
 
+  const { progress } = context;
   const result = await runAlignJob(
-    { audio, text: transcript?.text, source: sourceOf(request, transcript), downloadMs },
+    {
+      audio,
+      text: transcript?.text,
+      source: sourceOf(store, request, transcript),
+      downloadMs,
+      ...(progress === undefined
+        ? {}
+        : { onProgress: (done, total) => progress.advanced(key, done / Math.max(1, total)) }),
+    },
     model,
     settings.align,
   );
   result.warnings.push(...warnings);
-  const formats: OutputFormat[] = outputFormats(settings.outputFormats, transcript);
+  const href = audioHref(store.locate(outputBucket, keyFor('.html')), store.locate(bucket, key));
   const resultKeys = await writeResult(store, outputBucket, keyFor, result, formats, versions, {
     samples: audio.samples,
     sampleRate: audio.sampleRate,
-    // Audio too long to embed is referenced relative to the page: playable where the bucket is served as
-    // a site (same bucket only; a presigned page URL cannot resolve it).
-    ...(outputBucket === bucket ? { href: relativeHref(keyFor('.html'), key, '/') } : {}),
+    ...(href === undefined ? {} : { href }),
   });
   log.info('activity succeeded', {
     bucket,
@@ -147,10 +157,23 @@ export async function runAudioActivity(
   return { status: 'succeeded', bucket, key, resultKeys, result };
 }
 
-/** The descriptor's formats win over OUTPUT_FORMATS; the JSON document is always written. */
+/** The descriptor's formats win over the configured ones; the JSON document is always written. */
 function outputFormats(configured: OutputFormat[], transcript: FoundTranscript | undefined): OutputFormat[] {
   const asked = transcript?.descriptor?.formats ?? configured;
   return asked.includes('json') ? asked : ['json', ...asked];
+}
+
+/**
+ * The viewer's link to audio too long to embed, relative to the page: between two files, or two keys of one
+ * bucket (playable where the bucket is served as a site; a presigned page URL cannot resolve it). Results in
+ * another bucket have no common base, so none.
+ */
+function audioHref(page: ObjectLocation, audio: ObjectLocation): string | undefined {
+  if ('path' in page && 'path' in audio) return relativeHref(page.path, audio.path);
+  if ('bucket' in page && 'bucket' in audio && page.bucket === audio.bucket) {
+    return relativeHref(page.key, audio.key, '/');
+  }
+  return undefined;
 }
 
 /** Why a file leaves the CPU path: Triton was asked for, or it is above one of the large-file thresholds. */

@@ -1,5 +1,5 @@
 import type { Emissions } from '../align/emissions';
-import type { AcousticModel } from '../inference/onnx-acoustic-model';
+import type { AcousticModel } from '../inference/acoustic-model';
 
 /** Emissions of one audio version whose result is not written yet. */
 interface Entry {

@@ -5,8 +5,8 @@ import {
   type SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
+import { isRetryableError } from '../concurrency/retry';
 import { AlignError } from '../errors';
-import { isRetryableError } from '../s3/retry';
 import { attemptExecutionName, executionArn, executionName, forcedExecutionName } from './execution-names';
 
 /** The state machine's input (SPEC §7); the same document reruns one file from the console. */

@@ -1,14 +1,16 @@
-import { type AlignError, InvalidInputError, toAlignError } from '../errors';
+import type { KeyedQueue } from '../concurrency/keyed-queue';
+import { withRetry } from '../concurrency/retry';
+import { InvalidInputError, toAlignError } from '../errors';
 import type { ObjectCreated } from '../events/object-events';
-import type { ResultSource } from '../output/result';
-import { withRetry } from '../s3/retry';
 import type { ActivityTelemetry } from '../telemetry/activity-metrics';
 import type { ActivityOutcome } from './activity-outcome';
-import { type ActivityContext, runAudioActivity, sourceOf } from './audio-activity';
+import { type ActivityContext, runAudioActivity } from './audio-activity';
 import { EmissionsMemo } from './emissions-memo';
-import type { KeyedQueue } from './keyed-queue';
-import { AUDIO_EXTENSIONS, classifyKey, failureKey, incomingKey, rejectedFailureKey } from './object-keys';
-import { failureRecord, writeFailure } from './result-store';
+import { recordFailure } from './failure-recorder';
+import { AUDIO_EXTENSIONS } from './input-extensions';
+import type { ObjectHead } from './object-store';
+import { sourceOf } from './result-source';
+import { type FoundTranscript, findTranscript } from './transcript-discovery';
 
 /** Shared services plus the metrics sink, the per-object queue and a clock for failure records. */
 export interface ObjectContext extends ActivityContext {
@@ -30,8 +32,9 @@ export interface ObjectOptions {
 }
 
 /**
- * Everything one object-created event means: an audio object runs its activity; a transcript (re)runs the
- * activity of each audio object with its name; hostile keys get a failure record under a hashed name.
+ * Everything one object-created event means (or one file of a folder): an audio object runs its activity; a
+ * transcript (re)runs the activity of each audio object with its name; hostile keys get a failure record under
+ * a hashed name.
  */
 export async function processObject(
   context: ObjectContext,
@@ -42,7 +45,7 @@ export async function processObject(
   const { bucket, key } = object;
   const classified =
     object.keyError === undefined
-      ? classifyKey(key, layout)
+      ? layout.classify(key)
       : { kind: 'rejected' as const, reason: object.keyError };
   switch (classified.kind) {
     case 'ignored':
@@ -57,7 +60,7 @@ export async function processObject(
         ),
       ];
     case 'transcript': {
-      const audioKeys = AUDIO_EXTENSIONS.map((extension) => incomingKey(layout, classified.stem, extension));
+      const audioKeys = AUDIO_EXTENSIONS.map((extension) => layout.inputKey(classified.stem, extension));
       const heads = await Promise.all(audioKeys.map((audioKey) => context.store.head(bucket, audioKey)));
       const present = audioKeys.filter((_, i) => heads[i] !== undefined);
       if (present.length === 0) {
@@ -98,18 +101,17 @@ async function rejectKey(
   options: ObjectOptions,
 ): Promise<ActivityOutcome> {
   const error = new InvalidInputError(`refusing key ${JSON.stringify(key)}: ${reason}`);
-  const recordKey = rejectedFailureKey(context.settings.layout, key);
   context.log.warn('key rejected', { bucket, key, reason });
-  const written = await recordFailure(
-    context,
+  const failureKey = await recordFailure(context, {
     bucket,
-    recordKey,
+    key,
+    recordKey: context.settings.layout.rejectedFailureKey(key),
     error,
-    { bucket, key },
-    { attempt: 1, delivery: options.delivery },
-  );
-  context.telemetry.failed(error.code, context.backend ?? 'cpu', !written);
-  return { status: 'failed', bucket, key, error, retryable: false, failureKey: recordKey };
+    source: context.store.locate(bucket, key),
+    tries: { attempt: 1, delivery: options.delivery },
+    backend: context.backend ?? 'cpu',
+  });
+  return { status: 'failed', bucket, key, error, retryable: false, failureKey };
 }
 
 /** One memo per pipeline context (a warm process), created on first use. */
@@ -125,8 +127,9 @@ function memoOf(context: ObjectContext): EmissionsMemo {
 }
 
 /**
- * Runs one audio activity with activity-level retries of retryable failures; a final failure writes the
- * failure record and the failure metrics. Inputs are only ever read. A retry after inference reuses the
+ * Runs one audio activity with activity-level retries of retryable failures: each try reads the audio's head,
+ * finds its transcript and runs the activity. A final failure writes the failure record (naming the transcript
+ * when one was found) and the failure metrics. Inputs are only ever read. A retry after inference reuses the
  * emissions of the same audio version, so a failed upload never costs a second inference.
  */
 async function processAudio(
@@ -137,8 +140,10 @@ async function processAudio(
   options: ObjectOptions,
   transcriptKey?: string,
 ): Promise<ActivityOutcome> {
+  const { store, settings } = context;
   let attempts = 0;
-  let head: Awaited<ReturnType<typeof context.store.head>>;
+  let head: ObjectHead | undefined;
+  let transcript: FoundTranscript | undefined;
   const memo = memoOf(context);
   const object = `${bucket}\u0000${key}`;
   const activityContext: ActivityContext = {
@@ -149,21 +154,23 @@ async function processAudio(
     const outcome = await withRetry(
       async (attempt) => {
         attempts = attempt;
-        head = await context.store.head(bucket, key);
+        transcript = undefined;
+        head = await store.head(bucket, key);
         if (head === undefined) {
           return { status: 'skipped' as const, bucket, key, reason: 'the audio object no longer exists' };
         }
+        transcript = await findTranscript(store, bucket, settings.layout, stem, head, transcriptKey);
         return runAudioActivity(activityContext, {
           bucket,
           key,
           stem,
           head,
+          transcript,
           force: options.force,
           backend: options.backend,
-          ...(transcriptKey === undefined ? {} : { transcriptKey }),
         });
       },
-      context.settings.retry,
+      settings.retry,
       {
         onRetry: (attempt, delayMs, error) =>
           context.log.warn('activity failed, retrying', {
@@ -190,8 +197,6 @@ async function processAudio(
       });
       return { status: 'failed', bucket, key, error, retryable: true, failureKey: undefined };
     }
-    const recordKey = failureKey(context.settings.layout, stem);
-    const source = head === undefined ? { bucket, key } : sourceOf({ bucket, key, head });
     context.log.error('activity failed', {
       bucket,
       key,
@@ -199,39 +204,15 @@ async function processAudio(
       error: error.message,
       retryable: error.retryable,
     });
-    const written = await recordFailure(context, bucket, recordKey, error, source, {
-      attempt: attempts,
-      delivery: options.delivery,
+    const failureKey = await recordFailure(context, {
+      bucket,
+      key,
+      recordKey: settings.layout.failureKey(stem),
+      error,
+      source: sourceOf(store, { bucket, key, head }, transcript),
+      tries: { attempt: attempts, delivery: options.delivery },
+      backend: context.backend ?? 'cpu',
     });
-    context.telemetry.failed(error.code, context.backend ?? 'cpu', !written);
-    return { status: 'failed', bucket, key, error, retryable: error.retryable, failureKey: recordKey };
-  }
-}
-
-/**
- * Writes a failure record and says whether it was written; a record that cannot be written is logged (and
- * counted by the caller's metrics), never allowed to mask the failure.
- */
-async function recordFailure(
-  context: ObjectContext,
-  bucket: string,
-  recordKey: string,
-  error: AlignError,
-  source: ResultSource,
-  tries: { attempt: number; delivery: number },
-): Promise<boolean> {
-  const outputBucket = context.settings.resultsBucket ?? bucket;
-  const record = failureRecord(error, source, tries, (context.now ?? (() => new Date()))());
-  try {
-    await writeFailure(context.store, outputBucket, recordKey, record);
-    return true;
-  } catch (writeError) {
-    context.log.error('failure record could not be written', {
-      bucket: outputBucket,
-      key: recordKey,
-      code: error.code,
-      error: toAlignError(writeError).message,
-    });
-    return false;
+    return { status: 'failed', bucket, key, error, retryable: error.retryable, failureKey };
   }
 }

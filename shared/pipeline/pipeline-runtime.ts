@@ -1,12 +1,12 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { KeyedQueue } from '../concurrency/keyed-queue';
 import type { AppConfig } from '../config/app-config';
-import type { AcousticModel } from '../inference/onnx-acoustic-model';
+import type { AcousticModel } from '../inference/acoustic-model';
 import { type S3ClientExtras, S3ClientPool } from '../s3/s3-client-pool';
 import { S3Store } from '../s3/s3-store';
 import { ActivityMetrics, type ActivityTelemetry } from '../telemetry/activity-metrics';
 import { createPipelineLogger, type PipelineLog } from '../telemetry/pipeline-logger';
 import { activitySettings } from './activity-settings';
-import { KeyedQueue } from './keyed-queue';
 import { LargeFileHandoff } from './large-file-handoff';
 import type { ObjectContext } from './object-activities';
 

@@ -1,8 +1,8 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
+import { Semaphore } from '../concurrency/semaphore';
 import { AlignError } from '../errors';
 import { type EventItem, parseObjectEvents } from '../events/object-events';
-import { Semaphore } from '../s3/semaphore';
 import type { ActivityOutcome } from './activity-outcome';
 import { type ObjectContext, processObject } from './object-activities';
 

@@ -1,30 +1,30 @@
-import type { AlignError } from '../errors';
 import { formatExtension, renderResult } from '../output/render';
 import type { AlignmentResult, OutputFormat, ResultSource } from '../output/result';
 import type { ViewerAudio } from '../output/viewer/html-viewer';
-import type { S3Store } from '../s3/s3-store';
+import type { ObjectStore } from './object-store';
 
-/** `failed/<path>/<name>.json` (SPEC §3). */
-export interface FailureRecord {
-  error: { code: string; message: string };
-  source: ResultSource;
-  /** Tries made in the invocation that gave up. */
-  attempt: number;
-  /** SQS delivery count when the event came through SQS, else 1. */
-  delivery: number;
-  at: string;
-}
-
-/** The ETags a result was computed from, kept as object metadata so a HEAD answers "is it up to date?". */
+/** The versions a result was computed from: recorded in its `source`, and as metadata where the store keeps it. */
 export interface SourceVersions {
   audioEtag: string;
   transcriptEtag: string | undefined;
 }
 
+/** What an up-to-date result must have. */
+export interface ExpectedResult {
+  versions: SourceVersions;
+  /** Every one of these formats must exist (the JSON is always among them). */
+  formats: readonly OutputFormat[];
+  /** When given, the result must also come from this model at this quantization. */
+  model?: { name: string; quantized: boolean };
+}
+
 const AUDIO_ETAG = 'audio-etag';
 const TRANSCRIPT_ETAG = 'transcript-etag';
+/** Result documents are read back only to compare them; an hour of audio gives a few MB. */
+const MAX_RESULT_BYTES = 256 * 1024 * 1024;
 
-const CONTENT_TYPES: Record<OutputFormat, string> = {
+/** The content type each format is written with. */
+export const CONTENT_TYPES: Record<OutputFormat, string> = {
   json: 'application/json; charset=utf-8',
   textgrid: 'text/plain; charset=utf-8',
   vtt: 'text/vtt; charset=utf-8',
@@ -33,28 +33,48 @@ const CONTENT_TYPES: Record<OutputFormat, string> = {
   html: 'text/html; charset=utf-8',
 };
 
-/** Whether `results/<stem>.json` exists and was computed from exactly these source versions. */
+/**
+ * Whether an up-to-date result exists: its JSON records these source versions (and model, when asked) and
+ * every asked-for format is there. A store that keeps metadata (S3) answers the versions with one HEAD; a
+ * folder keeps none, so the versions are read from the document's `source`, as the model always is.
+ */
 export async function isResultUpToDate(
-  store: S3Store,
+  store: ObjectStore,
   bucket: string,
-  resultJsonKey: string,
-  versions: SourceVersions,
+  keyFor: (extension: string) => string,
+  expected: ExpectedResult,
 ): Promise<boolean> {
-  const head = await store.head(bucket, resultJsonKey);
+  const jsonKey = keyFor(formatExtension('json'));
+  const head = await store.head(bucket, jsonKey);
   if (head === undefined) return false;
-  return (
-    head.metadata[AUDIO_ETAG] === versions.audioEtag &&
-    (head.metadata[TRANSCRIPT_ETAG] ?? '') === (versions.transcriptEtag ?? '')
+  let recorded = versionsInMetadata(head.metadata);
+  if (recorded === undefined || expected.model !== undefined) {
+    const document = await readResultDocument(store, bucket, jsonKey);
+    if (document === undefined) return false;
+    recorded ??= versionsInSource(document.source);
+    const { model } = expected;
+    if (
+      model !== undefined &&
+      (document.model?.name !== model.name || document.model?.quantized !== model.quantized)
+    )
+      return false;
+  }
+  if (recorded === undefined || !sameVersions(recorded, expected.versions)) return false;
+  const siblings = await Promise.all(
+    expected.formats
+      .filter((format) => format !== 'json')
+      .map((format) => store.head(bucket, keyFor(formatExtension(format)))),
   );
+  return siblings.every((sibling) => sibling !== undefined);
 }
 
 /**
- * Writes the rendered formats, the JSON document last: the JSON (with its source ETags) marks a complete
+ * Writes the rendered formats, the JSON document last: the JSON (with its source versions) marks a complete
  * result, so a crash part-way leaves no "up-to-date" marker and the retry redoes the work. `audio` feeds the
  * HTML viewer's waveform and playback when `html` is among the formats.
  */
 export async function writeResult(
-  store: S3Store,
+  store: ObjectStore,
   bucket: string,
   keyFor: (extension: string) => string,
   result: AlignmentResult,
@@ -83,22 +103,33 @@ export async function writeResult(
   return [jsonKey, ...written];
 }
 
-/** Builds a failure record; `at` is the given time. */
-export function failureRecord(
-  error: AlignError,
-  source: ResultSource,
-  tries: { attempt: number; delivery: number },
-  at: Date,
-): FailureRecord {
-  return { error: { code: error.code, message: error.message }, source, ...tries, at: at.toISOString() };
+function versionsInMetadata(metadata: Record<string, string>): SourceVersions | undefined {
+  const audioEtag = metadata[AUDIO_ETAG];
+  return audioEtag === undefined ? undefined : { audioEtag, transcriptEtag: metadata[TRANSCRIPT_ETAG] };
 }
 
-/** Writes a failure record as JSON. */
-export async function writeFailure(
-  store: S3Store,
+function versionsInSource(source: ResultSource | undefined): SourceVersions | undefined {
+  return source?.etag === undefined
+    ? undefined
+    : { audioEtag: source.etag, transcriptEtag: source.transcriptEtag };
+}
+
+function sameVersions(a: SourceVersions, b: SourceVersions): boolean {
+  return a.audioEtag === b.audioEtag && (a.transcriptEtag ?? '') === (b.transcriptEtag ?? '');
+}
+
+/** The result document, or undefined when it is not one (unparseable: the next run rewrites it). */
+async function readResultDocument(
+  store: ObjectStore,
   bucket: string,
   key: string,
-  record: FailureRecord,
-): Promise<void> {
-  await store.put(bucket, key, `${JSON.stringify(record, null, 2)}\n`, { contentType: CONTENT_TYPES.json });
+): Promise<Partial<AlignmentResult> | undefined> {
+  const found = await store.readText(bucket, key, MAX_RESULT_BYTES);
+  if (found === undefined) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(found.text);
+    return typeof parsed === 'object' && parsed !== null ? (parsed as Partial<AlignmentResult>) : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -1,12 +1,13 @@
 import { InvalidInputError } from '../errors';
-import type { ObjectHead, S3Store } from '../s3/s3-store';
 import { type ActivityDescriptor, parseActivityDescriptor } from './activity-descriptor';
-import { classifyKey, incomingKey, type KeyLayout } from './object-keys';
+import type { ActivityLayout } from './activity-layout';
+import { TRANSCRIPT_EXTENSIONS } from './input-extensions';
+import type { ObjectHead, ObjectStore } from './object-store';
 
 /** Transcripts (and descriptors) larger than this are refused; a book chapter is a few hundred KB. */
 export const MAX_TRANSCRIPT_BYTES = 4 * 1024 * 1024;
 
-/** The transcript an activity aligns to, and where it came from (its key and ETag feed idempotency). */
+/** The transcript an activity aligns to, and where it came from (its key and version feed idempotency). */
 export interface FoundTranscript {
   text: string;
   origin: 'descriptor' | 'text-file' | 'metadata';
@@ -17,40 +18,22 @@ export interface FoundTranscript {
 
 /**
  * SPEC §3 discovery, first found wins: `<name>.json` descriptor, `<name>.txt`, the audio's
- * `x-amz-meta-transcript` (URL-encoded); undefined means transcribe mode. A rerun's `explicitKey`
- * (SPEC §7) replaces discovery and must exist.
+ * `x-amz-meta-transcript` (URL-encoded; only S3 keeps metadata); undefined means transcribe mode. A rerun's
+ * `explicitKey` (SPEC §7) replaces discovery and must exist.
  */
 export async function findTranscript(
-  store: S3Store,
+  store: ObjectStore,
   bucket: string,
-  layout: KeyLayout,
+  layout: ActivityLayout,
   stem: string,
   audio: ObjectHead,
   explicitKey?: string,
 ): Promise<FoundTranscript | undefined> {
   if (explicitKey !== undefined) return readExplicitTranscript(store, bucket, layout, explicitKey);
-  const descriptorKey = incomingKey(layout, stem, 'json');
-  const descriptor = await store.readText(bucket, descriptorKey, MAX_TRANSCRIPT_BYTES);
-  if (descriptor !== undefined) {
-    const parsed = parseActivityDescriptor(descriptor.text, descriptorKey);
-    return {
-      text: parsed.text,
-      origin: 'descriptor',
-      key: descriptorKey,
-      etag: descriptor.etag,
-      descriptor: parsed,
-    };
-  }
-  const textKey = incomingKey(layout, stem, 'txt');
-  const text = await store.readText(bucket, textKey, MAX_TRANSCRIPT_BYTES);
-  if (text !== undefined) {
-    return {
-      text: text.text.replace(/^\uFEFF/, ''),
-      origin: 'text-file',
-      key: textKey,
-      etag: text.etag,
-      descriptor: undefined,
-    };
+  for (const extension of TRANSCRIPT_EXTENSIONS) {
+    const key = layout.inputKey(stem, extension);
+    const found = await store.readText(bucket, key, MAX_TRANSCRIPT_BYTES);
+    if (found !== undefined) return transcriptOf(key, extension, found);
   }
   const metadata = audio.metadata.transcript;
   if (metadata === undefined) return undefined;
@@ -70,29 +53,34 @@ export async function findTranscript(
 }
 
 async function readExplicitTranscript(
-  store: S3Store,
+  store: ObjectStore,
   bucket: string,
-  layout: KeyLayout,
+  layout: ActivityLayout,
   key: string,
 ): Promise<FoundTranscript> {
-  const classified = classifyKey(key, layout);
+  const classified = layout.classify(key);
   if (classified.kind !== 'transcript') {
+    const why = 'reason' in classified ? ` (${classified.reason})` : '';
     throw new InvalidInputError(
-      `transcriptKey "${key}" must name a .json descriptor or a .txt transcript under ${layout.incomingPrefix}`,
+      `transcriptKey "${key}" must name a .json descriptor or a .txt transcript among the inputs${why}`,
     );
   }
   const found = await store.readText(bucket, key, MAX_TRANSCRIPT_BYTES);
   if (found === undefined)
     throw new InvalidInputError(`transcriptKey "${key}" does not exist in bucket ${bucket}`);
-  if (classified.extension === 'txt') {
-    return {
-      text: found.text.replace(/^\uFEFF/, ''),
-      origin: 'text-file',
-      key,
-      etag: found.etag,
-      descriptor: undefined,
-    };
+  return transcriptOf(key, classified.extension, found);
+}
+
+/** A descriptor's text, or a text file's; a leading byte-order mark (Windows editors write one) is dropped. */
+function transcriptOf(
+  key: string,
+  extension: (typeof TRANSCRIPT_EXTENSIONS)[number],
+  found: { text: string; etag: string },
+): FoundTranscript {
+  const text = found.text.replace(/^\uFEFF/, '');
+  if (extension === 'txt') {
+    return { text, origin: 'text-file', key, etag: found.etag, descriptor: undefined };
   }
-  const descriptor = parseActivityDescriptor(found.text, key);
+  const descriptor = parseActivityDescriptor(text, key);
   return { text: descriptor.text, origin: 'descriptor', key, etag: found.etag, descriptor };
 }

@@ -1,11 +1,9 @@
 import type { AlignError } from '../errors';
-import { toAlignError } from '../errors';
 import { rerunInputSchema } from '../events/s3-event-schemas';
 import type { ResultSource } from '../output/result';
-import { sourceOf } from './audio-activity';
+import { recordFailure } from './failure-recorder';
 import type { ObjectContext } from './object-activities';
-import { classifyKey, failureKey, rejectedFailureKey } from './object-keys';
-import { failureRecord, writeFailure } from './result-store';
+import { sourceOf } from './result-source';
 import type { RecordFailureInput } from './workflow-events';
 import { errorOfCaughtFailure, TASK_ERROR_NAMES } from './workflow-task-errors';
 
@@ -18,10 +16,10 @@ export interface RecordedFailure {
 }
 
 /**
- * Ends a failed execution once the state machine's retries are spent: writes the failure record where the
- * pipeline writes its own (same shape) and emits the failure metrics under the branch's Backend, exactly once
- * per invocation. A record S3 refuses through the store's retries is logged and counted (FailureRecordsLost)
- * rather than thrown, so the state machine's retries never emit the metrics twice.
+ * Ends a failed execution once the state machine's retries are spent: records the failure where and as the
+ * pipeline records its own (`recordFailure`: the metrics under the branch's Backend exactly once per
+ * invocation, a record the store refuses counted as FailureRecordsLost rather than thrown, so the state
+ * machine's retries never emit the metrics twice).
  */
 export async function recordWorkflowFailure(
   context: ObjectContext,
@@ -39,42 +37,24 @@ export async function recordWorkflowFailure(
     return { code: error.code, message: error.message };
   }
   const { bucket, key } = input.data;
-  const { layout, resultsBucket } = context.settings;
-  const classified = classifyKey(key, layout);
+  const { layout } = context.settings;
+  const classified = layout.classify(key);
   const recordKey =
     classified.kind === 'audio' || classified.kind === 'transcript'
-      ? failureKey(layout, classified.stem)
-      : rejectedFailureKey(layout, key);
+      ? layout.failureKey(classified.stem)
+      : layout.rejectedFailureKey(key);
   const attempt = wasRetried(request.failure.Error) ? request.maxAttempts + 1 : 1;
-  const record = failureRecord(
-    error,
-    await sourceOrKey(context, bucket, key),
-    { attempt, delivery: 1 },
-    (context.now ?? (() => new Date()))(),
-  );
-  const outputBucket = resultsBucket ?? bucket;
-  try {
-    await writeFailure(context.store, outputBucket, recordKey, record);
-  } catch (writeError) {
-    context.log.error('workflow failed and its failure record could not be written', {
-      bucket,
-      key,
-      code: error.code,
-      error: error.message,
-      writeError: toAlignError(writeError).message,
-    });
-    context.telemetry.failed(error.code, backend, true);
-    return { code: error.code, message: error.message };
-  }
-  context.log.error('workflow failed', {
+  context.log.error('workflow failed', { bucket, key, code: error.code, error: error.message });
+  const failureKey = await recordFailure(context, {
     bucket,
     key,
-    code: error.code,
-    error: error.message,
-    failureKey: recordKey,
+    recordKey,
+    error,
+    source: await sourceOrKey(context, bucket, key),
+    tries: { attempt, delivery: 1 },
+    backend,
   });
-  context.telemetry.failed(error.code, backend);
-  return { code: error.code, message: error.message, failureKey: recordKey };
+  return { code: error.code, message: error.message, ...(failureKey === undefined ? {} : { failureKey }) };
 }
 
 /** Errors the state machine retries before catching them (see RETRYABLE_ERRORS in the construct's settings). */
@@ -89,14 +69,13 @@ function wasRetried(errorName: string): boolean {
 /** The record's source: with the audio's ETag and size when it can still be read, else bucket and key. */
 async function sourceOrKey(context: ObjectContext, bucket: string, key: string): Promise<ResultSource> {
   try {
-    const head = await context.store.head(bucket, key);
-    return head === undefined ? { bucket, key } : sourceOf({ bucket, key, head });
+    return sourceOf(context.store, { bucket, key, head: await context.store.head(bucket, key) });
   } catch (error) {
     context.log.warn('audio head failed while recording a failure', {
       bucket,
       key,
       error: (error as AlignError).message,
     });
-    return { bucket, key };
+    return context.store.locate(bucket, key);
   }
 }

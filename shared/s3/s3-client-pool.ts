@@ -11,9 +11,9 @@ export interface S3ClientExtras {
 }
 
 /**
- * A fixed-size pool of S3 clients used round-robin. Each client has its own keep-alive agents, so the pool
- * spreads requests over several connection pools (`S3_MAX_CONNECTIONS_PER_HOST` sockets each) and a cold
- * start can open connections ahead of the first event (`S3_WARM_CLIENTS`).
+ * A fixed-size pool of S3 clients used round-robin, the warm ones first. Each client has its own keep-alive
+ * agents, so the pool spreads requests over several connection pools whose sockets together stay within
+ * `S3_MAX_CONNECTIONS`, and a cold start can open connections ahead of the first event (`S3_WARM_CLIENTS`).
  */
 export class S3ClientPool {
   private readonly clients: S3Client[] = [];
@@ -35,16 +35,16 @@ export class S3ClientPool {
     );
   }
 
-  /** The next client, creating clients lazily up to `S3_CLIENT_POOL_SIZE`. */
+  /**
+   * The next client in round-robin order over `S3_CLIENT_POOL_SIZE` slots: the warm clients (created first)
+   * are handed out before any other is created, and later slots are filled lazily.
+   */
   public client(): S3Client {
-    if (this.clients.length < this.config.poolSize) {
-      const client = this.create();
-      this.clients.push(client);
-      return client;
-    }
-    const client = this.clients[this.next % this.clients.length]!;
+    const slot = this.next % this.config.poolSize;
     this.next++;
-    return client;
+    // Slots are visited in order and creation only appends, so an empty slot is always the next one to fill.
+    if (slot === this.clients.length) this.clients.push(this.create());
+    return this.clients[slot]!;
   }
 
   /** Clients created so far. */
@@ -60,9 +60,10 @@ export class S3ClientPool {
 
   private create(): S3Client {
     const { config } = this;
+    // Rounding down keeps the pool within S3_MAX_CONNECTIONS; loadConfig guarantees a share of at least 1.
     const sockets = Math.min(
       config.maxConnectionsPerHost,
-      Math.max(1, Math.ceil(config.maxConnections / config.poolSize)),
+      Math.floor(config.maxConnections / config.poolSize),
     );
     const agentOptions = { keepAlive: true, maxSockets: sockets, maxTotalSockets: sockets };
     return new S3Client({

@@ -1,5 +1,5 @@
+import { isRetryableError } from '../concurrency/retry';
 import { AlignError } from '../errors';
-import { isRetryableError } from './retry';
 
 /** A delete the configuration does not allow (`S3_ALLOW_DELETES=false`). */
 export class S3DeleteRefusedError extends AlignError {

@@ -6,25 +6,12 @@ import {
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
+import { type RetryHooks, type RetryPolicy, withRetry } from '../concurrency/retry';
+import { Semaphore } from '../concurrency/semaphore';
 import type { S3Config } from '../config/app-config';
 import { AlignError } from '../errors';
-import { type RetryHooks, type RetryPolicy, withRetry } from './retry';
+import type { ObjectDownload, ObjectHead, ObjectLocation, ObjectStore } from '../pipeline/object-store';
 import { isNotFound, S3DeleteRefusedError, S3OperationError } from './s3-errors';
-import { Semaphore } from './semaphore';
-
-/** What HEAD says about an object; ETags are kept without their quotes. */
-export interface ObjectHead {
-  etag: string;
-  size: number;
-  metadata: Record<string, string>;
-}
-
-/** A streamed object body; the download permit is held until the stream ends or fails. */
-export interface ObjectDownload {
-  body: AsyncIterable<Uint8Array>;
-  etag: string;
-  size: number;
-}
 
 /** Structured log sink (Powertools Logger fits). */
 export interface StoreLog {
@@ -52,7 +39,7 @@ export function bareEtag(etag: string | undefined): string {
  * S3 operations for the pipeline with the SPEC §5 behaviour: retries with randomized exponential backoff,
  * semaphores for downloads/uploads/all operations, progress logs, and deletes refused unless allowed.
  */
-export class S3Store {
+export class S3Store implements ObjectStore {
   public readonly limits: StoreLimits;
   private readonly policy: RetryPolicy;
 
@@ -92,10 +79,10 @@ export class S3Store {
   }
 
   /**
-   * Streams an object. With `S3_USE_HEAD_FOR_PROGRESS=true` and no known size, a HEAD first gives the total
-   * that progress is logged against. Only the request is retried; a body that breaks off fails the stream.
-   * With `expectedEtag`, a body of another version (the object was overwritten since its HEAD) is refused
-   * with a retryable error, so that nothing computed from it is labelled with the old version's ETag.
+   * Streams an object; progress is logged against `knownSize` or else the GET's Content-Length. Only the
+   * request is retried; a body that breaks off fails the stream. The download permit is held until the body
+   * ends or fails. With `expectedEtag`, a body of another version (the object was overwritten since its HEAD)
+   * is refused with a retryable error, so that nothing computed from it is labelled with the old version's ETag.
    */
   public async download(
     bucket: string,
@@ -103,8 +90,6 @@ export class S3Store {
     knownSize?: number,
     expectedEtag?: string,
   ): Promise<ObjectDownload> {
-    let total = knownSize;
-    if (total === undefined && this.config.useHeadForProgress) total = (await this.head(bucket, key))?.size;
     const release = await this.limits.downloads.acquire();
     try {
       const output = await this.send('GET', bucket, key, (client) =>
@@ -125,9 +110,9 @@ export class S3Store {
           { retryable: true },
         );
       }
-      const size = output.ContentLength ?? total ?? 0;
+      const size = output.ContentLength ?? knownSize ?? 0;
       return {
-        body: this.tracked(output.Body, { bucket, key, total: total ?? size }, release),
+        body: this.tracked(output.Body, { bucket, key, total: knownSize ?? size }, release),
         etag,
         size,
       };
@@ -184,6 +169,11 @@ export class S3Store {
         ),
       ),
     );
+  }
+
+  /** S3 objects are named by bucket and key. */
+  public locate(bucket: string, key: string): ObjectLocation {
+    return { bucket, key };
   }
 
   /** Deletes an object; refused with S3DeleteRefusedError unless `S3_ALLOW_DELETES=true`. */

@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { Agent, request } from 'node:https';
 import { rootCertificates } from 'node:tls';
-import { ConfigError } from '../config/settings-source';
+import { ConfigError } from '../errors';
 import { TritonReplyError, TritonUnavailableError } from './triton-errors';
 
 /** One complete HTTP reply. */

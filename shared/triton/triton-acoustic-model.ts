@@ -1,7 +1,7 @@
 import type { Emissions } from '../align/emissions';
 import { logSoftmax } from '../align/log-softmax';
+import type { AcousticModel } from '../inference/acoustic-model';
 import { normalizeAudio } from '../inference/normalize-audio';
-import type { AcousticModel } from '../inference/onnx-acoustic-model';
 import { DEFAULT_WINDOW, planWindows, type WindowOptions } from '../inference/window-plan';
 import { type BatchLogits, computeWindowedLogits } from '../inference/windowed-logits';
 import { framesForSamples, type ModelSpec } from '../model/model-spec';

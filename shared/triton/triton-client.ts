@@ -1,7 +1,7 @@
 import type { Agent } from 'node:https';
-import { ConfigError } from '../config/settings-source';
-import { InvalidInputError } from '../errors';
-import { backoffMs } from '../s3/retry';
+import { backoffMs } from '../concurrency/retry';
+import { httpsUrl } from '../config/https-url';
+import { ConfigError, InvalidInputError } from '../errors';
 import { decodeFloat16, encodeFloat16 } from './float16';
 import { type HttpsReply, httpsExchange, trustingAgent } from './https-exchange';
 import {
@@ -106,17 +106,7 @@ export class TritonClient {
   private readonly options: Required<Pick<TritonClientOptions, keyof typeof DEFAULTS>> & TritonClientOptions;
 
   public constructor(options: TritonClientOptions) {
-    let base: URL;
-    try {
-      base = new URL(options.url);
-    } catch (error) {
-      throw new ConfigError(`the Triton URL must be an https:// URL, got "${options.url}"`, { cause: error });
-    }
-    if (base.protocol !== 'https:') {
-      throw new ConfigError(
-        `the Triton URL must be https:// (Triton is only reached over TLS), got "${options.url}"`,
-      );
-    }
+    const base = httpsUrl('the Triton URL', options.url);
     this.options = { ...DEFAULTS, ...options };
     for (const [name, min] of [
       ['timeoutMs', 1],

@@ -1,4 +1,5 @@
-import { ConfigError } from '../config/settings-source';
+import { httpsUrl } from '../config/https-url';
+import { ConfigError } from '../errors';
 import { type HttpsReply, httpsExchange, trustingAgent } from './https-exchange';
 import { isRecord } from './inference-protocol';
 
@@ -71,16 +72,7 @@ export async function probeTritonReadiness(options: ReadinessProbeOptions): Prom
 }
 
 function baseUrl(url: string): URL {
-  let base: URL | undefined;
-  try {
-    base = new URL(url.endsWith('/') ? url : `${url}/`);
-  } catch {
-    // Reported below with the value given.
-  }
-  if (base?.protocol !== 'https:') {
-    throw new ConfigError(`the Triton URL must be an https:// URL, got "${url}"`);
-  }
-  return base;
+  return httpsUrl('the Triton URL', url.endsWith('/') ? url : `${url}/`);
 }
 
 function notReady(detail: string): TritonReadiness {

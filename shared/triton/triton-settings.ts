@@ -1,18 +1,13 @@
 import { readFile } from 'node:fs/promises';
-import type { AppConfig } from '../config/app-config';
-import { ConfigError } from '../config/settings-source';
+import type { TritonAppConfig } from '../config/app-config';
+import { ConfigError } from '../errors';
 import type { TritonModelOptions } from './triton-acoustic-model';
 
 /**
  * The Triton backend's options from the configuration (SPEC §5): TRITON_URL, TRITON_MODEL, the transport
  * settings, FP16 tensors for USE_FLOAT16 or USE_MIXED_PRECISION, and the CA bundle read from TRITON_CA_BUNDLE.
  */
-export async function tritonModelOptions(config: AppConfig): Promise<TritonModelOptions> {
-  if (config.tritonUrl === undefined) {
-    throw new ConfigError(
-      'TRITON_URL is required when USE_TRITON=true (an https:// URL of the Triton server)',
-    );
-  }
+export async function tritonModelOptions(config: TritonAppConfig): Promise<TritonModelOptions> {
   const { caBundlePath, timeoutSec, retryMax, maxInFlight, batchWindows, binaryData } = config.triton;
   const ca = caBundlePath === undefined ? undefined : await readCaBundle(caBundlePath);
   return {

@@ -1,6 +1,6 @@
 import { App } from 'aws-cdk-lib';
 import { DEFAULT_TRITON_IMAGE, DEMO_MODEL_DIR, readStackSettings } from '../../cdk/stacks/stack-settings';
-import { ConfigError } from '../../shared/config/settings-source';
+import { ConfigError } from '../../shared/errors';
 import { EXTERNAL_CONTEXT, SERVICE_CONTEXT } from './synth-stack';
 
 function settings(context: Record<string, unknown>) {

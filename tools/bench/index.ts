@@ -1,9 +1,13 @@
 import { parseArgs } from 'node:util';
 import { runAccuracyBench } from './accuracy';
 import { runAlignmentBench } from './alignment';
+import { runDemoBench } from './demo';
 import { runInferenceBench } from './inference';
+import { runOutputBench } from './output';
 import { runPipelineBench } from './pipeline';
+import { runTextBench } from './text';
 import { runTritonBench } from './triton';
+import { runViewerBench } from './viewer';
 
 /**
  * `npm run bench`: every benchmark of the project, each printing its own table; `npm run bench -- NAME` runs one.
@@ -25,6 +29,10 @@ async function main(): Promise<void> {
         quantize: values.quantize === true,
       }),
     triton: runTritonBench,
+    text: runTextBench,
+    output: runOutputBench,
+    viewer: runViewerBench,
+    demo: runDemoBench,
   };
   const unknown = wanted.filter((name) => !(name in BENCHES));
   if (unknown.length > 0) {

@@ -1,6 +1,6 @@
 import type { Emissions } from '../../shared/align/emissions';
 import { AlignError } from '../../shared/errors';
-import type { AcousticModel } from '../../shared/inference/onnx-acoustic-model';
+import type { AcousticModel } from '../../shared/inference/acoustic-model';
 import type { ModelSpec } from '../../shared/model/model-spec';
 import { renderResult } from '../../shared/output/render';
 import type { AlignmentResult, OutputFormat } from '../../shared/output/result';

@@ -1,4 +1,4 @@
-import type { AcousticModel } from '../../shared/inference/onnx-acoustic-model';
+import type { AcousticModel } from '../../shared/inference/acoustic-model';
 
 /** Wraps a model and counts its inference calls per input length (each soak activity has its own length). */
 export class CountingModel implements AcousticModel {

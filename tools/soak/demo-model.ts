@@ -1,4 +1,4 @@
-import type { AcousticModel } from '../../shared/inference/onnx-acoustic-model';
+import type { AcousticModel } from '../../shared/inference/acoustic-model';
 import { openOnnxModel } from '../../shared/inference/onnx-acoustic-model';
 import { bundledModelDir } from '../../shared/model/bundled-model';
 import { loadModelSpec } from '../../shared/model/model-spec';

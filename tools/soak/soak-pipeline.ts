@@ -1,8 +1,9 @@
 import type { SQSBatchResponse } from 'aws-lambda';
 import { type AlignHandler, createHandler } from '../../lambdas/align-cpu';
 import { loadConfig } from '../../shared/config/app-config';
+import type { ObjectHead } from '../../shared/pipeline/object-store';
 import { S3ClientPool } from '../../shared/s3/s3-client-pool';
-import { type ObjectHead, S3Store } from '../../shared/s3/s3-store';
+import { S3Store } from '../../shared/s3/s3-store';
 import type { ActivityTelemetry } from '../../shared/telemetry/activity-metrics';
 import type { PipelineLog } from '../../shared/telemetry/pipeline-logger';
 import { LOCAL_S3_CREDENTIALS, LOCAL_S3_REGION } from '../local-s3/local-s3-server';

@@ -54,12 +54,6 @@ export function int8Tensor(name: string, dims: readonly number[], data: Int8Arra
   return { name, dims: [...dims], dataType: DataType.INT8, rawData: bytesOf(data) };
 }
 
-/** Bytes a tensor occupies in the file (raw_data, or 4 bytes per float_data value). */
-export function tensorByteSize(tensor: onnx.ITensorProto): number {
-  const raw = tensor.rawData?.length ?? 0;
-  return raw > 0 ? raw : (tensor.floatData?.length ?? 0) * 4;
-}
-
 /** A uint8 initializer stored as raw_data. */
 export function uint8Tensor(name: string, dims: readonly number[], data: Uint8Array): onnx.ITensorProto {
   return { name, dims: [...dims], dataType: DataType.UINT8, rawData: bytesOf(data) };

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { AlignmentResult } from '../result';
 import { escapeHtml, inlineJson } from './inline-json';
+import type { PageData } from './page/page-data';
 import { VIEWER_SCRIPT } from './viewer-script';
 import { VIEWER_STYLE } from './viewer-style';
 import { encodeWav16 } from './wav-encoder';
@@ -39,7 +40,7 @@ export function renderHtmlViewer(
 ): string {
   const maxEmbedSec = options.maxEmbedSec ?? DEFAULT_MAX_EMBED_SEC;
   const peaks = audio === undefined ? undefined : computeWaveformPeaks(audio.samples, audio.sampleRate);
-  const pageData = {
+  const pageData: PageData = {
     // Character timings are left out: the page does not draw them and they are most of a long result.
     result: { ...result, chars: [] },
     lowScoreThreshold: LOW_SCORE_THRESHOLD,

@@ -3,7 +3,8 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../../cli/run-cli';
-import { selfSignedTls, startTritonDevServer, type TritonDevServer } from '../../../cli/triton-dev-server';
+import { startTritonDevServer, type TritonDevServer } from '../../../cli/triton-dev-server/dev-server';
+import { selfSignedTls } from '../../../cli/triton-dev-server/tls-material';
 import { DEMO_MODEL_DIR, SAMPLES_DIR } from '../../helpers/demo-model';
 
 function sink(): { text: string; write(chunk: string): void } {

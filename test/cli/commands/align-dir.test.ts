@@ -145,8 +145,40 @@ describe('w2v2-align align-dir', () => {
     const code = await runCli(['align-dir', mkdtempSync(join(tmpdir(), 'w2v2-align-dir-empty-'))], {}, io);
 
     expect(code).toBe(0);
-    expect(io.stderr.text).toMatch(/^no audio files \(\.wav, \.flac, \.mp3, \.ogg\) under /);
+    expect(io.stderr.text).toMatch(/^no audio files \(\.wav, \.flac, \.mp3, \.ogg, \.opus\) under /);
     expect(io.stdout.text).toMatch(/\n0\s+0\s+0\s+0\s/);
+  });
+
+  it('aligns .opus files too, as the S3 pipeline does (the decoder sniffs the real format)', async () => {
+    // Prepare
+    const dir = mkdtempSync(join(tmpdir(), 'w2v2-align-dir-opus-'));
+    copyFileSync(join(SAMPLES_DIR, 'puppy-tail.wav'), join(dir, 'puppy-tail.opus'));
+    copyFileSync(join(SAMPLES_DIR, 'puppy-tail.txt'), join(dir, 'puppy-tail.txt'));
+
+    // Act
+    const code = await runCli(['align-dir', dir, '--format', 'json'], {}, buffers());
+
+    // Assess
+    expect(code).toBe(0);
+    expect(readResult(join(dir, 'puppy-tail.align.json')).mode).toBe('align');
+  });
+
+  it('removes the <name>.error.json of an earlier run once the file succeeds', async () => {
+    // Prepare
+    const dir = mkdtempSync(join(tmpdir(), 'w2v2-align-dir-fixed-'));
+    writeFileSync(join(dir, 'puppy-tail.wav'), 'not audio yet');
+    await runCli(['align-dir', dir, '--format', 'json'], {}, buffers());
+    const failedFirst = existsSync(join(dir, 'puppy-tail.error.json'));
+    copyFileSync(join(SAMPLES_DIR, 'puppy-tail.wav'), join(dir, 'puppy-tail.wav'));
+
+    // Act
+    const code = await runCli(['align-dir', dir, '--format', 'json'], {}, buffers());
+
+    // Assess
+    expect(failedFirst).toBe(true);
+    expect(code).toBe(0);
+    expect(existsSync(join(dir, 'puppy-tail.error.json'))).toBe(false);
+    expect(existsSync(join(dir, 'puppy-tail.align.json'))).toBe(true);
   });
 
   it('refuses a path that is not a folder and a bad --jobs', async () => {

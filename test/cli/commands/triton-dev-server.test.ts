@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { serveTritonDevServer } from '../../../cli/commands/triton-dev-server';
 import { runCli } from '../../../cli/run-cli';
-import { TritonClient } from '../../../shared/triton';
+import { TritonClient } from '../../../shared/triton/triton-client';
 import { DEMO_MODEL_DIR } from '../../helpers/demo-model';
 
 function sink(): { text: string; write(chunk: string): void } {

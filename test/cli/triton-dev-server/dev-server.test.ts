@@ -1,7 +1,7 @@
 /** @jest-environment ./test/helpers/onnxruntime-environment.js */
 import { request as httpsRequest } from 'node:https';
-import { startTritonDevServer, type TritonDevServer } from '../../../cli/triton-dev-server';
-import { encodeInferenceBody } from '../../../shared/triton';
+import { startTritonDevServer, type TritonDevServer } from '../../../cli/triton-dev-server/dev-server';
+import { encodeInferenceBody } from '../../../shared/triton/inference-protocol';
 import { DEMO_MODEL_DIR } from '../../helpers/demo-model';
 
 let server: TritonDevServer;

@@ -200,6 +200,65 @@ describe('align-cpu Lambda handler', () => {
     });
   });
 
+  it('logs one warning per setting that has no effect, at cold start and not again per invocation', async () => {
+    // Prepare
+    const log = recordingLog();
+    const handler = createHandler(
+      { S3_ENDPOINT: s3.endpoint, CUDA_EMPTY_CACHE: 'true', S3_USE_HEAD_FOR_PROGRESS: 'true' },
+      {
+        s3: { region: LOCAL_S3_REGION, credentials: LOCAL_S3_CREDENTIALS },
+        log,
+        telemetry: new RecordingTelemetry(),
+      },
+    );
+
+    const ignored = {
+      Records: [
+        {
+          eventSource: 'aws:s3',
+          eventName: 'ObjectCreated:Put',
+          s3: { bucket: { name: bucket }, object: { key: 'incoming/lambda/x.png' } },
+        },
+      ],
+    };
+
+    // Act
+    await handler(ignored);
+    await handler(ignored);
+
+    // Assess
+    const warnings = log.lines
+      .filter((line) => line.level === 'warn' && line.message.includes('has no effect'))
+      .map((line) => line.message);
+    expect(warnings).toEqual([
+      expect.stringMatching(/^CUDA_EMPTY_CACHE has no effect: /),
+      expect.stringMatching(/^S3_USE_HEAD_FOR_PROGRESS has no effect: /),
+    ]);
+  });
+
+  it('loads with a bad configuration and fails every invocation with CONFIG naming the variable', async () => {
+    // Prepare
+    const saved = process.env.S3_RETRY_MAX;
+    process.env.S3_RETRY_MAX = 'many';
+
+    // Act
+    let module: typeof import('../../../lambdas/align-cpu') | undefined;
+    try {
+      jest.isolateModules(() => {
+        module = require('../../../lambdas/align-cpu');
+      });
+    } finally {
+      if (saved === undefined) delete process.env.S3_RETRY_MAX;
+      else process.env.S3_RETRY_MAX = saved;
+    }
+
+    // Assess
+    await expect(module!.handler({ Records: [] })).rejects.toMatchObject({
+      name: 'PermanentFailure',
+      message: expect.stringMatching(/^CONFIG: S3_RETRY_MAX/),
+    });
+  });
+
   it('fails at cold start with a message naming an invalid variable', () => {
     expect(() => createHandler({ PIPELINE_MAX_CONCURRENCY: 'many' })).toThrow('PIPELINE_MAX_CONCURRENCY');
   });

@@ -2,10 +2,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startTritonDevServer, type TritonDevServer } from '../../../cli/triton-dev-server';
+import { startTritonDevServer, type TritonDevServer } from '../../../cli/triton-dev-server/dev-server';
 import { createHandler } from '../../../lambdas/triton-align';
 import { AlignError } from '../../../shared/errors';
-import type { AcousticModel } from '../../../shared/inference/onnx-acoustic-model';
+import type { AcousticModel } from '../../../shared/inference/acoustic-model';
 import type { LocalS3 } from '../../../tools/local-s3/local-s3-server';
 import { LOCAL_S3_CREDENTIALS, LOCAL_S3_REGION } from '../../../tools/local-s3/local-s3-server';
 import { DEMO_MODEL_DIR } from '../../helpers/demo-model';

@@ -80,7 +80,35 @@ describe('decodeAudioFile', () => {
 });
 
 describe('decodeAudioStream timeouts', () => {
-  it('fails with TIMEOUT when the source stops sending', async () => {
+  // The clock is jest's: the timeout is shown to fire at the configured time, not before, whatever the load.
+  beforeEach(() => {
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+  });
+
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
+  /** Settles `promise` into a flag the test can read while it is still pending. */
+  function watch<T>(promise: Promise<T>): { settled: () => boolean; promise: Promise<T> } {
+    let settled = false;
+    const watched = promise.finally(() => {
+      settled = true;
+    });
+    return { settled: () => settled, promise: watched };
+  }
+
+  /** Whether `watched` has settled just before and just after `timeoutMs` of the test's clock. */
+  async function aroundTimeout(watched: { settled: () => boolean }, timeoutMs: number): Promise<boolean[]> {
+    await jest.advanceTimersByTimeAsync(timeoutMs - 1);
+    const before = watched.settled();
+    await jest.advanceTimersByTimeAsync(1);
+    // A real macrotask: every promise callback the timeout set off has run by then.
+    await new Promise((resolve) => setImmediate(resolve));
+    return [before, watched.settled()];
+  }
+
+  it('fails with TIMEOUT when the source stops sending, once the configured time has passed and not before', async () => {
     // Prepare
     const header = buildWav({
       fmt: { channels: 1, sampleRate: 16_000, bitsPerSample: 16 },
@@ -91,29 +119,35 @@ describe('decodeAudioStream timeouts', () => {
       yield header;
       await new Promise(() => undefined);
     }
-    const started = Date.now();
+    const decoding = watch(alignFailure(decodeAudioStream(stalls(), { ...OPTIONS, timeoutMs: 200 })));
 
     // Act
-    const error = await alignFailure(decodeAudioStream(stalls(), { ...OPTIONS, timeoutMs: 200 }));
+    const settled = await aroundTimeout(decoding, 200);
 
     // Assess
+    expect(settled).toEqual([false, true]);
+    const error = await decoding.promise;
     expect(error.code).toBe('TIMEOUT');
     expect(error.retryable).toBe(true);
     expect(error.message).toMatch(/reading the audio took longer than 200 ms/);
-    expect(Date.now() - started).toBeLessThan(2000);
   });
 
-  it('fails with TIMEOUT when the source only sends empty chunks', async () => {
+  it('fails with TIMEOUT when the source only sends empty chunks: they do not restart the clock', async () => {
+    // Prepare
     async function* empties(): AsyncGenerator<Uint8Array> {
       for (;;) {
         await new Promise((resolve) => setTimeout(resolve, 5));
         yield new Uint8Array(0);
       }
     }
+    const decoding = watch(alignFailure(decodeAudioStream(empties(), { ...OPTIONS, timeoutMs: 200 })));
 
-    const error = await alignFailure(decodeAudioStream(empties(), { ...OPTIONS, timeoutMs: 200 }));
+    // Act
+    const settled = await aroundTimeout(decoding, 200);
 
-    expect(error.code).toBe('TIMEOUT');
+    // Assess
+    expect(settled).toEqual([false, true]);
+    expect((await decoding.promise).code).toBe('TIMEOUT');
   });
 
   it('fails with INVALID_INPUT when the stream yields text instead of bytes', async () => {

@@ -1,8 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '../../../shared/config/app-config';
-import { ConfigError } from '../../../shared/config/settings-source';
+import { loadConfig, loadTritonConfig } from '../../../shared/config/app-config';
+import { ConfigError } from '../../../shared/errors';
 
 function configError(env: Record<string, string>): ConfigError {
   try {
@@ -86,6 +86,10 @@ describe('loadConfig', () => {
     [{ S3_RETRY_BASE: '-1' }, 'S3_RETRY_BASE must be a number >= 0'],
     [{ AUDIO_READ_TIMEOUT_SEC: '0' }, 'AUDIO_READ_TIMEOUT_SEC must be a number > 0'],
     [{ S3_WARM_CLIENTS: '9', S3_CLIENT_POOL_SIZE: '3' }, 'S3_WARM_CLIENTS (9) must not exceed'],
+    [
+      { S3_CLIENT_POOL_SIZE: '8', S3_MAX_CONNECTIONS: '6' },
+      'S3_CLIENT_POOL_SIZE (8) must not exceed S3_MAX_CONNECTIONS (6)',
+    ],
     [{ TRITON_RETRY_MAX: '0' }, 'TRITON_RETRY_MAX must be an integer >= 1'],
     [{ TRITON_TIMEOUT_SEC: '-2' }, 'TRITON_TIMEOUT_SEC must be a number > 0'],
     [{ TRITON_BINARY_DATA: 'maybe' }, 'TRITON_BINARY_DATA must be a boolean'],
@@ -96,6 +100,51 @@ describe('loadConfig', () => {
     // Assess
     expect(error.code).toBe('CONFIG');
     expect(error.message).toContain(message);
+  });
+
+  it('warns about nothing when no inert setting is given', () => {
+    // Act
+    const { warnings } = loadConfig({
+      USE_TRITON: 'true',
+      TRITON_URL: 'https://t:8443',
+      USE_FLOAT16: 'true',
+    });
+
+    // Assess
+    expect(warnings).toEqual([]);
+  });
+
+  it('accepts CUDA_EMPTY_CACHE and S3_USE_HEAD_FOR_PROGRESS with one no-effect warning each', () => {
+    // Act
+    const { warnings } = loadConfig({ CUDA_EMPTY_CACHE: 'true', S3_USE_HEAD_FOR_PROGRESS: 'false' });
+
+    // Assess
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]).toMatch(/^CUDA_EMPTY_CACHE has no effect: .*CPU provider.*Triton/);
+    expect(warnings[1]).toMatch(/^S3_USE_HEAD_FOR_PROGRESS has no effect: .*Content-Length/);
+  });
+
+  it('keeps the FP16 switches for Triton but warns once that they do nothing on the CPU backend', () => {
+    // Act
+    const config = loadConfig({ USE_FLOAT16: 'true', USE_MIXED_PRECISION: 'true' });
+
+    // Assess
+    expect(config.float16).toBe(true);
+    expect(config.mixedPrecision).toBe(true);
+    expect(config.warnings).toEqual([
+      expect.stringMatching(/^USE_MIXED_PRECISION and USE_FLOAT16 have no effect without USE_TRITON=true/),
+    ]);
+  });
+
+  it('requires TRITON_URL for the Triton task whatever USE_TRITON says, and reports Triton on', () => {
+    // Act
+    const config = loadTritonConfig({ USE_TRITON: 'false', TRITON_URL: 'https://triton.internal:8443' });
+    const load = () => loadTritonConfig({});
+
+    // Assess
+    expect(config).toMatchObject({ useTriton: true, tritonUrl: 'https://triton.internal:8443' });
+    expect(load).toThrow(ConfigError);
+    expect(load).toThrow(/^TRITON_URL is required/);
   });
 
   it('takes snake_case keys from CONFIG_FILE and lets the environment win', () => {

@@ -55,14 +55,15 @@ describe('renderSrt', () => {
     expect(renderSrt(makeResult([]))).toBe('');
   });
 
-  it('writes 5,000 words as valid SRT in well under a second', () => {
-    const result = makeResult(evenWords(5000));
+  it('writes 5,000 words as valid SRT, every word once and in order', () => {
+    // Prepare
+    const words = evenWords(5000);
+    const result = makeResult(words);
 
-    const started = performance.now();
+    // Act
     const output = renderSrt(result);
-    const elapsedMs = performance.now() - started;
 
-    expect(readSrt(output).flatMap((c) => c.text.split(' '))).toHaveLength(5000);
-    expect(elapsedMs).toBeLessThan(1000);
+    // Assess
+    expect(readSrt(output).flatMap((c) => c.text.split(' '))).toEqual(words.map((w) => w.word));
   });
 });

@@ -149,17 +149,18 @@ describe('renderTextGrid', () => {
     expect(() => renderTextGrid(result)).toThrow(/longer than zero/);
   });
 
-  it('writes 5,000 words with characters as a valid grid in well under a second', () => {
+  it('writes 5,000 words with characters as a valid grid, a labelled interval per word and per character', () => {
+    // Prepare
     const words = evenWords(5000, 0.2);
     const result = makeResult(words, { chars: evenChars(words) });
 
-    const started = performance.now();
+    // Act
     const output = renderTextGrid(result);
-    const elapsedMs = performance.now() - started;
 
+    // Assess
     const grid = readTextGrid(output);
     expect(grid.tiers[0]!.intervals).toHaveLength(2 * 5000 + 1);
     expect(grid.tiers[1]!.intervals).toHaveLength(2 * 5000 + 1);
-    expect(elapsedMs).toBeLessThan(1000);
+    expect(labels(output, 0)).toEqual(words.map((w) => w.word));
   });
 });

@@ -84,16 +84,17 @@ describe('renderWebVtt', () => {
     expect(renderWebVtt(makeResult([]))).toBe('WEBVTT\n');
   });
 
-  it('writes 5,000 words as valid WebVTT in well under a second', () => {
-    const result = makeResult(evenWords(5000));
+  it('writes 5,000 words as valid WebVTT, every word once and in order', () => {
+    // Prepare
+    const words = evenWords(5000);
+    const result = makeResult(words);
 
-    const started = performance.now();
+    // Act
     const output = renderWebVtt(result);
-    const elapsedMs = performance.now() - started;
 
+    // Assess
     const cues = readWebVtt(output);
-    expect(cues.flatMap((c) => c.text.split(' '))).toHaveLength(5000);
-    expect(elapsedMs).toBeLessThan(1000);
+    expect(cues.flatMap((c) => c.text.split(' '))).toEqual(words.map((w) => w.word));
   });
 });
 

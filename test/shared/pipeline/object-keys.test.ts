@@ -1,4 +1,4 @@
-import { classifyKey, failureKey, rejectedFailureKey, resultKey } from '../../../shared/pipeline/object-keys';
+import { bucketLayout, classifyKey } from '../../../shared/pipeline/object-keys';
 
 const layout = { incomingPrefix: 'incoming/', resultsPrefix: 'results/', failedPrefix: 'failed/' };
 
@@ -42,12 +42,21 @@ describe('object keys', () => {
     });
   });
 
-  it('derives result, failure and rejected-failure keys', () => {
-    expect(resultKey(layout, 'a/b', '.TextGrid')).toBe('results/a/b.TextGrid');
-    expect(failureKey(layout, 'a/b')).toBe('failed/a/b.json');
-    expect(rejectedFailureKey(layout, 'incoming/../x.wav')).toMatch(
-      /^failed\/_rejected\/[0-9a-f]{40}\.json$/,
-    );
-    expect(rejectedFailureKey(layout, 'k1')).not.toBe(rejectedFailureKey(layout, 'k2'));
+  it('derives input, result, failure and rejected-failure keys', () => {
+    const keys = bucketLayout(layout);
+
+    expect(keys.inputKey('a/b', 'txt')).toBe('incoming/a/b.txt');
+    expect(keys.resultKey('a/b', '.TextGrid')).toBe('results/a/b.TextGrid');
+    expect(keys.failureKey('a/b')).toBe('failed/a/b.json');
+    expect(keys.rejectedFailureKey('incoming/../x.wav')).toMatch(/^failed\/_rejected\/[0-9a-f]{40}\.json$/);
+    expect(keys.rejectedFailureKey('k1')).not.toBe(keys.rejectedFailureKey('k2'));
+  });
+
+  it('classifies through the layout as classifyKey does, opus included', () => {
+    expect(bucketLayout(layout).classify('incoming/a/talk.opus')).toEqual({
+      kind: 'audio',
+      stem: 'a/talk',
+      extension: 'opus',
+    });
   });
 });

@@ -1,11 +1,12 @@
 import type { Emissions } from '../../../shared/align/emissions';
+import { KeyedQueue } from '../../../shared/concurrency/keyed-queue';
 import { loadConfig } from '../../../shared/config/app-config';
-import type { AcousticModel } from '../../../shared/inference/onnx-acoustic-model';
+import { FolderStore } from '../../../shared/folder/folder-store';
+import type { AcousticModel } from '../../../shared/inference/acoustic-model';
 import type { ModelSpec } from '../../../shared/model/model-spec';
-import type { AlignmentResult } from '../../../shared/output/result';
+import type { AlignmentResult, OutputFormat } from '../../../shared/output/result';
 import { encodeWav16 } from '../../../shared/output/viewer/wav-encoder';
-import { activitySettings } from '../../../shared/pipeline/activity-settings';
-import { KeyedQueue } from '../../../shared/pipeline/keyed-queue';
+import { activitySettings, folderActivitySettings } from '../../../shared/pipeline/activity-settings';
 import type { ObjectContext } from '../../../shared/pipeline/object-activities';
 import { S3ClientPool } from '../../../shared/s3/s3-client-pool';
 import { S3Store } from '../../../shared/s3/s3-store';
@@ -112,6 +113,36 @@ export function pipelineContext(
   };
   return { context, telemetry, log, pool };
 }
+
+/**
+ * A pipeline context on local folders, as `align-dir` builds it (folder store and layout, results in `resultsDir`,
+ * which defaults to the input folder), with millisecond backoff and a stand-in model.
+ */
+export function folderPipelineContext(
+  dir: string,
+  formats: OutputFormat[],
+  model: AcousticModel = new StandInModel(),
+  resultsDir = dir,
+): { context: ObjectContext; telemetry: RecordingTelemetry; log: ReturnType<typeof recordingLog> } {
+  const config = loadConfig({ S3_RETRY_BASE: '0.001', S3_RETRY_MAX_BACKOFF: '0.01' });
+  const log = recordingLog();
+  const telemetry = new RecordingTelemetry();
+  const context: ObjectContext = {
+    store: new FolderStore({ [FOLDER_INPUT]: dir, [FOLDER_RESULTS]: resultsDir }),
+    model: async () => model,
+    handoff: undefined,
+    log,
+    settings: folderActivitySettings(config, formats, FOLDER_RESULTS),
+    telemetry,
+    queue: new KeyedQueue(),
+    now: () => new Date('2026-01-02T03:04:05.000Z'),
+  };
+  return { context, telemetry, log };
+}
+
+/** The folder store's names for the input and results folders in `folderPipelineContext`. */
+export const FOLDER_INPUT = 'input';
+export const FOLDER_RESULTS = 'results';
 
 /** A 16-bit PCM mono WAV of a quiet tone. */
 export function toneWav(seconds: number, sampleRate = 16_000): Buffer {

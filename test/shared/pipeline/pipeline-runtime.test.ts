@@ -2,18 +2,18 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startTritonDevServer, type TritonDevServer } from '../../../cli/triton-dev-server';
-import { loadConfig } from '../../../shared/config/app-config';
+import { startTritonDevServer, type TritonDevServer } from '../../../cli/triton-dev-server/dev-server';
+import { loadConfig, loadTritonConfig } from '../../../shared/config/app-config';
 import { AlignError } from '../../../shared/errors';
 import { decodeEventKey } from '../../../shared/events/object-events';
-import type { AcousticModel } from '../../../shared/inference/onnx-acoustic-model';
+import type { AcousticModel } from '../../../shared/inference/acoustic-model';
 import {
   createPipelineRuntime,
   type InferenceBackend,
   type ModelLoader,
 } from '../../../shared/pipeline/pipeline-runtime';
 import { processEvent } from '../../../shared/pipeline/process-event';
-import { loadTritonModel } from '../../../shared/triton';
+import { loadTritonModel } from '../../../shared/triton/load-triton-model';
 import { LOCAL_S3_CREDENTIALS, LOCAL_S3_REGION, type LocalS3 } from '../../../tools/local-s3/local-s3-server';
 import { alignFailure } from '../../helpers/align-failure';
 import { DEMO_MODEL_DIR, SAMPLES_DIR, sampleTruth } from '../../helpers/demo-model';
@@ -109,7 +109,7 @@ describe('createPipelineRuntime with USE_TRITON', () => {
       .reverse()
       .find((e) => decodeEventKey(e.Records[0]!.s3.object.key) === 'incoming/gpu/big.wav')!;
     const log = recordingLog();
-    const config = loadConfig(tritonEnv({ LARGE_FILE_THRESHOLD_BYTES: '1000' }));
+    const config = loadTritonConfig(tritonEnv({ LARGE_FILE_THRESHOLD_BYTES: '1000' }));
     const asked: InferenceBackend[] = [];
     const runtime = createPipelineRuntime(
       config,

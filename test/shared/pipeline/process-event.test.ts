@@ -1,4 +1,5 @@
 import type { S3Event } from 'aws-lambda';
+import type { Emissions } from '../../../shared/align/emissions';
 import { decodeEventKey } from '../../../shared/events/object-events';
 import { handleEvent, processEvent, RedeliveryNeededError } from '../../../shared/pipeline/process-event';
 import { type FaultProxy, startFaultProxy } from '../../../tools/local-s3/fault-proxy';
@@ -7,6 +8,35 @@ import { startTestS3, testStore } from '../../tools/local-s3/local-s3-fixture';
 import { pipelineContext, StandInModel, toneWav } from './pipeline-harness';
 
 const TEXT = 'the quick brown fox';
+
+/**
+ * A stand-in model (40 ms an inference) that holds each call until a second one has arrived to run beside
+ * it, or until every expected call has arrived: two activities are then in the model at once by
+ * construction, whatever the machine's load does to their timing.
+ */
+class PairingModel extends StandInModel {
+  private arrived = 0;
+  private lone: (() => void) | undefined;
+
+  public constructor(private readonly expectedCalls: number) {
+    super(40);
+  }
+
+  public override async logProbs(samples: Float32Array): Promise<Emissions> {
+    this.arrived++;
+    await new Promise<void>((resolve) => {
+      const partner = this.lone;
+      if (partner === undefined && this.arrived < this.expectedCalls) {
+        this.lone = resolve;
+        return;
+      }
+      this.lone = undefined;
+      partner?.();
+      resolve();
+    });
+    return super.logProbs(samples);
+  }
+}
 
 describe('processEvent against a local S3 server', () => {
   let s3: LocalS3;
@@ -272,7 +302,7 @@ describe('processEvent against a local S3 server', () => {
     const uploaded = [];
     for (let i = 0; i < 6; i++) uploaded.push(await upload(`incoming/many/${i}.wav`, toneWav(0.5)));
     const event: S3Event = { Records: uploaded.flatMap((e) => e.Records) };
-    const model = new StandInModel(40);
+    const model = new PairingModel(6);
     const { context, pool } = pipelineContext(s3.endpoint, { PIPELINE_MAX_CONCURRENCY: '2' }, model);
 
     // Act
@@ -281,6 +311,7 @@ describe('processEvent against a local S3 server', () => {
 
     // Assess
     expect(result.outcomes.filter((o) => o.status === 'succeeded')).toHaveLength(6);
+    expect(model.calls).toBe(6);
     expect(model.peakInFlight).toBe(2);
   });
 

@@ -1,5 +1,5 @@
+import type { ObjectStore } from '../../../shared/pipeline/object-store';
 import { writeResult } from '../../../shared/pipeline/result-store';
-import type { S3Store } from '../../../shared/s3/s3-store';
 import { makeResult, word } from '../output/support/result-fixture';
 
 interface Put {
@@ -9,8 +9,8 @@ interface Put {
   metadata: Record<string, string> | undefined;
 }
 
-/** Records puts in the order they complete; S3Store's other methods are not used by writeResult. */
-function recordingStore(): { store: S3Store; puts: Put[] } {
+/** Records puts in the order they complete; the store's other methods are not used by writeResult. */
+function recordingStore(): { store: ObjectStore; puts: Put[] } {
   const puts: Put[] = [];
   const store = {
     async put(
@@ -21,7 +21,7 @@ function recordingStore(): { store: S3Store; puts: Put[] } {
     ) {
       puts.push({ key, body: String(body), contentType: options.contentType, metadata: options.metadata });
     },
-  } as unknown as S3Store;
+  } as unknown as ObjectStore;
   return { store, puts };
 }
 

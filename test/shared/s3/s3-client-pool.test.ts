@@ -1,3 +1,6 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { loadConfig } from '../../../shared/config/app-config';
 import { S3ClientPool } from '../../../shared/s3/s3-client-pool';
 import { startFaultProxy } from '../../../tools/local-s3/fault-proxy';
@@ -24,6 +27,63 @@ describe('S3ClientPool', () => {
     expect(pool.size).toBe(3);
     expect(handed.size).toBe(3);
     pool.destroy();
+  });
+
+  it('hands out the warm clients before it creates any other', async () => {
+    // Prepare
+    const config = loadConfig({
+      S3_WARM_CLIENTS: '2',
+      S3_CLIENT_POOL_SIZE: '4',
+      S3_ENDPOINT: 'http://127.0.0.1:9',
+    }).s3;
+    const pool = new S3ClientPool(config, { region: 'us-east-1' });
+    await pool.warm(undefined);
+
+    // Act
+    const first = [pool.client(), pool.client()];
+    const sizeAfterWarmOnes = pool.size;
+    const third = pool.client();
+
+    // Assess
+    expect(new Set(first).size).toBe(2);
+    expect(sizeAfterWarmOnes).toBe(2);
+    expect(pool.size).toBe(3);
+    expect(first).not.toContain(third);
+    pool.destroy();
+  });
+
+  it('keeps the sockets of all its clients together within S3_MAX_CONNECTIONS', async () => {
+    // Prepare: a server that holds every request 100 ms, so each queued request opens a socket if it may
+    let open = 0;
+    let peak = 0;
+    const server = createServer((_, res) => {
+      setTimeout(() => res.writeHead(200, { 'content-length': '0', etag: '"e"' }).end(), 100);
+    });
+    server.on('connection', (socket) => {
+      open++;
+      peak = Math.max(peak, open);
+      socket.on('close', () => open--);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const config = loadConfig({
+      S3_MAX_CONNECTIONS: '5',
+      S3_CLIENT_POOL_SIZE: '2',
+      S3_ENDPOINT: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    }).s3;
+    const pool = new S3ClientPool(config, { region: LOCAL_S3_REGION, credentials: LOCAL_S3_CREDENTIALS });
+
+    // Act
+    await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        pool.client().send(new HeadObjectCommand({ Bucket: 'bucket', Key: `key-${i}` })),
+      ),
+    );
+    pool.destroy();
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+
+    // Assess: 2 clients × floor(5 / 2) sockets; rounding up would have opened 6
+    expect(peak).toBe(4);
   });
 
   it('uses path-style addressing and WHEN_REQUIRED checksums with a configured endpoint', async () => {

@@ -5,8 +5,10 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import Ajv, { type ValidateFunction } from 'ajv';
 import { parse } from 'yaml';
-import { selfSignedTls, startTritonDevServer, type TritonDevServer } from '../../../cli/triton-dev-server';
-import { type InferRequest, splitInferenceBody, TritonClient } from '../../../shared/triton';
+import { startTritonDevServer, type TritonDevServer } from '../../../cli/triton-dev-server/dev-server';
+import { selfSignedTls } from '../../../cli/triton-dev-server/tls-material';
+import { splitInferenceBody } from '../../../shared/triton/inference-protocol';
+import { type InferRequest, TritonClient } from '../../../shared/triton/triton-client';
 import { DEMO_MODEL_DIR, REPO_ROOT } from '../../helpers/demo-model';
 
 /** The KServe v2 REST specification (OpenAPI 3.0), as published; its component schemas validate messages. */

@@ -1,6 +1,6 @@
 /** @jest-environment ./test/helpers/onnxruntime-environment.js */
 import { join } from 'node:path';
-import { startTritonDevServer, type TritonDevServer } from '../../../cli/triton-dev-server';
+import { startTritonDevServer, type TritonDevServer } from '../../../cli/triton-dev-server/dev-server';
 import type { Emissions } from '../../../shared/align/emissions';
 import type { DecodedAudio } from '../../../shared/audio/audio-types';
 import { decodeAudioFile } from '../../../shared/audio/decode-audio';
@@ -8,7 +8,11 @@ import { openOnnxModel } from '../../../shared/inference/onnx-acoustic-model';
 import { planWindows, type WindowOptions } from '../../../shared/inference/window-plan';
 import { loadModelSpec, type ModelSpec } from '../../../shared/model/model-spec';
 import { runAlignJob } from '../../../shared/pipeline/align-job';
-import { openTritonModel, type TritonAcousticModel, type TritonModelOptions } from '../../../shared/triton';
+import {
+  openTritonModel,
+  type TritonAcousticModel,
+  type TritonModelOptions,
+} from '../../../shared/triton/triton-acoustic-model';
 import { alignFailure } from '../../helpers/align-failure';
 import { DEMO_MODEL_DIR, SAMPLES_DIR, sampleTruth } from '../../helpers/demo-model';
 

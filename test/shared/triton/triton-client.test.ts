@@ -1,13 +1,16 @@
 /** @jest-environment ./test/helpers/onnxruntime-environment.js */
-import { selfSignedTls, startTritonDevServer, type TritonDevServer } from '../../../cli/triton-dev-server';
+import { startTritonDevServer, type TritonDevServer } from '../../../cli/triton-dev-server/dev-server';
+import { selfSignedTls } from '../../../cli/triton-dev-server/tls-material';
 import {
   type InferRequest,
   TritonClient,
   type TritonClientOptions,
+} from '../../../shared/triton/triton-client';
+import {
   TritonModelError,
   TritonReplyError,
   TritonUnavailableError,
-} from '../../../shared/triton';
+} from '../../../shared/triton/triton-errors';
 import { alignFailure } from '../../helpers/align-failure';
 import { DEMO_MODEL_DIR } from '../../helpers/demo-model';
 
@@ -254,7 +257,10 @@ describe('TritonClient', () => {
   it('refuses a plain http URL with a CONFIG error', () => {
     // Act / Assess
     expect(() => new TritonClient({ url: server.url.replace('https:', 'http:') })).toThrow(
-      expect.objectContaining({ code: 'CONFIG', message: expect.stringMatching(/must be https:\/\//) }),
+      expect.objectContaining({
+        code: 'CONFIG',
+        message: expect.stringMatching(/must be an https:\/\/ URL/),
+      }),
     );
   });
 

@@ -2,8 +2,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { type AddressInfo, createServer as createTcpServer, type Server, type Socket } from 'node:net';
-import { selfSignedTls, startTritonDevServer, type TritonDevServer } from '../../../cli/triton-dev-server';
-import { MAX_PROBE_MS, probeTritonReadiness, type ReadinessProbeOptions } from '../../../shared/triton';
+import { startTritonDevServer, type TritonDevServer } from '../../../cli/triton-dev-server/dev-server';
+import { selfSignedTls } from '../../../cli/triton-dev-server/tls-material';
+import {
+  MAX_PROBE_MS,
+  probeTritonReadiness,
+  type ReadinessProbeOptions,
+} from '../../../shared/triton/triton-readiness';
 import { DEMO_MODEL_DIR } from '../../helpers/demo-model';
 
 let triton: TritonDevServer;
@@ -14,6 +19,7 @@ beforeAll(async () => {
 });
 
 afterEach(async () => {
+  jest.useRealTimers();
   for (const key of Object.keys(triton.faults)) delete triton.faults[key as keyof typeof triton.faults];
   await Promise.all(cleanups.splice(0).map((cleanup) => cleanup()));
 });
@@ -71,10 +77,33 @@ async function closedPortUrl(): Promise<string> {
   return url;
 }
 
-async function timed<T>(work: Promise<T>): Promise<{ value: T; ms: number }> {
-  const start = performance.now();
-  const value = await work;
-  return { value, ms: performance.now() - start };
+/** Settles `promise` into a flag the test can read while it is still pending. */
+function watch<T>(promise: Promise<T>): { settled: () => boolean; promise: Promise<T> } {
+  let settled = false;
+  const watched = promise.finally(() => {
+    settled = true;
+  });
+  return { settled: () => settled, promise: watched };
+}
+
+/** Waits, through real I/O, until `condition` holds (setImmediate is left real by the fake clocks below). */
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setImmediate(resolve));
+}
+
+/** jest's clock for timers and Date; I/O and immediates stay real, so sockets still talk. */
+function useTestClock(): void {
+  jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+}
+
+/** Whether `watched` has settled just before and just after `boundMs` more of the test's clock. */
+async function aroundBound(watched: { settled: () => boolean }, boundMs: number): Promise<boolean[]> {
+  await jest.advanceTimersByTimeAsync(boundMs - 1);
+  const before = watched.settled();
+  await jest.advanceTimersByTimeAsync(1);
+  // A real macrotask: every promise callback the timeout set off has run by then.
+  await new Promise((resolve) => setImmediate(resolve));
+  return [before, watched.settled()];
 }
 
 describe('probeTritonReadiness', () => {
@@ -144,54 +173,66 @@ describe('probeTritonReadiness', () => {
     });
   });
 
-  it('gives up on a server that never answers after the configured timeout', async () => {
+  it('gives up on a server that never answers once the configured timeout has passed, and not before', async () => {
     // Prepare
     const url = await silentServer();
+    useTestClock();
+    const probe = watch(probeTritonReadiness(options({ url, timeoutMs: 300 })));
 
     // Act
-    const { value: readiness, ms } = await timed(probeTritonReadiness(options({ url, timeoutMs: 300 })));
+    const settled = await aroundBound(probe, 300);
 
     // Assess
+    expect(settled).toEqual([false, true]);
+    const readiness = await probe.promise;
     expect(readiness).toEqual({
       ready: false,
       detail: expect.stringMatching(/^Triton server not ready: .*no complete reply within 300 ms/),
     });
-    expect(ms).toBeGreaterThanOrEqual(250);
-    expect(ms).toBeLessThan(2_000);
   });
 
-  it('waits at most MAX_PROBE_MS however long the configured timeout is', async () => {
+  it('waits MAX_PROBE_MS and no longer however long the configured timeout is', async () => {
     // Prepare
     const url = await silentServer();
+    useTestClock();
+    const probe = watch(probeTritonReadiness(options({ url, timeoutMs: 60_000 })));
 
     // Act
-    const { value: readiness, ms } = await timed(probeTritonReadiness(options({ url, timeoutMs: 60_000 })));
+    const settled = await aroundBound(probe, MAX_PROBE_MS);
 
     // Assess
+    expect(settled).toEqual([false, true]);
+    const readiness = await probe.promise;
     expect(readiness.ready).toBe(false);
-    expect(readiness.detail).toMatch(/^Triton server not ready: .*no complete reply within \d+ ms/);
-    expect(ms).toBeGreaterThanOrEqual(MAX_PROBE_MS - 100);
-    expect(ms).toBeLessThan(MAX_PROBE_MS + 2_000);
-  }, 20_000);
+    expect(readiness.detail).toMatch(
+      new RegExp(`^Triton server not ready: .*no complete reply within ${MAX_PROBE_MS} ms`),
+    );
+  });
 
   it('shares one time bound between the server and the model check', async () => {
-    // Prepare
+    // Prepare: the server answers after 500 ms of the test's clock; the model check never gets an answer
+    let serverAsked = 0;
     let modelAsked = 0;
     const hostile = await hostileServer((req, res) => {
-      if (req.url === '/v2/health/ready') setTimeout(() => res.writeHead(200).end(), 500);
-      else modelAsked++;
+      if (req.url === '/v2/health/ready') {
+        serverAsked++;
+        setTimeout(() => res.writeHead(200).end(), 500);
+      } else modelAsked++;
     });
+    useTestClock();
+    const probe = watch(probeTritonReadiness({ ...hostile, modelName: 'w2v2', timeoutMs: 1_000 }));
 
     // Act
-    const { value: readiness, ms } = await timed(
-      probeTritonReadiness({ ...hostile, modelName: 'w2v2', timeoutMs: 1_000 }),
-    );
+    await until(() => serverAsked === 1);
+    await jest.advanceTimersByTimeAsync(500);
+    await until(() => modelAsked === 1);
+    const settled = await aroundBound(probe, 500);
 
-    // Assess
+    // Assess: the model check had what was left of the 1,000 ms, not 1,000 ms of its own
+    expect(settled).toEqual([false, true]);
+    const readiness = await probe.promise;
     expect(modelAsked).toBe(1);
-    expect(readiness.detail).toMatch(/^model "w2v2" not ready: .*no complete reply within \d+ ms/);
-    expect(ms).toBeGreaterThanOrEqual(900);
-    expect(ms).toBeLessThan(1_400);
+    expect(readiness.detail).toMatch(/^model "w2v2" not ready: .*no complete reply within 500 ms/);
   });
 
   it('stops reading an endless reply after a few KB', async () => {
@@ -207,14 +248,13 @@ describe('probeTritonReadiness', () => {
     });
 
     // Act
-    const { value: readiness, ms } = await timed(probeTritonReadiness({ ...hostile, modelName: 'w2v2' }));
+    const readiness = await probeTritonReadiness({ ...hostile, modelName: 'w2v2' });
 
-    // Assess
+    // Assess: the size bound ended it (a probe left reading would end on the time bound instead)
     expect(readiness).toEqual({
       ready: false,
       detail: expect.stringMatching(/^Triton server not ready: .*exceeds the 4096 bytes expected at most/),
     });
-    expect(ms).toBeLessThan(2_000);
   });
 
   it('keeps a hostile error message to one bounded line', async () => {

@@ -1,8 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '../../../shared/config/app-config';
-import { tritonModelOptions } from '../../../shared/triton';
+import { loadTritonConfig } from '../../../shared/config/app-config';
+import { tritonModelOptions } from '../../../shared/triton/triton-settings';
 import { alignFailure } from '../../helpers/align-failure';
 
 const URL = 'https://triton.internal:8443';
@@ -17,8 +17,7 @@ function file(name: string, text: string): string {
 describe('tritonModelOptions', () => {
   it('maps the Triton settings, reading the CA bundle and asking FP16 for mixed precision', async () => {
     // Prepare
-    const config = loadConfig({
-      USE_TRITON: 'true',
+    const config = loadTritonConfig({
       TRITON_URL: URL,
       TRITON_MODEL: 'w2v2-large',
       TRITON_CA_BUNDLE: file('ca.pem', PEM),
@@ -54,7 +53,7 @@ describe('tritonModelOptions', () => {
     ['a file without a certificate', file('ca.pem', 'not a certificate'), /holds no PEM certificate/],
   ])('refuses %s as TRITON_CA_BUNDLE with a CONFIG error', async (_, path, message) => {
     // Prepare
-    const config = loadConfig({ USE_TRITON: 'true', TRITON_URL: URL, TRITON_CA_BUNDLE: path });
+    const config = loadTritonConfig({ TRITON_URL: URL, TRITON_CA_BUNDLE: path });
 
     // Act
     const error = await alignFailure(tritonModelOptions(config));

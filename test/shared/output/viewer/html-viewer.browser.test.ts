@@ -1,7 +1,7 @@
 /** @jest-environment ./test/helpers/onnxruntime-environment.js */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { DecodedAudio } from '../../../../shared/audio/audio-types';
 import { decodeAudioFile } from '../../../../shared/audio/decode-audio';
 import { openOnnxModel } from '../../../../shared/inference/onnx-acoustic-model';
@@ -21,9 +21,6 @@ async function alignSample(name: string): Promise<{ result: AlignmentResult; aud
   const model = await openOnnxModel(spec, {
     modelPath: join(DEMO_MODEL_DIR, 'model.onnx'),
     quantized: false,
-    cudaEmptyCache: false,
-    mixedPrecision: false,
-    float16: false,
   });
   const path = join(SAMPLES_DIR, `${name}.wav`);
   const audio = await decodeAudioFile(path, {
@@ -48,6 +45,32 @@ function hourLongResult(): { result: AlignmentResult; samples: Float32Array; sam
   const sampleRate = 1000;
   const samples = new Float32Array(3600 * sampleRate).map((_, i) => 0.3 * Math.sin(i / 7));
   return { result: makeResult(words, { durationSec: 3600 }), samples, sampleRate };
+}
+
+/**
+ * Instruments the page's audio element: every position the page seeks to is kept in `window.__testSeeks`,
+ * and while `window.__testClock` is set the page reads it as the playback position, so playback shows what
+ * the page does at a known time, whatever the machine's load does to the real media clock.
+ */
+const INSTRUMENT_AUDIO = `(() => {
+  const audio = document.getElementById('audio');
+  const position = Object.getOwnPropertyDescriptor(HTMLMediaElement.prototype, 'currentTime');
+  window.__testSeeks = [];
+  Object.defineProperty(audio, 'currentTime', {
+    configurable: true,
+    get() { return window.__testClock === undefined ? position.get.call(this) : window.__testClock; },
+    set(value) { window.__testSeeks.push(value); position.set.call(this, value); },
+  });
+})()`;
+
+/** Resolves after the page has drawn two more frames: whatever the first one scheduled has run by then. */
+const TWO_FRAMES = `new Promise((resolve) => {
+  requestAnimationFrame(() => requestAnimationFrame(() => resolve(true)));
+})`;
+
+/** Polls through the protocol (the page's CSP forbids the eval that waitForFunction would use). */
+async function untilInPage(page: Page, expression: string): Promise<void> {
+  while (!(await inPage<boolean>(page, expression))) await new Promise((resolve) => setTimeout(resolve, 20));
 }
 
 const describeInBrowser = browserAvailable() ? describe : describe.skip;
@@ -120,14 +143,24 @@ describeInBrowser('the HTML viewer in chromium', () => {
       renderHtmlViewer(result, { samples: audio.samples, sampleRate: audio.sampleRate }),
     );
     const target = 4;
+    await inPage(page, INSTRUMENT_AUDIO);
 
     // Act
     await page.click(`.word[data-index="${target}"]`);
-    const currentTime = await inPage<number>(page, `document.getElementById('audio').currentTime`);
+    const seeks = await inPage<number[]>(page, 'window.__testSeeks');
+    await untilInPage(page, `document.getElementById('audio').paused`);
+    const stopped = await inPage<{ time: number; ended: boolean }>(
+      page,
+      `(() => {
+        const audio = document.getElementById('audio');
+        return { time: audio.currentTime, ended: audio.ended };
+      })()`,
+    );
 
-    // Assess: the click plays the word alone, so the time is within it (plus a frame for the stop).
-    expect(currentTime).toBeGreaterThanOrEqual(result.words[target]!.start - 0.01);
-    expect(currentTime).toBeLessThan(result.words[target]!.end + 0.1);
+    // Assess: one seek to the word's start; it plays the word alone, stopping at its end, not the file's.
+    expect(seeks).toEqual([expect.closeTo(result.words[target]!.start, 6)]);
+    expect(stopped.time).toBeGreaterThanOrEqual(result.words[target]!.end - 0.01);
+    expect(stopped.ended).toBe(false);
     expect(await page.locator('.word.current').getAttribute('data-index')).toBe(String(target));
     expect(problems).toEqual({ consoleErrors: [], pageErrors: [], outsideRequests: [], dialogs: [] });
     await page.close();
@@ -140,6 +173,7 @@ describeInBrowser('the HTML viewer in chromium', () => {
       browser,
       renderHtmlViewer(result, { samples: audio.samples, sampleRate: audio.sampleRate }),
     );
+    await inPage(page, INSTRUMENT_AUDIO);
     await page.click('.word[data-index="2"]');
 
     // Act
@@ -148,12 +182,11 @@ describeInBrowser('the HTML viewer in chromium', () => {
     const afterRight = await page.locator('.word.current').getAttribute('data-index');
     await page.keyboard.press('ArrowLeft');
     const afterLeft = await page.locator('.word.current').getAttribute('data-index');
-    const currentTime = await inPage<number>(page, `document.getElementById('audio').currentTime`);
+    const seeks = await inPage<number[]>(page, 'window.__testSeeks');
 
-    // Assess
+    // Assess: each step seeks to the start of the word it plays
     expect([afterRight, afterLeft]).toEqual(['4', '3']);
-    expect(currentTime).toBeGreaterThanOrEqual(result.words[3]!.start - 0.01);
-    expect(currentTime).toBeLessThan(result.words[3]!.end + 0.1);
+    expect(seeks).toEqual([2, 3, 4, 3].map((index) => expect.closeTo(result.words[index]!.start, 6)));
     expect(problems).toEqual({ consoleErrors: [], pageErrors: [], outsideRequests: [], dialogs: [] });
     await page.close();
   });
@@ -166,60 +199,56 @@ describeInBrowser('the HTML viewer in chromium', () => {
       renderHtmlViewer(result, { samples: audio.samples, sampleRate: audio.sampleRate }),
     );
 
-    // Act
+    await inPage(page, INSTRUMENT_AUDIO);
+    const midpoint = (index: number) => (result.words[index]!.start + result.words[index]!.end) / 2;
+    const highlightedAt = async (time: number): Promise<string | null> => {
+      await inPage(page, `window.__testClock = ${time}`);
+      await inPage(page, TWO_FRAMES);
+      return page.locator('.word.current').getAttribute('data-index');
+    };
+
+    // Act: real playback first, then the playhead held in the middle of chosen words
     await page.click('#play');
     await page.waitForSelector('.word.current', { timeout: 10_000 });
-    const seen = await inPage<{ index: number; time: number; label: string }>(
-      page,
-      `({
-        index: Number(document.querySelector('.word.current').dataset.index),
-        time: document.getElementById('audio').currentTime,
-        label: document.getElementById('play').textContent,
-      })`,
-    );
+    await inPage(page, `document.getElementById('audio').loop = true`);
+    const label = await page.textContent('#play');
+    const atWord1 = await highlightedAt(midpoint(1));
+    const atWord3 = await highlightedAt(midpoint(3));
 
-    // Assess: the highlighted word is the one under the playhead (slack for a late frame on a busy machine).
-    const highlighted = result.words[seen.index]!;
-    expect(seen.time).toBeGreaterThanOrEqual(highlighted.start - 0.01);
-    expect(seen.time).toBeLessThan(highlighted.end + 0.25);
-    expect(seen.label).toBe('Pause');
+    // Assess: the highlighted word is the one under the playhead
+    expect(label).toBe('Pause');
+    expect([atWord1, atWord3]).toEqual(['1', '3']);
     expect(problems).toEqual({ consoleErrors: [], pageErrors: [], outsideRequests: [], dialogs: [] });
     await page.close();
   });
 
-  it('stays responsive on a one-hour result with 10k words', async () => {
-    // Prepare
+  it('keeps a one-hour result with 10k words to a few boxes in view, redrawn within two frames of a jump', async () => {
+    // Prepare (open, jump and fit times are figures of `npm run bench -- viewer`)
     const { result, samples, sampleRate } = hourLongResult();
     const html = renderHtmlViewer(result, { samples, sampleRate });
-    const started = Date.now();
     const { page, problems } = await openViewerPage(browser, html);
-    const openMs = Date.now() - started;
 
-    // Act: jump to the middle, then zoom out to the whole hour, timing each redraw.
-    const jumpMs = await inPage<number>(
+    // Act: jump to the middle and count the boxes two frames later, then zoom out to the whole hour
+    const middle = await inPage<{ boxes: number; first: number }>(
       page,
       `new Promise((resolve) => {
         const timeline = document.getElementById('timeline');
-        const t0 = performance.now();
         timeline.scrollLeft = timeline.scrollWidth / 2;
-        requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now() - t0)));
+        requestAnimationFrame(() => requestAnimationFrame(() => {
+          const boxes = document.querySelectorAll('.word');
+          resolve({ boxes: boxes.length, first: boxes.length > 0 ? Number(boxes[0].dataset.index) : -1 });
+        }));
       })`,
     );
-    const boxesInMiddle = await page.locator('.word').count();
-    const middleIndex = Number(await page.locator('.word').first().getAttribute('data-index'));
-    const fitStarted = Date.now();
     await page.click('#zoom-fit');
-    await page.waitForFunction(`document.querySelectorAll('.word').length === 0`);
-    const fitMs = Date.now() - fitStarted;
+    // Polled through the protocol: waitForFunction would poll with eval, which the page's CSP forbids.
+    while ((await page.locator('.word').count()) > 0) await new Promise((resolve) => setTimeout(resolve, 20));
 
-    // Assess: generous bounds for a shared 2-core machine; the point is "not seconds per frame".
+    // Assess
     expect(html.length).toBeLessThan(3_000_000);
-    expect(openMs).toBeLessThan(10_000);
-    expect(jumpMs).toBeLessThan(1_000);
-    expect(fitMs).toBeLessThan(3_000);
-    expect(boxesInMiddle).toBeGreaterThan(0);
-    expect(boxesInMiddle).toBeLessThan(200);
-    expect(middleIndex).toBeGreaterThan(4_900);
+    expect(middle.boxes).toBeGreaterThan(0);
+    expect(middle.boxes).toBeLessThan(200);
+    expect(middle.first).toBeGreaterThan(4_900);
     expect(await page.textContent('#hint')).toMatch(/10000 words in view: zoom in/);
     expect(problems).toEqual({ consoleErrors: [], pageErrors: [], outsideRequests: [], dialogs: [] });
     await page.close();

@@ -1,4 +1,4 @@
-import { Semaphore } from '../../../shared/s3/semaphore';
+import { Semaphore } from '../../../shared/concurrency/semaphore';
 
 describe('Semaphore', () => {
   it('never lets more tasks run than it has permits, and runs them all', async () => {

@@ -1,5 +1,5 @@
+import { backoffMs, isRetryableError, withRetry } from '../../../shared/concurrency/retry';
 import { AlignError } from '../../../shared/errors';
-import { backoffMs, isRetryableError, withRetry } from '../../../shared/s3/retry';
 
 const policy = { maxAttempts: 4, baseMs: 100, maxBackoffMs: 250 };
 

@@ -1,0 +1,199 @@
+import type { AlignmentResult } from '../../../result';
+import { hintText } from '../page-text';
+import { clockText } from '../time-format';
+import {
+  scrollToAnchor,
+  scrollToFollow,
+  showsWordBoxes,
+  timelineDuration,
+  trackWidth,
+  wordBoxExtent,
+} from '../timeline-geometry';
+import type { Envelope } from '../waveform-envelope';
+import type { WordIndex } from '../word-index';
+import { scoreColor, wordBoxClass, wordBoxTitle } from '../word-style';
+import {
+  clampZoom,
+  openingZoom,
+  sliderToZoom,
+  ZOOM_STEP,
+  type ZoomLimits,
+  zoomLimits,
+  zoomToSlider,
+} from '../zoom';
+import { byId } from './elements';
+import { drawTimelineCanvas } from './waveform-canvas';
+
+/**
+ * The scrolling timeline: waveform, word boxes, playhead and zoom. Only the words in view get boxes, so a
+ * long result stays responsive; every redraw waits for the next animation frame.
+ */
+export class Timeline {
+  private readonly timeline = byId('timeline');
+  private readonly track = byId('track');
+  private readonly canvas = byId<HTMLCanvasElement>('wave');
+  private readonly layer = byId('words');
+  private readonly playhead = byId('playhead');
+  private readonly clock = byId('clock');
+  private readonly currentLabel = byId('current-word');
+  private readonly zoomInput = byId<HTMLInputElement>('zoom');
+  private readonly hint = byId('hint');
+  private readonly duration: number;
+  private pxPerSec = 100;
+  private limits: ZoomLimits = { min: 1, max: 1000 };
+  private renderPending = false;
+  private renderedRange: [first: number, last: number] | null = null;
+  private readonly boxes = new Map<number, HTMLButtonElement>();
+  private current = -1;
+
+  constructor(
+    private readonly result: AlignmentResult,
+    private readonly threshold: number,
+    private readonly index: WordIndex,
+    private readonly envelope: Envelope | null,
+    private readonly playheadTime: () => number,
+  ) {
+    this.duration = timelineDuration(result.audio.durationSec, result.words);
+    this.timeline.addEventListener('scroll', () => this.scheduleRender(), { passive: true });
+    window.addEventListener('resize', () => {
+      const centre = (this.timeline.scrollLeft + this.viewWidth() / 2) / this.pxPerSec;
+      this.updateZoomLimits();
+      this.setZoom(this.pxPerSec, centre, this.viewWidth() / 2);
+    });
+    this.zoomInput.addEventListener('input', () =>
+      this.zoomAroundCentre(sliderToZoom(Number(this.zoomInput.value), this.limits)),
+    );
+    byId('zoom-in').addEventListener('click', () => this.zoomBy(ZOOM_STEP));
+    byId('zoom-out').addEventListener('click', () => this.zoomBy(1 / ZOOM_STEP));
+    byId('zoom-fit').addEventListener('click', () => this.setZoom(this.limits.min, 0, 0));
+  }
+
+  /** The highlighted word, or -1. */
+  get currentWord(): number {
+    return this.current;
+  }
+
+  /** Lays the timeline out for the first time, at the opening zoom. */
+  open(): void {
+    this.updateZoomLimits();
+    this.setZoom(openingZoom(this.duration, this.limits), 0, 0);
+    this.render();
+  }
+
+  /** Zooms in (factor above 1) or out around the view's centre. */
+  zoomBy(factor: number): void {
+    this.zoomAroundCentre(this.pxPerSec * factor);
+  }
+
+  /** The time under a horizontal position in the window. */
+  timeAtClientX(clientX: number): number {
+    return (clientX - this.track.getBoundingClientRect().left) / this.pxPerSec;
+  }
+
+  /** Highlights a word's box (once it has one) and names it in the toolbar; -1 highlights none. */
+  markCurrent(index: number): void {
+    const previous = this.boxes.get(this.current);
+    if (previous && this.current !== index) previous.classList.remove('current');
+    this.current = index;
+    this.boxes.get(index)?.classList.add('current');
+    this.currentLabel.textContent = index >= 0 ? this.result.words[index].word : '';
+  }
+
+  /** Moves the playhead and the clock to a time. */
+  placePlayhead(time: number): void {
+    this.playhead.style.left = `${time * this.pxPerSec}px`;
+    this.clock.textContent = clockText(time, this.result.audio.durationSec);
+  }
+
+  /** Scrolls the playhead back into view when it has run out of it. */
+  followPlayhead(time: number): void {
+    const scroll = scrollToFollow(time, this.timeline.scrollLeft, this.viewWidth(), this.pxPerSec);
+    if (scroll !== null) this.timeline.scrollLeft = scroll;
+  }
+
+  private viewWidth(): number {
+    return Math.max(1, this.timeline.clientWidth);
+  }
+
+  private updateZoomLimits(): void {
+    this.limits = zoomLimits(this.viewWidth(), this.duration);
+  }
+
+  private zoomAroundCentre(value: number): void {
+    const centreX = this.viewWidth() / 2;
+    this.setZoom(value, (this.timeline.scrollLeft + centreX) / this.pxPerSec, centreX);
+  }
+
+  /** Sets the scale, keeping `anchorTime` at `anchorX` px from the view's left edge. */
+  private setZoom(value: number, anchorTime: number, anchorX: number): void {
+    this.pxPerSec = clampZoom(value, this.limits);
+    this.track.style.width = `${trackWidth(this.duration, this.pxPerSec)}px`;
+    this.timeline.dataset.pxPerSec = String(this.pxPerSec);
+    this.zoomInput.value = String(zoomToSlider(this.pxPerSec, this.limits));
+    this.timeline.scrollLeft = scrollToAnchor(anchorTime, anchorX, this.pxPerSec);
+    // Every box is placed anew at the new scale.
+    this.renderedRange = null;
+    this.scheduleRender();
+  }
+
+  private scheduleRender(): void {
+    if (this.renderPending) return;
+    this.renderPending = true;
+    requestAnimationFrame(() => {
+      this.renderPending = false;
+      this.render();
+    });
+  }
+
+  private render(): void {
+    const width = this.viewWidth();
+    const scroll = this.timeline.scrollLeft;
+    const view = { scroll, width, pxPerSec: this.pxPerSec };
+    drawTimelineCanvas(this.canvas, view, this.envelope, this.result.words, this.index, this.threshold);
+    this.renderWords(scroll / this.pxPerSec, (scroll + width) / this.pxPerSec);
+    this.placePlayhead(this.playheadTime());
+  }
+
+  /** Gives the words in view a box each and removes the others' (all of them when too many are in view). */
+  private renderWords(viewStart: number, viewEnd: number): void {
+    const [first, last] = this.index.inView(viewStart, viewEnd);
+    if (this.renderedRange && this.renderedRange[0] === first && this.renderedRange[1] === last) return;
+    this.renderedRange = [first, last];
+    const drawn = showsWordBoxes(last - first);
+    this.hint.textContent = hintText(this.result.words.length, last - first);
+    this.boxes.forEach((box, index) => {
+      if (!drawn || index < first || index >= last) {
+        box.remove();
+        this.boxes.delete(index);
+      }
+    });
+    if (drawn) {
+      const fragment = document.createDocumentFragment();
+      for (let index = first; index < last; index++) {
+        let box = this.boxes.get(index);
+        if (!box) {
+          box = this.makeBox(index);
+          this.boxes.set(index, box);
+          fragment.appendChild(box);
+        }
+        const extent = wordBoxExtent(this.index.starts[index], this.index.ends[index], this.pxPerSec);
+        box.style.left = `${extent.left}px`;
+        box.style.width = `${extent.width}px`;
+      }
+      this.layer.appendChild(fragment);
+    }
+    this.markCurrent(this.current);
+  }
+
+  private makeBox(index: number): HTMLButtonElement {
+    const word = this.result.words[index];
+    const box = document.createElement('button');
+    box.type = 'button';
+    box.className = wordBoxClass(word, index, this.threshold);
+    box.dataset.index = String(index);
+    box.textContent = word.word;
+    box.style.background = scoreColor(word, this.threshold);
+    box.title = wordBoxTitle(word);
+    return box;
+  }
+}

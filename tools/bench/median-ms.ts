@@ -1,0 +1,14 @@
+import { performance } from 'node:perf_hooks';
+
+/** Runs `work` once to warm up, then `rounds` more times; the median wall time of those, in milliseconds. */
+export async function medianMs(work: () => unknown, rounds = 5): Promise<number> {
+  await work();
+  const times: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const started = performance.now();
+    await work();
+    times.push(performance.now() - started);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)]!;
+}

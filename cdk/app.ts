@@ -18,7 +18,7 @@ async function main(): Promise<void> {
       : undefined;
   new AlignmentStack(app, settings.stackName, {
     settings,
-    ...(tritonRepository === undefined ? {} : { tritonRepository }),
+    tritonRepository,
     description: 'w2v2-align: wav2vec2 CTC forced alignment of audio dropped into S3',
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));

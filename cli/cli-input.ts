@@ -6,11 +6,11 @@ export async function readTextArgument(
   text: string | undefined,
   textFile: string | undefined,
 ): Promise<string> {
-  if ((text === undefined) === (textFile === undefined)) {
-    throw new InvalidInputError('give the transcript with exactly one of --text "..." or --text-file FILE');
+  if (text !== undefined && textFile === undefined) return text;
+  if (textFile !== undefined && text === undefined) {
+    return (await readInputFile(textFile, 'transcript')).toString('utf8').replace(/^\uFEFF/, '');
   }
-  if (text !== undefined) return text;
-  return (await readInputFile(textFile!, 'transcript')).toString('utf8').replace(/^\uFEFF/, '');
+  throw new InvalidInputError('give the transcript with exactly one of --text "..." or --text-file FILE');
 }
 
 /** Reads and parses a JSON file the user named, with errors that say which file and why. */

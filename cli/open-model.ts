@@ -1,12 +1,9 @@
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { AppConfig } from '../shared/config/app-config';
 import type { AcousticModel } from '../shared/inference/acoustic-model';
-import { openOnnxModel } from '../shared/inference/onnx-acoustic-model';
-import { resolveModelFile } from '../shared/model/model-file';
+import { openCpuModel } from '../shared/inference/load-cpu-model';
 import type { ModelSpec } from '../shared/model/model-spec';
-import { openTritonModel, TritonAcousticModel } from '../shared/triton/triton-acoustic-model';
-import { tritonModelOptions } from '../shared/triton/triton-settings';
+import { openConfiguredTritonModel } from '../shared/triton/load-triton-model';
+import { TritonAcousticModel } from '../shared/triton/triton-acoustic-model';
 import type { CliIo } from './cli-command';
 
 /**
@@ -25,13 +22,9 @@ export async function openCliModel(
   if (config.useTriton) {
     if (quantizeFlag)
       io.stderr.write('warning: --quantize applies to the CPU backend; ignored with USE_TRITON=true\n');
-    return openTritonModel(spec, await tritonModelOptions(config));
+    return openConfiguredTritonModel(spec, config);
   }
-  const modelFile = await resolveModelFile(spec, {
-    quantize: quantizeFlag || config.quantize,
-    cacheDir: join(tmpdir(), 'w2v2-align-models'),
-  });
-  return openOnnxModel(spec, { modelPath: modelFile.path, quantized: modelFile.quantized });
+  return openCpuModel(spec, quantizeFlag || config.quantize);
 }
 
 /** Releases the Triton client's sockets so the command can exit; the CPU session stays cached for the process. */

@@ -115,6 +115,14 @@ export class ConfigError extends AlignError {
   }
 }
 
+/** A broken internal invariant: a bug in this code, never the input's fault; the message names what broke. */
+export class InternalError extends AlignError {
+  public constructor(message: string) {
+    super('INTERNAL', message);
+    this.name = 'InternalError';
+  }
+}
+
 /** Wraps anything thrown into an AlignError so callers always get a code. */
 export function toAlignError(error: unknown): AlignError {
   if (error instanceof AlignError) return error;

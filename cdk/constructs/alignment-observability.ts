@@ -30,9 +30,9 @@ export interface AlignmentObservabilityProps {
   stateMachines: Record<string, sfn.IStateMachine>;
   /** The backends this stack runs: the CPU one always, Triton with a GPU branch. */
   backends: ReadonlyArray<'cpu' | 'triton'>;
-  triton?: TritonHealth;
+  triton?: TritonHealth | undefined;
   /** An SNS topic every alarm notifies; none: the alarms are on the dashboard and in the console only. */
-  alarmTopicArn?: string;
+  alarmTopicArn?: string | undefined;
 }
 
 const PERIOD = Duration.minutes(5);

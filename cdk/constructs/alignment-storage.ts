@@ -3,6 +3,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { asIBucket } from './construct-interfaces';
 import { acknowledge } from './nag-findings';
 
 /** The bucket's key layout (SPEC §3); each prefix ends with "/". */
@@ -79,7 +80,7 @@ export class AlignmentStorage extends Construct {
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       enforceSSL: true,
       versioned: true,
-      serverAccessLogsBucket: this.logBucket,
+      serverAccessLogsBucket: asIBucket(this.logBucket),
       serverAccessLogsPrefix: 'data/',
       lifecycleRules: [
         { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(7) },

@@ -30,7 +30,7 @@ export interface AlignmentWorkflowProps {
    */
   cpuFunction: lambda.IFunction;
   /** Without it the workflow runs every file on the CPU Lambda (the CPU-only stack). */
-  triton?: WorkflowTritonBranch;
+  triton?: WorkflowTritonBranch | undefined;
   /**
    * A fixed state machine name, so its ARN is known before it exists (see `bindStarter`); default: the
    * stack name + `-alignment`, cut to Step Functions' 80 characters.

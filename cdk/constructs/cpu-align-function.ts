@@ -28,7 +28,7 @@ export interface CpuAlignFunctionProps {
   /** Messages per invocation; default 4, which PIPELINE_MAX_CONCURRENCY (4) runs side by side. */
   batchSize?: number;
   /** The image's build context; default CPU_IMAGE_DIR (staged by tools/build-lambda.mjs). */
-  imageDir?: string;
+  imageDir?: string | undefined;
 }
 
 /**

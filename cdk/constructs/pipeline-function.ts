@@ -41,8 +41,8 @@ export type PipelineCode =
       depsLockFilePath: string;
       /** A model directory copied into the package as `model/` (set MODEL_DIR to /var/task/model). */
       modelDir?: string;
-      /** A PEM file copied into the package as `triton-ca.pem` (see bindTriton). */
-      caBundle?: string;
+      /** A PEM file copied into the package as `triton-ca.pem` (see bindTriton); none when absent. */
+      caBundle?: string | undefined;
     };
 
 /** A network placement for functions that must reach something inside a VPC. */
@@ -69,7 +69,8 @@ export interface PipelineFunctionProps {
   timeout: Duration;
   architecture: lambda.Architecture;
   ephemeralStorageSize?: number;
-  network?: FunctionNetwork;
+  /** Where in a VPC the function runs; outside any VPC when absent. */
+  network?: FunctionNetwork | undefined;
   logRetention?: logs.RetentionDays;
 }
 
@@ -111,8 +112,10 @@ export class PipelineFunction extends Construct {
       memorySize: props.memorySize,
       timeout: props.timeout,
       architecture: props.architecture,
-      ephemeralStorageSize:
-        props.ephemeralStorageSize === undefined ? undefined : Size.mebibytes(props.ephemeralStorageSize),
+      // CDK's props take no explicit undefined: an absent size leaves Lambda's default.
+      ...(props.ephemeralStorageSize === undefined
+        ? {}
+        : { ephemeralStorageSize: Size.mebibytes(props.ephemeralStorageSize) }),
       logGroup: this.logGroup,
       // Platform lines (START/REPORT) become JSON too, so one Logs Insights query reads every line; Powertools
       // writes its JSON logs and EMF straight to stdout, which this format passes through unchanged.

@@ -13,6 +13,7 @@ import * as route53targets from 'aws-cdk-lib/aws-route53-targets';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct, type IConstruct } from 'constructs';
+import { asICluster } from './construct-interfaces';
 import { acknowledge, arnWildcard } from './nag-findings';
 import type { TritonEndpoint } from './pipeline-function';
 
@@ -101,7 +102,7 @@ export class TritonService extends Construct implements TritonEndpoint {
       description: 'Triton tasks: HTTP from the load balancer only',
     });
     this.service = new ecs.Ec2Service(this, 'Service', {
-      cluster: this.cluster,
+      cluster: asICluster(this.cluster),
       taskDefinition: this.taskDefinition,
       // No DesiredCount: CloudFormation then starts one task on create and leaves the count alone on every
       // later update, where auto scaling owns it (an explicit count would reset running tasks on each deploy).

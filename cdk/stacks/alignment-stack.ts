@@ -8,6 +8,7 @@ import { AlignmentObservability } from '../constructs/alignment-observability';
 import { AlignmentStorage } from '../constructs/alignment-storage';
 import { AlignmentWorkflow } from '../constructs/alignment-workflow';
 import { BulkRerun } from '../constructs/bulk-rerun';
+import { asIBucket, asIVpc } from '../constructs/construct-interfaces';
 import {
   CPU_BATCHING_WINDOW,
   CPU_IMAGE_DIR,
@@ -40,7 +41,7 @@ export interface AlignmentStackProps extends StackProps {
   /** The CPU image's build context; default the staged lambdas/align-cpu. */
   cpuImageDir?: string;
   /** Triton's model repository staged from `settings.modelDir` (cdk/stage-triton-repository); the service needs it. */
-  tritonRepository?: StagedModelRepository;
+  tritonRepository?: StagedModelRepository | undefined;
 }
 
 /**
@@ -71,7 +72,7 @@ export class AlignmentStack extends Stack {
       architecture: settings.cpuArchitecture,
       memoryMb: settings.cpuMemoryMb,
       maxConcurrency: settings.cpuMaxConcurrency,
-      ...(props.cpuImageDir === undefined ? {} : { imageDir: props.cpuImageDir }),
+      imageDir: props.cpuImageDir,
     });
     this.cpu.bindBucket(this.storage);
 
@@ -81,7 +82,7 @@ export class AlignmentStack extends Stack {
     this.tritonAlign = gpu?.aligner;
     this.workflow = new AlignmentWorkflow(this, 'Workflow', {
       cpuFunction: this.cpu.function,
-      ...(gpu === undefined ? {} : { triton: { function: gpu.aligner.function, readiness: gpu.readiness } }),
+      triton: gpu === undefined ? undefined : { function: gpu.aligner.function, readiness: gpu.readiness },
     });
     if (gpu === undefined) {
       this.cpu.refuseLargeFiles();
@@ -94,7 +95,7 @@ export class AlignmentStack extends Stack {
     acknowledgeStateMachineDefaults(this.workflow, this.aligners());
 
     this.rerun = new BulkRerun(this, 'BulkRerun', {
-      bucket: this.storage.bucket,
+      bucket: asIBucket(this.storage.bucket),
       incomingPrefix: this.storage.prefixes.incoming,
       reportPrefix: `${this.storage.prefixes.temporary}reruns/`,
       alignFunction: this.cpu.function,
@@ -136,21 +137,22 @@ export class AlignmentStack extends Stack {
       throw new Error('the Triton service needs tritonRepository (see cdk/stage-triton-repository.ts)');
     }
     const network = new AlignmentNetwork(this, 'Network');
+    const vpc = asIVpc(network.vpc);
     const service = new TritonService(this, 'Triton', {
       ...triton,
-      vpc: network.vpc,
+      vpc,
       subnets: network.privateSubnets,
       modelRepository: {
-        bucket: this.storage.bucket,
+        bucket: asIBucket(this.storage.bucket),
         prefix: this.storage.prefixes.tritonModels,
         source: props.tritonRepository,
       },
     });
     const clients: FunctionNetwork = {
-      vpc: network.vpc,
+      vpc,
       subnets: network.privateSubnets,
       securityGroup: new ec2.SecurityGroup(this, 'TritonClients', {
-        vpc: network.vpc,
+        vpc,
         description: 'Lambdas that call Triton',
       }),
     };
@@ -182,7 +184,7 @@ export class AlignmentStack extends Stack {
         depsLockFilePath: join(ROOT, 'package-lock.json'),
         // Tokenizing and window geometry need the model's vocab.json and config.json; Triton serves its graph.
         modelDir: props.tritonModelDir ?? join(props.cpuImageDir ?? CPU_IMAGE_DIR, 'dist', 'model'),
-        ...(triton.caBundle === undefined ? {} : { caBundle: triton.caBundle }),
+        caBundle: triton.caBundle,
       },
       description: 'w2v2-align: aligns one file on Triton (GPU branch and reruns)',
       // Decoded audio (4 h = 0.9 GB of samples) and the aligner's trellis band (0.7 GB for 4 h) in memory.
@@ -210,17 +212,13 @@ export class AlignmentStack extends Stack {
         ...(this.tritonAlign === undefined ? {} : { triton: this.tritonAlign.function }),
       },
       stateMachines: { alignment: this.workflow.stateMachine, bulkRerun: this.rerun.stateMachine },
-      ...(triton === undefined
-        ? {}
-        : {
-            triton: {
-              healthy: triton.metricHealthyTasks(),
-              unhealthy: triton.metricUnhealthyTasks(),
-              shortfall: triton.metricTaskShortfall(),
-              scaleToZero: settings.triton.kind === 'service' && settings.triton.scaleToZero,
-            },
-          }),
-      ...(settings.alarmTopicArn === undefined ? {} : { alarmTopicArn: settings.alarmTopicArn }),
+      triton: triton && {
+        healthy: triton.metricHealthyTasks(),
+        unhealthy: triton.metricUnhealthyTasks(),
+        shortfall: triton.metricTaskShortfall(),
+        scaleToZero: settings.triton.kind === 'service' && settings.triton.scaleToZero,
+      },
+      alarmTopicArn: settings.alarmTopicArn,
     });
   }
 

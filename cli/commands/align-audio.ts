@@ -99,15 +99,13 @@ async function alignWithModel(
       text,
       source: { path: resolve(audioPath) },
       downloadMs: readMs,
-      ...(showProgress
-        ? {
-            onProgress: (done: number, total: number) => {
-              io.stderr.write(
-                `progress: ${Math.floor((100 * done) / Math.max(1, total))}% of ${audio.info.durationSec.toFixed(0)} s\n`,
-              );
-            },
+      onProgress: showProgress
+        ? (done, total) => {
+            io.stderr.write(
+              `progress: ${Math.floor((100 * done) / Math.max(1, total))}% of ${audio.info.durationSec.toFixed(0)} s\n`,
+            );
           }
-        : {}),
+        : undefined,
     },
     model,
     {

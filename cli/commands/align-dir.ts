@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { KeyedQueue } from '../../shared/concurrency/keyed-queue';
 import { loadConfig } from '../../shared/config/app-config';
-import { AlignError, type ErrorCode, InvalidInputError } from '../../shared/errors';
+import { AlignError, type ErrorCode, InternalError, InvalidInputError } from '../../shared/errors';
 import { type FolderEntry, FolderStore } from '../../shared/folder/folder-store';
 import type { AcousticModel } from '../../shared/inference/acoustic-model';
 import { bundledModelDir } from '../../shared/model/bundled-model';
@@ -94,11 +94,11 @@ export const alignDirCommand: CliCommand = {
         ),
     });
     io.stdout.write(formatSummary(summary));
-    if (summary.failed.length > 0) {
-      const [first] = summary.failed;
+    const [first] = summary.failed;
+    if (first !== undefined) {
       throw new FilesFailedError(
-        first!.code,
-        `${summary.failed.length} of ${files.length} files failed (first: ${first!.name}, ${first!.code}); ` +
+        first.code,
+        `${summary.failed.length} of ${files.length} files failed (first: ${first.name}, ${first.code}); ` +
           'each failed file has a <name>.error.json with the reason where its results would be',
       );
     }
@@ -159,16 +159,15 @@ async function alignFiles(files: FolderEntry[], options: BatchOptions): Promise<
   };
   let next = 0;
   const worker = async (): Promise<void> => {
-    while (next < files.length) {
-      const file = files[next++]!;
+    for (let file = files[next++]; file !== undefined; file = files[next++]) {
       const fileStarted = performance.now();
-      const outcome = (
-        await processObject(
-          context,
-          { bucket: INPUT, key: file.key, size: file.size, etag: undefined },
-          { delivery: 1, force: options.force, backend: undefined },
-        )
-      )[0]!;
+      const [outcome] = await processObject(
+        context,
+        { bucket: INPUT, key: file.key, size: file.size, etag: undefined },
+        { delivery: 1, force: options.force, backend: undefined },
+      );
+      // An audio file runs exactly one activity, so it has exactly one outcome.
+      if (outcome === undefined) throw new InternalError(`${file.key} ran no activity`);
       if (outcome.status === 'succeeded') {
         await clearStaleFailure(store, settings.layout, file.key);
         summary.ok++;
@@ -230,10 +229,10 @@ function formatSummary(summary: BatchSummary): string {
     `${processingSec.toFixed(1)} s`,
     rtf,
   ];
-  const widths = header.map((cell, i) => Math.max(cell.length, row[i]!.length));
+  const widths = header.map((cell, i) => Math.max(cell.length, row[i]?.length ?? 0));
   const line = (cells: string[]): string =>
     `${cells
-      .map((cell, i) => cell.padEnd(widths[i]!))
+      .map((cell, i) => cell.padEnd(widths[i] ?? 0))
       .join('  ')
       .trimEnd()}\n`;
   return line(header) + line(row);

@@ -64,14 +64,10 @@ export const alignLogitsCommand: CliCommand = {
       robust: settings.robustMode,
       confidenceWeighting: settings.confidenceWeighting,
       star: values.star === true,
-      ...(modelConfig.timing_correction === undefined
-        ? {}
-        : {
-            timingCorrection: {
-              startSec: modelConfig.timing_correction.start_sec ?? 0,
-              endSec: modelConfig.timing_correction.end_sec ?? 0,
-            },
-          }),
+      timingCorrection: modelConfig.timing_correction && {
+        startSec: modelConfig.timing_correction.start_sec ?? 0,
+        endSec: modelConfig.timing_correction.end_sec ?? 0,
+      },
     });
     const result = buildResult({
       mode: 'align',
@@ -97,8 +93,11 @@ interface ModelConfigFile extends ModelTextConfig {
 }
 
 function logitsShape(shape: readonly number[]): [number, number] {
-  if (shape.length === 2) return [shape[0]!, shape[1]!];
-  if (shape.length === 3 && shape[0] === 1) return [shape[1]!, shape[2]!];
+  const [first, second, third, ...rest] = shape;
+  if (first !== undefined && second !== undefined && rest.length === 0) {
+    if (third === undefined) return [first, second];
+    if (first === 1) return [second, third];
+  }
   throw new InvalidInputError(`logits must have shape [T, V] or [1, T, V], got [${shape.join(', ')}]`);
 }
 

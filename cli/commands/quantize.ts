@@ -36,9 +36,8 @@ export const quantizeCommand: CliCommand = {
       weightType: choice('weight-type', values['weight-type'], ['int8', 'uint8'] as const, 'int8'),
       reduceRange: values['full-range'] !== true,
       convolutions: values.conv === true,
-      ...(values['min-columns'] === undefined
-        ? {}
-        : { minColumns: wholeNumber('min-columns', values['min-columns']) }),
+      minColumns:
+        values['min-columns'] === undefined ? undefined : wholeNumber('min-columns', values['min-columns']),
       excludeNodes: (values.exclude ?? '').split(',').filter((name) => name !== ''),
     };
 

@@ -20,25 +20,21 @@ export const tritonDevServerCommand: CliCommand = {
       'tls-key': { type: 'string' },
     });
     if (positionals.length > 0) throw new InvalidInputError('triton-dev-server takes options only');
-    if ((values['tls-cert'] === undefined) !== (values['tls-key'] === undefined)) {
+    const { 'tls-cert': cert, 'tls-key': key, 'max-batch-size': maxBatchSize } = values;
+    if ((cert === undefined) !== (key === undefined)) {
       throw new InvalidInputError('--tls-cert and --tls-key go together');
     }
     const options: TritonDevServerOptions = {
       modelDir: values.model ?? bundledModelDir(),
-      ...(values.host === undefined ? {} : { host: values.host }),
-      ...(values.port === undefined ? {} : { port: integerOption('port', values.port, 0, 65535) }),
-      ...(values.name === undefined ? {} : { modelName: values.name }),
-      ...(values['max-batch-size'] === undefined
-        ? {}
-        : { maxBatchSize: integerOption('max-batch-size', values['max-batch-size'], 1, 1024) }),
-      ...(values['tls-cert'] === undefined || values['tls-key'] === undefined
-        ? {}
-        : {
-            tls: {
-              cert: await readPem(values['tls-cert'], 'tls-cert'),
-              key: await readPem(values['tls-key'], 'tls-key'),
-            },
-          }),
+      host: values.host,
+      port: values.port === undefined ? undefined : integerOption('port', values.port, 0, 65535),
+      modelName: values.name,
+      maxBatchSize:
+        maxBatchSize === undefined ? undefined : integerOption('max-batch-size', maxBatchSize, 1, 1024),
+      tls:
+        cert === undefined || key === undefined
+          ? undefined
+          : { cert: await readPem(cert, 'tls-cert'), key: await readPem(key, 'tls-key') },
     };
     await serveTritonDevServer(options, io, untilSignal());
   },

@@ -16,15 +16,15 @@ import { selfSignedTls, type TlsMaterial } from './tls-material';
 export interface TritonDevServerOptions {
   modelDir: string;
   /** Default 127.0.0.1 (loopback only). */
-  host?: string;
+  host?: string | undefined;
   /** Default 0: any free port. */
-  port?: number;
+  port?: number | undefined;
   /** Default `w2v2`, as TRITON_MODEL. */
-  modelName?: string;
+  modelName?: string | undefined;
   /** PEM certificate and key; default a fresh self-signed one for localhost and 127.0.0.1. */
-  tls?: TlsMaterial;
+  tls?: TlsMaterial | undefined;
   /** Largest batch accepted, as Triton's max_batch_size. Default 8. */
-  maxBatchSize?: number;
+  maxBatchSize?: number | undefined;
   /** Longest window accepted, in seconds. Default 64. */
   maxWindowSec?: number;
   /** Largest request body. Default 256 MiB. */
@@ -132,11 +132,12 @@ async function route(req: IncomingMessage, res: ServerResponse, model: ServedMod
     sendError(res, 404, `Not Found: ${path}`);
     return;
   }
-  const [, rawName, rawVersion, action] = match;
+  // The name group is not optional: a match always has it.
+  const [, rawName = '', rawVersion, action] = match;
   let name: string;
   let version: string | undefined;
   try {
-    name = decodeURIComponent(rawName!);
+    name = decodeURIComponent(rawName);
     version = rawVersion === undefined ? undefined : decodeURIComponent(rawVersion);
   } catch {
     sendError(res, 400, `malformed model path ${path}`);

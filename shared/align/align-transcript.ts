@@ -21,7 +21,7 @@ export interface AlignTranscriptOptions {
   /** Insert the `<star>` wildcard between words so speech missing from the transcript is absorbed. */
   star: boolean;
   /** The model's calibrated timing correction (config.json), added to word and char times. */
-  timingCorrection?: { startSec: number; endSec: number };
+  timingCorrection?: { startSec: number; endSec: number } | undefined;
 }
 
 /** Words and characters with times and scores, plus what the alignment needs to report. */
@@ -56,8 +56,8 @@ export function alignTranscript(
   });
   const path = forcedAlign(logProbs, transcript.targets, {
     blank: vocabulary.blankId,
-    ...(options.confidenceWeighting ? { frameWeights: frameConfidence(logProbs) } : {}),
-    ...(options.star ? { star: { penalty: STAR_PENALTY, optional: true } } : {}),
+    frameWeights: options.confidenceWeighting ? frameConfidence(logProbs) : undefined,
+    star: options.star ? { penalty: STAR_PENALTY, optional: true } : undefined,
   });
   const timings = wordTimings(path, transcript, logProbs, {
     frameSec: options.frameSec,

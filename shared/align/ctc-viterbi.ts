@@ -41,7 +41,7 @@ export interface ForcedAlignOptions {
   /** Blank (pad) token id. */
   blank: number;
   /** c_t: each frame's emission log-probs are multiplied by it (confidence weighting); values in [0, 1]. */
-  frameWeights?: Float32Array;
+  frameWeights?: Float32Array | undefined;
   /**
    * Enables the `<star>` wildcard: a target id equal to `emissions.vocab` scores, per frame, the best non-blank
    * emission plus `penalty` (<= 0), so it absorbs untranscribed speech but loses to matching tokens.
@@ -49,7 +49,7 @@ export interface ForcedAlignOptions {
    * them (it is folded into its blank slot, see `trellis-stars.ts`), so stars between all words no longer
    * steal word onsets. The returned states still number the targets as given.
    */
-  star?: { penalty: number; optional?: boolean };
+  star?: { penalty: number; optional?: boolean } | undefined;
   /** Search strategy; default 'auto'. Every strategy returns the same (exact) path. */
   strategy?: 'auto' | 'exact' | 'banded';
   /** Beam (nats) of the first banded pass; default 24. */
@@ -91,8 +91,8 @@ export function forcedAlign(
   const search = checkSearchOptions(options);
   const scoring: ScoreSpec = {
     blank: options.blank,
-    ...(options.frameWeights === undefined ? {} : { frameWeights: options.frameWeights }),
-    ...(options.star === undefined ? {} : { starPenalty: options.star.penalty }),
+    frameWeights: options.frameWeights,
+    starPenalty: options.star?.penalty,
   };
   const starsOptional = options.star?.optional === true;
   checkAlignmentInputs({ emissions, targets, ...scoring, starsOptional });

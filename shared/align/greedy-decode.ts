@@ -1,5 +1,5 @@
 import type { CharTiming, WordTiming } from '../output/result';
-import type { Vocabulary } from '../text/vocabulary';
+import { tokenText, type Vocabulary } from '../text/vocabulary';
 import type { Emissions } from './emissions';
 import { roundMs, roundScore } from './rounding';
 
@@ -42,17 +42,21 @@ export function greedyTranscribe(
   const chars: CharTiming[] = [];
   let current: Run[] = [];
   const flush = (): void => {
-    if (current.length === 0) return;
-    const word = current.map((run) => vocabulary.idToToken[run.token]).join('');
+    const firstRun = current[0];
+    const lastRun = current.at(-1);
+    if (firstRun === undefined || lastRun === undefined) return;
+    let word = '';
     let weighted = 0;
     let frames = 0;
     for (const run of current) {
+      const char = tokenText(vocabulary, run.token);
       const length = run.last - run.first + 1;
       const score = run.posteriorSum / length;
+      word += char;
       weighted += score * length;
       frames += length;
       chars.push({
-        char: vocabulary.idToToken[run.token]!,
+        char,
         ...times(run.first, run.last, options),
         score: roundScore(score),
       });
@@ -60,7 +64,7 @@ export function greedyTranscribe(
     words.push({
       word,
       normalized: word,
-      ...times(current[0]!.first, current[current.length - 1]!.last, options),
+      ...times(firstRun.first, lastRun.last, options),
       score: roundScore(weighted / frames),
       aligned: true,
     });
@@ -98,8 +102,9 @@ function tokenRuns(logProbs: Emissions, vocabulary: Vocabulary): Run[] {
     }
     const isToken =
       best !== vocabulary.blankId && (best === vocabulary.delimiterId || !vocabulary.specialIds.has(best));
-    if (isToken && best === previous) {
-      const run = runs[runs.length - 1]!;
+    // The same token as the frame before extends that frame's run (always the last one).
+    const run = isToken && best === previous ? runs.at(-1) : undefined;
+    if (run !== undefined) {
       run.last = t;
       run.posteriorSum += Math.exp(bestScore);
     } else if (isToken) {
@@ -118,11 +123,13 @@ function times(first: number, last: number, options: GreedyOptions): { start: nu
 
 /** A timing correction can make neighbours overlap; they then meet at the first one's end. */
 function keepOrdered(words: WordTiming[]): void {
-  for (let i = 1; i < words.length; i++) {
-    const previous = words[i - 1]!;
-    const word = words[i]!;
-    if (word.start < previous.end) word.start = previous.end;
-    if (word.end < word.start) word.end = word.start;
+  let previous: WordTiming | undefined;
+  for (const word of words) {
+    if (previous !== undefined) {
+      if (word.start < previous.end) word.start = previous.end;
+      if (word.end < word.start) word.end = word.start;
+    }
+    previous = word;
   }
 }
 

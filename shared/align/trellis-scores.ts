@@ -1,12 +1,13 @@
+import { InternalError } from '../errors';
 import type { Emissions } from './emissions';
 
 /** What a frame's token scores are made of (validated by the caller). */
 export interface ScoreSpec {
   readonly blank: number;
   /** c_t per frame: the frame's scores are multiplied by it. */
-  readonly frameWeights?: Float32Array;
+  readonly frameWeights?: Float32Array | undefined;
   /** Penalty added to the best non-blank emission to score the `<star>` token (id = vocab); absent: no star. */
-  readonly starPenalty?: number;
+  readonly starPenalty?: number | undefined;
 }
 
 /** Token id of `<star>` in a FrameScorer's scores (one past the vocabulary, as in the targets). */
@@ -31,6 +32,8 @@ export class FrameScorer {
   private readonly vocab: number;
   private readonly tokens: Int32Array;
   private readonly spec: ScoreSpec;
+  /** The spec's star penalty; read only when `tokens` holds `<star>` or a wild slot, which then have one. */
+  private readonly starPenalty: number;
 
   public constructor(emissions: Emissions, tokens: Int32Array, spec: ScoreSpec) {
     this.data = emissions.data;
@@ -38,6 +41,10 @@ export class FrameScorer {
     this.tokens = tokens;
     this.spec = spec;
     this.scores = new Float64Array(emissions.vocab + 2).fill(Number.NEGATIVE_INFINITY);
+    if (spec.starPenalty === undefined && tokens.some((token) => token >= starToken(emissions.vocab))) {
+      throw new InternalError('the trellis scores <star> but the score spec has no star penalty');
+    }
+    this.starPenalty = spec.starPenalty ?? 0;
   }
 
   /** Computes frame t's scores into `scores`; deterministic, so recomputed passes see identical values. */
@@ -73,7 +80,7 @@ export class FrameScorer {
       const e = data[base + v]!;
       if (v !== spec.blank && e > best) best = e;
     }
-    return weighted(best + spec.starPenalty!, weight);
+    return weighted(best + this.starPenalty, weight);
   }
 }
 

@@ -1,6 +1,6 @@
 import { InvalidInputError } from '../errors';
 import type { CharTiming, WordTiming } from '../output/result';
-import type { TokenizedTranscript } from '../text/tokenizer';
+import type { TokenizedTranscript, TranscriptWord } from '../text/tokenizer';
 import type { AlignmentPath } from './alignment-path';
 import type { Emissions } from './emissions';
 import { roundMs, roundScore } from './rounding';
@@ -40,6 +40,13 @@ interface Span {
   end: number;
 }
 
+/** A word's timing and tokens, with its span once placed (null while it has none of its own). */
+interface Placed<T extends Span | null> {
+  timing: WordTiming;
+  word: TranscriptWord;
+  span: T;
+}
+
 const DEFAULT_LOW_SCORE_THRESHOLD = 0.5;
 
 /** Turns the frame path into per-word and per-character times and confidence scores. */
@@ -55,46 +62,45 @@ export function wordTimings(
 
   const words: WordTiming[] = [];
   const chars: CharTiming[] = [];
-  const wordSpans: (Span | null)[] = [];
+  const placed: Placed<Span | null>[] = [];
   let previous: Span | null = null;
   for (const word of transcript.words) {
     const aligned = alignedWord(word.tokenStart, word.tokenEnd, transcript, spans, settings);
     if (aligned === null) {
-      wordSpans.push(null);
-      words.push({
+      const timing: WordTiming = {
         word: word.word,
         normalized: word.normalized,
         start: 0,
         end: 0,
         score: 0,
         aligned: false,
-      });
+      };
+      placed.push({ timing, word, span: null });
+      words.push(timing);
       continue;
     }
     const span = clampSpan(aligned.span, settings.durationSec);
     if (previous !== null && span.start < previous.end) splitOverlap(previous, span);
-    wordSpans.push(span);
     previous = span;
-    words.push({
+    const timing: WordTiming = {
       word: word.word,
       normalized: word.normalized,
       start: 0,
       end: 0,
       score: aligned.score,
       aligned: true,
-    });
+    };
+    placed.push({ timing, word, span });
+    words.push(timing);
   }
 
-  fillUnaligned(wordSpans, settings.durationSec);
-  words.forEach((word, index) => {
-    const span = wordSpans[index]!;
-    word.start = roundMs(span.start);
-    word.end = roundMs(span.end);
-    if (word.aligned) {
-      const inWord = transcript.words[index]!;
-      chars.push(...wordChars(inWord.tokenStart, inWord.tokenEnd, span, transcript, spans, settings));
+  for (const { timing, word, span } of fillUnaligned(placed, settings.durationSec)) {
+    timing.start = roundMs(span.start);
+    timing.end = roundMs(span.end);
+    if (timing.aligned) {
+      chars.push(...wordChars(word.tokenStart, word.tokenEnd, span, transcript, spans, settings));
     }
-  });
+  }
 
   const alignedScores = words.filter((word) => word.aligned).map((word) => word.score);
   const meanWordScore =
@@ -262,24 +268,33 @@ function splitOverlap(previous: Span, next: Span): void {
   next.end = Math.max(next.end, middle);
 }
 
-/** Unaligned runs share the gap between the aligned neighbours evenly (0 and durationSec at the edges). */
-function fillUnaligned(spans: (Span | null)[], durationSec: number): void {
-  let index = 0;
-  while (index < spans.length) {
-    if (spans[index] !== null) {
-      index += 1;
+/**
+ * Every word with a span, in order: unaligned runs share the gap between the aligned neighbours evenly (0 and
+ * durationSec at the edges).
+ */
+function fillUnaligned(placed: readonly Placed<Span | null>[], durationSec: number): Placed<Span>[] {
+  const filled: Placed<Span>[] = [];
+  let run: Placed<null>[] = [];
+  let gapStart = 0;
+  const share = (next: number): void => {
+    const gapEnd = Math.max(gapStart, next);
+    const step = (gapEnd - gapStart) / run.length;
+    run.forEach(({ timing, word }, k) => {
+      filled.push({ timing, word, span: { start: gapStart + k * step, end: gapStart + (k + 1) * step } });
+    });
+    run = [];
+  };
+  for (const { timing, word, span } of placed) {
+    if (span === null) {
+      run.push({ timing, word, span });
       continue;
     }
-    let runEnd = index;
-    while (runEnd < spans.length && spans[runEnd] === null) runEnd += 1;
-    const gapStart = index === 0 ? 0 : spans[index - 1]!.end;
-    const gapEnd = Math.max(gapStart, runEnd === spans.length ? durationSec : spans[runEnd]!.start);
-    const step = (gapEnd - gapStart) / (runEnd - index);
-    for (let k = index; k < runEnd; k++) {
-      spans[k] = { start: gapStart + (k - index) * step, end: gapStart + (k - index + 1) * step };
-    }
-    index = runEnd;
+    if (run.length > 0) share(span.start);
+    filled.push({ timing, word, span });
+    gapStart = span.end;
   }
+  if (run.length > 0) share(durationSec);
+  return filled;
 }
 
 function clamp(value: number, low: number, high: number): number {

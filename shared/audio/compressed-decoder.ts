@@ -90,11 +90,12 @@ async function decodeStep(
  */
 function checkFinite(mono: Float32Array, codec: string, firstFrame: number): void {
   for (let i = 0; i < mono.length; i++) {
+    const sample = mono[i] as number;
     // x - x is 0 for every finite x and NaN for NaN and both infinities.
-    if (mono[i]! - mono[i]! !== 0) {
+    if (sample - sample !== 0) {
       throw new AlignError(
         'AUDIO_DECODE',
-        `${codec} data decoded to ${mono[i]} at frame ${firstFrame + i}; the file is corrupt, re-encode it`,
+        `${codec} data decoded to ${sample} at frame ${firstFrame + i}; the file is corrupt, re-encode it`,
       );
     }
   }

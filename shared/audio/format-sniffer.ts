@@ -43,23 +43,28 @@ function startsWith(bytes: Uint8Array, at: number, magic: readonly number[]): bo
 /** Length of a leading ID3v2 tag (header, body and footer), or 0 when the bytes do not start with one. */
 export function id3v2TagSize(head: Uint8Array): number {
   if (!startsWith(head, 0, ascii('ID3')) || head.length < ID3_HEADER_BYTES) return 0;
+  const flags = new DataView(head.buffer, head.byteOffset, ID3_HEADER_BYTES).getUint8(5);
   const sizeBytes = head.subarray(6, 10);
   if (sizeBytes.some((b) => b > 0x7f)) return 0;
-  const size = (sizeBytes[0] << 21) | (sizeBytes[1] << 14) | (sizeBytes[2] << 7) | sizeBytes[3];
-  const footer = (head[5] & 0x10) !== 0 ? ID3_HEADER_BYTES : 0;
+  // A synchsafe integer: four 7-bit bytes, most significant first.
+  const size = sizeBytes.reduce((sum, b) => (sum << 7) | b, 0);
+  const footer = (flags & 0x10) !== 0 ? ID3_HEADER_BYTES : 0;
   return ID3_HEADER_BYTES + size + footer;
 }
 
 /** Channel count of the MPEG audio frame header at the start of `head`, or undefined when there is none. */
 export function mpegFrameChannels(head: Uint8Array): number | undefined {
-  if (head.length < 4 || head[0] !== 0xff || (head[1] & 0xe0) !== 0xe0) return undefined;
-  const version = (head[1] >> 3) & 0x03;
-  const layer = (head[1] >> 1) & 0x03;
-  const bitrateIndex = head[2] >> 4;
-  const sampleRateIndex = (head[2] >> 2) & 0x03;
+  if (head.length < 4) return undefined;
+  // The 32-bit frame header, big-endian: 11 sync bits, version, layer, ..., bitrate, sample rate, ..., mode.
+  const header = new DataView(head.buffer, head.byteOffset, 4).getUint32(0);
+  if (header >>> 21 !== 0x7ff) return undefined;
+  const version = (header >>> 19) & 0x03;
+  const layer = (header >>> 17) & 0x03;
+  const bitrateIndex = (header >>> 12) & 0x0f;
+  const sampleRateIndex = (header >>> 10) & 0x03;
   // Reserved values; layer 0 is also where AAC ADTS headers (0xFFF1/0xFFF9) land.
   if (version === 1 || layer === 0 || bitrateIndex === 15 || sampleRateIndex === 3) return undefined;
-  return head[3] >> 6 === 3 ? 1 : 2;
+  return ((header >>> 6) & 0x03) === 3 ? 1 : 2;
 }
 
 function sniffOgg(head: Uint8Array): SniffedFormat {

@@ -50,11 +50,12 @@ export function interleavedToMono(
 
 function checkFinite(mono: Float32Array, firstFrame: number): void {
   for (let i = 0; i < mono.length; i++) {
+    const sample = mono[i] as number;
     // x - x is 0 for every finite x and NaN for NaN and both infinities; cheaper than Number.isFinite per sample.
-    if (mono[i] - mono[i] !== 0) {
+    if (sample - sample !== 0) {
       throw new AlignError(
         'AUDIO_DECODE',
-        `WAV float sample data holds ${mono[i]} at frame ${firstFrame + i}; samples must be finite numbers`,
+        `WAV float sample data holds ${sample} at frame ${firstFrame + i}; samples must be finite numbers`,
       );
     }
   }

@@ -77,7 +77,7 @@ function designBank(up: number, down: number): FilterBank {
       sum += weight;
     }
     // Unit gain at DC for every phase, so a constant input stays exactly constant.
-    for (let j = 0; j < taps; j++) bank[offset + j] /= sum;
+    for (let j = 0; j < taps; j++) bank[offset + j]! /= sum;
   }
   return { bank, phases, halfTaps };
 }
@@ -198,8 +198,8 @@ export class Resampler {
       let even = 0;
       let odd = 0;
       for (let j = 0; j < taps; j += 2) {
-        even += history[start + j] * bank[offset + j];
-        odd += history[start + j + 1] * bank[offset + j + 1];
+        even += history[start + j]! * bank[offset + j]!;
+        odd += history[start + j + 1]! * bank[offset + j + 1]!;
       }
       output[n] = even + odd;
       centrePhase += down;

@@ -38,8 +38,9 @@ export class SampleAccumulator {
 
   /** All samples in order, as one array. */
   public finish(): Float32Array {
-    if (this.pages.length === 0) return new Float32Array(0);
-    if (this.pages.length === 1) return this.pages[0].subarray(0, this.total);
+    const [first] = this.pages;
+    if (first === undefined) return new Float32Array(0);
+    if (this.pages.length === 1) return first.subarray(0, this.total);
     const out = new Float32Array(this.total);
     let offset = 0;
     for (const [i, page] of this.pages.entries()) {

@@ -47,7 +47,7 @@ function ascii(bytes: Uint8Array, from: number, to: number): string {
 }
 
 function uint32(bytes: Uint8Array, at: number): number {
-  return (bytes[at] | (bytes[at + 1] << 8) | (bytes[at + 2] << 16) | (bytes[at + 3] << 24)) >>> 0;
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(at, true);
 }
 
 function dataSpan(size: number, rf64DataSize: number | undefined): DataSpan {

@@ -47,7 +47,7 @@ function formatTagName(tag: number): string {
 }
 
 /** The WAVE_FORMAT tag an extensible header's sub-format GUID stands for; throws when it is no such GUID. */
-function subFormatTag(body: Uint8Array): number {
+function subFormatTag(body: Uint8Array, view: DataView): number {
   const guid = body.subarray(24, 40);
   if (SUBFORMAT_GUID_TAIL.some((byte, i) => guid[i + 2] !== byte)) {
     const hex = Array.from(guid, (b) => b.toString(16).padStart(2, '0')).join('');
@@ -55,7 +55,7 @@ function subFormatTag(body: Uint8Array): number {
       `WAVE_FORMAT_EXTENSIBLE sub-format GUID ${hex} is not supported; expected the PCM or IEEE float sub-format`,
     );
   }
-  return guid[0] | (guid[1] << 8);
+  return view.getUint16(24, true);
 }
 
 function encodingFor(tag: number, bitsPerSample: number): SampleEncoding {
@@ -98,7 +98,7 @@ export function parseFmtChunk(body: Uint8Array): WavFormat {
     if (validBits > bitsPerSample) {
       throw decodeError(`${validBits} valid bits do not fit in ${bitsPerSample}-bit samples`);
     }
-    tag = subFormatTag(body);
+    tag = subFormatTag(body, view);
   }
   checkChannelCount(channels, 'WAV fmt chunk');
   checkSampleRate(sampleRate, 'WAV fmt chunk');

@@ -100,7 +100,7 @@ export class FolderStore implements ObjectStore {
     bucket: string,
     key: string,
     body: string | Uint8Array,
-    _options: { contentType: string; metadata?: Record<string, string> },
+    _options: { contentType: string; metadata?: Record<string, string> | undefined },
   ): Promise<void> {
     const root = this.rootOf(bucket);
     await mkdir(root, { recursive: true }).catch((error: unknown) => {

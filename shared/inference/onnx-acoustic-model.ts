@@ -9,7 +9,7 @@ import { cpuSessionOptions } from './execution-settings';
 import { normalizeAudio } from './normalize-audio';
 import { cachedSession } from './onnx-session-cache';
 import { DEFAULT_WINDOW, planWindows, type WindowOptions } from './window-plan';
-import { type BatchLogits, computeWindowedLogits } from './windowed-logits';
+import { type BatchLogits, computeWindowedLogits, stackWindows } from './windowed-logits';
 
 /** Options of the CPU backend. */
 export interface OnnxModelOptions {
@@ -72,18 +72,14 @@ export class OnnxAcousticModel implements AcousticModel {
         batchSize: 1,
         maxInFlight: 1,
         expectedFrames: (length) => framesForSamples(this.spec.convLayers, length),
-        ...(onProgress === undefined ? {} : { onProgress }),
+        onProgress,
       },
     );
     return logSoftmax(logits, frames, vocab);
   }
 
   private async run(windows: Float32Array[]): Promise<BatchLogits> {
-    const length = windows[0]!.length;
-    const batch = new Float32Array(windows.length * length);
-    windows.forEach((window, i) => {
-      batch.set(window, i * length);
-    });
+    const { batch, length } = stackWindows(windows);
     let output: Tensor | undefined;
     try {
       const result = await this.session.run({

@@ -1,5 +1,5 @@
-import { AlignError } from '../errors';
-import type { WindowPlan } from './window-plan';
+import { AlignError, InternalError } from '../errors';
+import type { InferenceWindow, WindowPlan } from './window-plan';
 
 /** Raw logits of a batch of equally long windows, each frame-major [frames, vocab]. */
 export interface BatchLogits {
@@ -19,7 +19,19 @@ export interface WindowedInferenceOptions {
   maxInFlight: number;
   /** Frames a window of a given sample length must produce (the model's conv geometry). */
   expectedFrames(samples: number): number;
-  onProgress?: (framesDone: number, totalFrames: number) => void;
+  onProgress?: ((framesDone: number, totalFrames: number) => void) | undefined;
+}
+
+/** A batch's windows (equally long, at least one) laid end to end as the body of a [windows, length] tensor. */
+export function stackWindows(windows: readonly Float32Array[]): { batch: Float32Array; length: number } {
+  const [first] = windows;
+  if (first === undefined) throw new InternalError('a batch of windows must hold at least one window');
+  const { length } = first;
+  const batch = new Float32Array(windows.length * length);
+  windows.forEach((window, i) => {
+    batch.set(window, i * length);
+  });
+  return { batch, length };
 }
 
 /**
@@ -32,30 +44,27 @@ export async function computeWindowedLogits(
   run: WindowRunner,
   options: WindowedInferenceOptions,
 ): Promise<{ logits: Float32Array; frames: number; vocab: number }> {
-  const batches: number[][] = [];
+  const batches: InferenceWindow[][] = [];
   for (let i = 0; i < plan.windows.length; i += options.batchSize) {
-    batches.push(plan.windows.slice(i, i + options.batchSize).map((_, k) => i + k));
+    batches.push(plan.windows.slice(i, i + options.batchSize));
   }
   let out: Float32Array | undefined;
   let vocab = 0;
   let framesDone = 0;
   let next = 0;
   const worker = async (): Promise<void> => {
-    while (next < batches.length) {
-      const batch = batches[next++]!;
+    for (let batch = batches[next++]; batch !== undefined; batch = batches[next++]) {
       // Windows of different lengths (only a lone short file has one) cannot share a tensor: run them apart.
-      const groups = groupByLength(batch, plan);
-      for (const group of groups) {
-        const inputs = group.map((w) =>
-          samples.subarray(plan.windows[w]!.sampleStart, plan.windows[w]!.sampleEnd),
+      for (const [length, group] of groupByLength(batch)) {
+        const result = await run(
+          group.map((window) => samples.subarray(window.sampleStart, window.sampleEnd)),
         );
-        const result = await run(inputs);
-        const expected = options.expectedFrames(inputs[0]!.length);
+        const expected = options.expectedFrames(length);
         if (result.logits.length !== group.length || result.frames !== expected || result.vocab < 1) {
           throw new AlignError(
             'MODEL',
             `the model returned ${result.logits.length} windows of ${result.frames} frames for ${group.length} ` +
-              `windows of ${inputs[0]!.length} samples; expected ${expected} frames each (check conv_kernel/conv_stride in config.json)`,
+              `windows of ${length} samples; expected ${expected} frames each (check conv_kernel/conv_stride in config.json)`,
           );
         }
         if (out === undefined) {
@@ -67,9 +76,10 @@ export async function computeWindowedLogits(
             `the model changed its vocabulary width from ${vocab} to ${result.vocab}`,
           );
         }
-        group.forEach((w, k) => {
-          const window = plan.windows[w]!;
-          const logits = result.logits[k]!;
+        const stitched = out;
+        for (const [k, window] of group.entries()) {
+          // One logits array per window: the count was checked above.
+          const logits = result.logits[k] ?? new Float32Array(0);
           if (logits.length !== result.frames * vocab) {
             throw new AlignError(
               'MODEL',
@@ -78,9 +88,9 @@ export async function computeWindowedLogits(
           }
           const from = (window.keepStart - window.frameOffset) * vocab;
           const to = (window.keepEnd - window.frameOffset) * vocab;
-          out!.set(logits.subarray(from, to), window.keepStart * vocab);
+          stitched.set(logits.subarray(from, to), window.keepStart * vocab);
           framesDone += window.keepEnd - window.keepStart;
-        });
+        }
         options.onProgress?.(framesDone, plan.totalFrames);
       }
     }
@@ -91,12 +101,12 @@ export async function computeWindowedLogits(
   return { logits: out ?? new Float32Array(0), frames: plan.totalFrames, vocab };
 }
 
-function groupByLength(batch: number[], plan: WindowPlan): number[][] {
-  const groups = new Map<number, number[]>();
-  for (const w of batch) {
-    const window = plan.windows[w]!;
+/** The batch's windows by sample length, in the order each length first appears. */
+function groupByLength(batch: readonly InferenceWindow[]): Map<number, InferenceWindow[]> {
+  const groups = new Map<number, InferenceWindow[]>();
+  for (const window of batch) {
     const length = window.sampleEnd - window.sampleStart;
-    groups.set(length, [...(groups.get(length) ?? []), w]);
+    groups.set(length, [...(groups.get(length) ?? []), window]);
   }
-  return [...groups.values()];
+  return groups;
 }

@@ -26,7 +26,7 @@ export function readNpy(bytes: Uint8Array): NpyArray {
     throw new InvalidInputError('not a NumPy .npy file: the magic string "\\x93NUMPY" is missing');
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const major = bytes[6]!;
+  const major = view.getUint8(6);
   if (major < 1 || major > 3) throw new InvalidInputError(`unsupported .npy format version ${major}`);
   const headerLength =
     major === 1 ? view.getUint16(8, true) : bytes.length >= 12 ? view.getUint32(8, true) : -1;
@@ -81,7 +81,10 @@ function parseHeader(header: string): NpyHeader {
   if (descr === null || fortran === null || shapeMatch === null) {
     throw new InvalidInputError('malformed .npy header: expected descr, fortran_order and shape');
   }
-  const shape = shapeMatch[1]!
+  // Groups that are not optional always hold a string in a match.
+  const [, byteOrder, kind = ''] = descr;
+  const [, shapeText = ''] = shapeMatch;
+  const shape = shapeText
     .split(',')
     .map((part) => part.trim())
     .filter((part) => part.length > 0)
@@ -90,8 +93,8 @@ function parseHeader(header: string): NpyHeader {
       return Number(part);
     });
   return {
-    littleEndian: descr[1] !== '>',
-    kind: descr[2]!,
+    littleEndian: byteOrder !== '>',
+    kind,
     fortranOrder: fortran[1] === 'True',
     shape,
   };

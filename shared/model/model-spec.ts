@@ -95,12 +95,8 @@ export function framesForSamples(convLayers: readonly ConvLayer[], samples: numb
 /** Samples a model reads to produce `frames` frames (the receptive field of the last one included). */
 export function samplesForFrames(convLayers: readonly ConvLayer[], frames: number): number {
   if (frames <= 0) return 0;
-  let length = frames;
-  for (let i = convLayers.length - 1; i >= 0; i--) {
-    const { kernel, stride } = convLayers[i]!;
-    length = (length - 1) * stride + kernel;
-  }
-  return length;
+  // From the last layer back to the waveform.
+  return convLayers.reduceRight((length, { kernel, stride }) => (length - 1) * stride + kernel, frames);
 }
 
 function convGeometry(config: ModelConfigFile): ConvLayer[] {

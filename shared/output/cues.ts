@@ -40,29 +40,38 @@ const SENTENCE_END = /[.!?…。！？]["'”’»)\]]*$/u;
  */
 export function groupIntoCues(words: readonly TimedWord[]): Cue[] {
   const cues: Cue[] = [];
-  let current: CueWord[] = [];
-  let chars = 0;
+  let open: OpenCue | undefined;
   for (const word of words) {
     const text = toSingleLine(word.text);
     if (text === '') continue;
     const next: CueWord = { text, startMs: word.startMs, endMs: word.endMs };
-    if (current.length > 0 && closesBefore(current, chars, next)) {
-      cues.push(toCue(current));
-      current = [];
-      chars = 0;
+    if (open !== undefined && closesBefore(open, next)) {
+      cues.push(toCue(open));
+      open = undefined;
     }
-    chars += (current.length > 0 ? 1 : 0) + text.length;
-    current.push(next);
+    if (open === undefined) {
+      open = { words: [next], first: next, last: next, chars: text.length };
+    } else {
+      open.words.push(next);
+      open.last = next;
+      open.chars += 1 + text.length;
+    }
   }
-  if (current.length > 0) cues.push(toCue(current));
+  if (open !== undefined) cues.push(toCue(open));
   return cues;
 }
 
-function closesBefore(current: readonly CueWord[], chars: number, next: CueWord): boolean {
-  const first = current[0]!;
-  const last = current[current.length - 1]!;
+/** A cue still taking words: its words so far, the first and last of them, and its text length. */
+interface OpenCue {
+  words: CueWord[];
+  first: CueWord;
+  last: CueWord;
+  chars: number;
+}
+
+function closesBefore({ words, first, last, chars }: OpenCue, next: CueWord): boolean {
   return (
-    current.length >= CUE_LIMITS.maxWords ||
+    words.length >= CUE_LIMITS.maxWords ||
     chars + 1 + next.text.length > CUE_LIMITS.maxChars ||
     next.endMs - first.startMs > CUE_LIMITS.maxDurationMs ||
     next.startMs - last.endMs >= CUE_LIMITS.pauseMs ||
@@ -70,8 +79,8 @@ function closesBefore(current: readonly CueWord[], chars: number, next: CueWord)
   );
 }
 
-function toCue(words: CueWord[]): Cue {
-  const startMs = words[0]!.startMs;
+function toCue({ words, first }: OpenCue): Cue {
+  const { startMs } = first;
   let endMs = startMs;
   for (const w of words) endMs = Math.max(endMs, w.endMs);
   // Subtitle formats need end > start; a cue of point-like (interpolated, unaligned) words gets 1 ms.

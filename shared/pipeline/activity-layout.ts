@@ -37,7 +37,7 @@ export function classifyInputKey(relative: string): ClassifiedKey {
   }
   if (hasControlCharacter(relative))
     return { kind: 'rejected', reason: 'the key contains control characters' };
-  const name = segments[segments.length - 1]!;
+  const name = relative.slice(relative.lastIndexOf('/') + 1);
   const dot = name.lastIndexOf('.');
   if (dot <= 0) return { kind: 'ignored', reason: 'no file extension' };
   const extension = name.slice(dot + 1).toLowerCase();

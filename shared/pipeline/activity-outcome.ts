@@ -1,9 +1,19 @@
 import type { AlignError } from '../errors';
 import type { AlignmentResult } from '../output/result';
 
+/** The keys of one file's results: the JSON document first, then the other formats written. */
+export type ResultKeys = [json: string, ...others: string[]];
+
 /** What became of one activity (one audio object), or of an event key that started none. */
 export type ActivityOutcome =
-  | { status: 'succeeded'; bucket: string; key: string; resultKeys: string[]; result: AlignmentResult }
+  | {
+      status: 'succeeded';
+      bucket: string;
+      key: string;
+      /** The JSON document's key first, then the other formats'. */
+      resultKeys: ResultKeys;
+      result: AlignmentResult;
+    }
   | { status: 'skipped'; bucket: string; key: string; reason: string }
   | { status: 'handed-off'; bucket: string; key: string; executionName: string }
   | {

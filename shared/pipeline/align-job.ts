@@ -14,7 +14,7 @@ export interface AlignJob {
   text: string | undefined;
   source: ResultSource;
   downloadMs: number;
-  onProgress?: (framesDone: number, totalFrames: number) => void;
+  onProgress?: ((framesDone: number, totalFrames: number) => void) | undefined;
 }
 
 /** The alignment settings of SPEC §5 that change results. */

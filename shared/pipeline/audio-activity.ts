@@ -66,7 +66,7 @@ export async function runAudioActivity(
     const expected = {
       versions,
       formats,
-      ...(model === undefined ? {} : { model: { name: model.spec.name, quantized: model.quantized } }),
+      model: model === undefined ? undefined : { name: model.spec.name, quantized: model.quantized },
     };
     if (await isResultUpToDate(store, outputBucket, keyFor, expected)) {
       return {
@@ -132,19 +132,19 @@ export async function runAudioActivity(
       text: transcript?.text,
       source: sourceOf(store, request, transcript),
       downloadMs,
-      ...(progress === undefined
-        ? {}
-        : { onProgress: (done, total) => progress.advanced(key, done / Math.max(1, total)) }),
+      onProgress:
+        progress === undefined
+          ? undefined
+          : (done, total) => progress.advanced(key, done / Math.max(1, total)),
     },
     model,
     settings.align,
   );
   result.warnings.push(...warnings);
-  const href = audioHref(store.locate(outputBucket, keyFor('.html')), store.locate(bucket, key));
   const resultKeys = await writeResult(store, outputBucket, keyFor, result, formats, versions, {
     samples: audio.samples,
     sampleRate: audio.sampleRate,
-    ...(href === undefined ? {} : { href }),
+    href: audioHref(store.locate(outputBucket, keyFor('.html')), store.locate(bucket, key)),
   });
   log.info('activity succeeded', {
     bucket,

@@ -41,7 +41,7 @@ export interface ObjectStore {
     bucket: string,
     key: string,
     body: string | Uint8Array,
-    options: { contentType: string; metadata?: Record<string, string> },
+    options: { contentType: string; metadata?: Record<string, string> | undefined },
   ): Promise<void>;
   /** How a result's `source` names the object. */
   locate(bucket: string, key: string): ObjectLocation;

@@ -34,7 +34,7 @@ export interface PipelineRuntime {
 /** Replacements for tests and local runs: S3 credentials, a model, a log, a metrics sink. */
 export interface RuntimeOverrides {
   s3?: S3ClientExtras;
-  model?: () => Promise<AcousticModel>;
+  model?: (() => Promise<AcousticModel>) | undefined;
   log?: PipelineLog;
   telemetry?: ActivityTelemetry;
 }

@@ -1,7 +1,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import { Semaphore } from '../concurrency/semaphore';
-import { AlignError } from '../errors';
+import { AlignError, InternalError } from '../errors';
 import { type EventItem, parseObjectEvents } from '../events/object-events';
 import type { ActivityOutcome } from './activity-outcome';
 import { type ObjectContext, processObject } from './object-activities';
@@ -73,7 +73,10 @@ export async function processEvent(context: ObjectContext, event: unknown): Prom
   const response = await processPartialResponse(
     event as { Records: SQSRecord[] },
     async (record: SQSRecord) => {
-      const transient = (await runItem(items.get(record.messageId)!)).filter(
+      const item = items.get(record.messageId);
+      if (item === undefined)
+        throw new InternalError(`SQS record ${record.messageId} is not in the batch read`);
+      const transient = (await runItem(item)).filter(
         (outcome) => outcome.status === 'failed' && outcome.retryable,
       );
       if (transient.length > 0) throw new RedeliveryNeededError(transient);
@@ -98,7 +101,7 @@ export interface RerunResponse {
 function rerunResponse(outcome: ActivityOutcome): RerunResponse {
   switch (outcome.status) {
     case 'succeeded':
-      return { status: outcome.status, key: outcome.key, resultKey: outcome.resultKeys[0]! };
+      return { status: outcome.status, key: outcome.key, resultKey: outcome.resultKeys[0] };
     case 'skipped':
       return { status: outcome.status, key: outcome.key, reason: outcome.reason };
     case 'handed-off':

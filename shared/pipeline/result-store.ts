@@ -1,6 +1,7 @@
 import { formatExtension, renderResult } from '../output/render';
 import type { AlignmentResult, OutputFormat, ResultSource } from '../output/result';
 import type { ViewerAudio } from '../output/viewer/html-viewer';
+import type { ResultKeys } from './activity-outcome';
 import type { ObjectStore } from './object-store';
 
 /** The versions a result was computed from: recorded in its `source`, and as metadata where the store keeps it. */
@@ -15,7 +16,7 @@ export interface ExpectedResult {
   /** Every one of these formats must exist (the JSON is always among them). */
   formats: readonly OutputFormat[];
   /** When given, the result must also come from this model at this quantization. */
-  model?: { name: string; quantized: boolean };
+  model?: { name: string; quantized: boolean } | undefined;
 }
 
 const AUDIO_ETAG = 'audio-etag';
@@ -81,7 +82,7 @@ export async function writeResult(
   formats: readonly OutputFormat[],
   versions: SourceVersions,
   audio?: ViewerAudio,
-): Promise<string[]> {
+): Promise<ResultKeys> {
   const siblings = formats.filter((format) => format !== 'json');
   const written = await Promise.all(
     siblings.map(async (format) => {

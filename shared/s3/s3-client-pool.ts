@@ -43,8 +43,12 @@ export class S3ClientPool {
     const slot = this.next % this.config.poolSize;
     this.next++;
     // Slots are visited in order and creation only appends, so an empty slot is always the next one to fill.
-    if (slot === this.clients.length) this.clients.push(this.create());
-    return this.clients[slot]!;
+    let client = this.clients[slot];
+    if (client === undefined) {
+      client = this.create();
+      this.clients.push(client);
+    }
+    return client;
   }
 
   /** Clients created so far. */

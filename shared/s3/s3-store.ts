@@ -153,7 +153,7 @@ export class S3Store implements ObjectStore {
     bucket: string,
     key: string,
     body: string | Uint8Array,
-    options: { contentType: string; metadata?: Record<string, string> },
+    options: { contentType: string; metadata?: Record<string, string> | undefined },
   ): Promise<void> {
     await this.limits.uploads.run(() =>
       this.send('PUT', bucket, key, (client) =>

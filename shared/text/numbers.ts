@@ -17,11 +17,14 @@ interface CurrencyNames {
   subunit: [singular: string, plural: string];
 }
 
-const CURRENCIES: Record<string, CurrencyNames> = {
+const CURRENCIES = {
   $: { unit: ['dollar', 'dollars'], subunit: ['cent', 'cents'] },
   '£': { unit: ['pound', 'pounds'], subunit: ['penny', 'pence'] },
   '€': { unit: ['euro', 'euros'], subunit: ['cent', 'cents'] },
-};
+} satisfies Record<string, CurrencyNames>;
+
+/** A currency sign NUMBER's `cur` and `trail` groups match (its `[$£€]` classes). */
+type Currency = keyof typeof CURRENCIES;
 
 const DIGITS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
 
@@ -41,20 +44,20 @@ export function speakNumbers(text: string): string {
 
 interface NumberGroups {
   neg?: string;
-  cur?: string;
+  cur?: Currency;
   int: string;
   frac?: string;
   ord?: string;
   plural?: string;
   pct?: string;
-  trail?: string;
+  trail?: Currency;
 }
 
 function speak(groups: NumberGroups): string {
   const digits = groups.int.replaceAll(',', '');
   const sign = groups.neg === undefined ? '' : 'minus ';
   const currency = groups.cur ?? groups.trail;
-  if (currency !== undefined) return sign + money(digits, groups.frac, CURRENCIES[currency]!);
+  if (currency !== undefined) return sign + money(digits, groups.frac, CURRENCIES[currency]);
   const amount = groups.frac === undefined ? cardinal(digits) : decimal(digits, groups.frac);
   if (groups.pct !== undefined) return `${sign}${amount} percent`;
   if (groups.frac !== undefined || groups.neg !== undefined) return sign + amount;

@@ -137,6 +137,7 @@ class TargetBuffer {
     const targets = this.ids.slice(0, this.length);
     const kinds = this.kinds.subarray(0, this.length);
     const targetText = new Array<string>(this.length);
+    // Every id pushed came from this vocabulary (its characters and delimiter), so each has a token.
     for (let j = 0; j < this.length; j++) {
       targetText[j] = kinds[j] === STAR ? STAR_TOKEN : vocab.idToToken[targets[j]!]!;
     }

@@ -28,6 +28,17 @@ export interface Vocabulary {
   readonly hasDigits: boolean;
 }
 
+/** The text of token `id`; throws MODEL when the vocabulary has no such id (emissions wider than vocab.json). */
+export function tokenText(vocabulary: Vocabulary, id: number): string {
+  const token = vocabulary.idToToken[id];
+  if (token === undefined) {
+    throw modelError(
+      `token id ${id} is outside the model's ${vocabulary.size}-token vocabulary (vocab.json)`,
+    );
+  }
+  return token;
+}
+
 /** Far above any CTC character vocabulary; a bigger map is a wrong file, not a model. */
 const MAX_VOCAB_SIZE = 1 << 20;
 const DEFAULT_DELIMITER = '|';

@@ -15,8 +15,8 @@ export interface HttpsReply {
 export interface HttpsExchangeRequest {
   method: 'GET' | 'POST';
   url: URL;
-  headers?: Record<string, string>;
-  body?: Buffer;
+  headers?: Record<string, string> | undefined;
+  body?: Buffer | undefined;
   timeoutMs: number;
   /** Replies longer than this are refused (before buffering when Content-Length says so). */
   maxReplyBytes: number;
@@ -36,7 +36,11 @@ const TRANSIENT_CODES = new Set([
 const TLS_TRUST_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ERR_TLS_CERT_ALTNAME/;
 
 /** An HTTPS agent trusting Node's roots plus `ca` (a PEM bundle of extra CAs) when given. */
-export function trustingAgent(options: { ca?: string; maxSockets: number; keepAlive: boolean }): Agent {
+export function trustingAgent(options: {
+  ca?: string | undefined;
+  maxSockets: number;
+  keepAlive: boolean;
+}): Agent {
   const { ca, maxSockets, keepAlive } = options;
   return new Agent({
     keepAlive,

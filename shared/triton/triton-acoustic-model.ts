@@ -3,7 +3,7 @@ import { logSoftmax } from '../align/log-softmax';
 import type { AcousticModel } from '../inference/acoustic-model';
 import { normalizeAudio } from '../inference/normalize-audio';
 import { DEFAULT_WINDOW, planWindows, type WindowOptions } from '../inference/window-plan';
-import { type BatchLogits, computeWindowedLogits } from '../inference/windowed-logits';
+import { type BatchLogits, computeWindowedLogits, stackWindows } from '../inference/windowed-logits';
 import { framesForSamples, type ModelSpec } from '../model/model-spec';
 import type { FloatDatatype } from './inference-protocol';
 import {
@@ -116,7 +116,7 @@ export class TritonAcousticModel implements AcousticModel {
         batchSize: this.batchWindows,
         maxInFlight: this.options.maxInFlight ?? 2,
         expectedFrames: (length) => framesForSamples(this.spec.convLayers, length),
-        ...(onProgress === undefined ? {} : { onProgress }),
+        onProgress,
       },
     );
     return logSoftmax(logits, frames, vocab);
@@ -128,11 +128,7 @@ export class TritonAcousticModel implements AcousticModel {
   }
 
   private async run(windows: Float32Array[]): Promise<BatchLogits> {
-    const length = windows[0]!.length;
-    const batch = new Float32Array(windows.length * length);
-    windows.forEach((window, i) => {
-      batch.set(window, i * length);
-    });
+    const { batch, length } = stackWindows(windows);
     const vocab = this.spec.vocabulary.size;
     const frames = framesForSamples(this.spec.convLayers, length);
     const result = await this.client.infer(
@@ -144,7 +140,8 @@ export class TritonAcousticModel implements AcousticModel {
       },
       this.options.modelVersion,
     );
-    const output = result.outputs.find((tensor) => tensor.name === OUTPUT_NAME)!;
+    const output = result.outputs.find((tensor) => tensor.name === OUTPUT_NAME);
+    if (output === undefined) throw new TritonModelError(`Triton's reply has no "${OUTPUT_NAME}" output`);
     const [batchSize, outFrames, outVocab] = output.shape;
     if (output.shape.length !== 3 || batchSize !== windows.length || outVocab !== vocab) {
       throw new TritonModelError(

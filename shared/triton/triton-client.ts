@@ -22,8 +22,8 @@ import { TritonModelError, TritonReplyError, TritonUnavailableError } from './tr
 export interface TritonClientOptions {
   /** Base URL, `https://` only (e.g. `https://triton.internal:8443`). */
   url: string;
-  /** PEM bundle of extra CAs to trust besides Node's roots (a private CA, a self-signed stand-in). */
-  ca?: string;
+  /** PEM bundle of extra CAs to trust besides Node's roots (a private CA, a self-signed stand-in); none when absent. */
+  ca?: string | undefined;
   /** Per-request limit for the whole exchange (connect, send, reply). Default 30 s. */
   timeoutMs?: number;
   /** Attempts per request, the first included, for 429/502/503/504, resets and timeouts. Default 4. */
@@ -165,8 +165,9 @@ export class TritonClient {
       }
     }
     const binary = request.binaryData ?? true;
+    // Serialized with JSON.stringify, which leaves out an undefined `id`.
     const header = {
-      ...(request.id === undefined ? {} : { id: request.id }),
+      id: request.id,
       ...(binary ? { parameters: { binary_data_output: true } } : {}),
       inputs: request.inputs.map((tensor) => ({
         name: tensor.name,
@@ -227,8 +228,8 @@ export class TritonClient {
           url,
           timeoutMs,
           maxReplyBytes,
-          ...(body === undefined ? {} : { body }),
-          ...(headers === undefined ? {} : { headers }),
+          body,
+          headers,
         });
         this.stats.bytesReceived += reply.body.length;
         if (!RETRY_STATUSES.has(reply.status)) return reply;

@@ -16,8 +16,8 @@ export interface ReadinessProbeOptions {
   url: string;
   /** TRITON_MODEL. */
   modelName: string;
-  /** PEM bundle of extra CAs to trust besides Node's roots. */
-  ca?: string;
+  /** PEM bundle of extra CAs to trust besides Node's roots; none when absent. */
+  ca?: string | undefined;
   /** TRITON_TIMEOUT_SEC in ms; the probe waits the smaller of it and MAX_PROBE_MS. */
   timeoutMs?: number;
 }

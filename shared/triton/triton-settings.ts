@@ -9,7 +9,6 @@ import type { TritonModelOptions } from './triton-acoustic-model';
  */
 export async function tritonModelOptions(config: TritonAppConfig): Promise<TritonModelOptions> {
   const { caBundlePath, timeoutSec, retryMax, maxInFlight, batchWindows, binaryData } = config.triton;
-  const ca = caBundlePath === undefined ? undefined : await readCaBundle(caBundlePath);
   return {
     url: config.tritonUrl,
     modelName: config.tritonModel,
@@ -19,7 +18,7 @@ export async function tritonModelOptions(config: TritonAppConfig): Promise<Trito
     batchWindows,
     binaryData,
     float16: config.float16 || config.mixedPrecision,
-    ...(ca === undefined ? {} : { ca }),
+    ca: caBundlePath === undefined ? undefined : await readCaBundle(caBundlePath),
   };
 }
 

@@ -44,6 +44,14 @@ function resourcesOf(stack: SynthesizedStack, type: string): Array<[string, Json
   ]);
 }
 
+/** The properties of the one resource of `type`; throws when the template has none or several. */
+function onlyResource(stack: SynthesizedStack, type: string): Json {
+  const found = resourcesOf(stack, type);
+  const [only] = found;
+  if (only === undefined || found.length > 1) throw new Error(`expected one ${type}, found ${found.length}`);
+  return only[1];
+}
+
 function logicalId(stack: SynthesizedStack, construct: IConstruct): string {
   return stack.stack.getLogicalId(construct.node.defaultChild as never);
 }
@@ -152,11 +160,10 @@ describe.each(variants)('AlignmentStack with %s', (name) => {
     const built = stack();
 
     // Act
-    const notifications = resourcesOf(built, 'Custom::S3BucketNotifications');
+    const notifications = onlyResource(built, 'Custom::S3BucketNotifications');
 
     // Assess
-    expect(notifications).toHaveLength(1);
-    expect(notifications[0]![1].NotificationConfiguration).toEqual({
+    expect(notifications.NotificationConfiguration).toEqual({
       QueueConfigurations: [
         {
           Events: ['s3:ObjectCreated:*'],
@@ -305,9 +312,7 @@ describe.each(variants)('AlignmentStack with %s', (name) => {
   it('charts every SPEC §6 metric for each backend the stack runs', () => {
     // Prepare
     const built = stack();
-    const body = JSON.parse(
-      placeholder(resourcesOf(built, 'AWS::CloudWatch::Dashboard')[0]![1].DashboardBody),
-    );
+    const body = JSON.parse(placeholder(onlyResource(built, 'AWS::CloudWatch::Dashboard').DashboardBody));
     const backends = name === 'no GPU branch' ? ['cpu'] : ['cpu', 'triton'];
     const charted = new Set(
       (body.widgets as Array<{ properties: { metrics?: unknown[][] } }>)
@@ -434,8 +439,8 @@ describe('AlignmentStack with the Triton service', () => {
     const bucket = logicalId(built, built.stack.storage.bucket);
 
     // Act
-    const [[, task]] = resourcesOf(built, 'AWS::ECS::TaskDefinition');
-    const [container] = task!.ContainerDefinitions as Json[];
+    const task = onlyResource(built, 'AWS::ECS::TaskDefinition');
+    const [container] = task.ContainerDefinitions as Json[];
 
     // Assess
     expect(container).toMatchObject({
@@ -443,7 +448,7 @@ describe('AlignmentStack with the Triton service', () => {
       ResourceRequirements: [{ Type: 'GPU', Value: '1' }],
       PortMappings: [{ ContainerPort: 8000, Protocol: 'tcp' }],
     });
-    expect(container!.Command).toContainEqual({
+    expect(container?.Command).toContainEqual({
       'Fn::Join': ['', ['--model-repository=s3://', { Ref: bucket }, '/triton-models']],
     });
   });

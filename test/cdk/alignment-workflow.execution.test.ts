@@ -11,6 +11,7 @@ import type { AcousticModel } from '../../shared/inference/acoustic-model';
 import type { LocalS3 } from '../../tools/local-s3/local-s3-server';
 import { LOCAL_S3_CREDENTIALS, LOCAL_S3_REGION } from '../../tools/local-s3/local-s3-server';
 import { DEMO_MODEL_DIR, SAMPLES_DIR, sampleTruth } from '../helpers/demo-model';
+import { parseJsonObject } from '../helpers/json-object';
 import {
   type EventLog,
   type LocalExecution,
@@ -62,7 +63,7 @@ describe('AlignmentWorkflow executions (aws-local-stepfunctions, real handlers, 
   });
   const runtime = (telemetry: RecordingTelemetry, model?: AcousticModel) => ({
     s3: { region: LOCAL_S3_REGION, credentials: LOCAL_S3_CREDENTIALS },
-    ...(model === undefined ? {} : { model: async () => model }),
+    model: model === undefined ? undefined : async () => model,
     log: recordingLog(),
     telemetry,
   });
@@ -113,6 +114,7 @@ describe('AlignmentWorkflow executions (aws-local-stepfunctions, real handlers, 
   }
 
   const read = (key: string): Promise<string | undefined> => readTestObject(s3.endpoint, bucket, key);
+  const readJson = async (key: string) => parseJsonObject(key, await read(key));
   const upload = async (key: string, body: Buffer | string): Promise<void> => {
     const { store, pool } = testStore(s3.endpoint);
     await store.put(bucket, key, body, { contentType: key.endsWith('.wav') ? 'audio/wav' : 'text/plain' });
@@ -207,7 +209,7 @@ describe('AlignmentWorkflow executions (aws-local-stepfunctions, real handlers, 
       'CheckOutcome',
       'Done',
     ]);
-    const result = JSON.parse((await read('results/wf/speech.json'))!);
+    const result = await readJson('results/wf/speech.json');
     expect(result).toMatchObject({ model: { backend: 'triton' }, warnings: [] });
     const words = result.words as { start: number }[];
     expect(words).toHaveLength(truth.words.length);
@@ -262,7 +264,7 @@ describe('AlignmentWorkflow executions (aws-local-stepfunctions, real handlers, 
     expect(execution).toMatchObject({ status: 'FAILED', error: 'TRITON_UNAVAILABLE' });
     expect(retriesOf(execution.events, 'AlignOnTriton')).toBe(4);
     expect(triton.faults.status503Times).toBe(95);
-    const record = JSON.parse((await read('failed/wf/down.json'))!);
+    const record = await readJson('failed/wf/down.json');
     expect(record).toMatchObject({ error: { code: 'TRITON_UNAVAILABLE' }, attempt: 5 });
     expect(record.error.message).toContain('503');
     // The CPU Lambda writes the record of either branch, under the branch's Backend.
@@ -284,7 +286,7 @@ describe('AlignmentWorkflow executions (aws-local-stepfunctions, real handlers, 
     expect(execution).toMatchObject({ status: 'FAILED', error: 'AUDIO_DECODE' });
     expect(retriesOf(execution.events, 'AlignOnTriton')).toBe(0);
     expect(entered(execution.events)).not.toContain('RecordTritonFailure');
-    expect(JSON.parse((await read('failed/wf/corrupt.json'))!).error.code).toBe('AUDIO_DECODE');
+    expect((await readJson('failed/wf/corrupt.json')).error.code).toBe('AUDIO_DECODE');
     expect(tritonTelemetry.failures).toEqual([{ code: 'AUDIO_DECODE', backend: 'triton' }]);
   });
 
@@ -330,7 +332,7 @@ describe('AlignmentWorkflow executions (aws-local-stepfunctions, real handlers, 
     // Assess
     expect(execution).toMatchObject({ status: 'SUCCEEDED', output: { status: 'succeeded' } });
     expect(entered(execution.events)).toContain('AlignOnCpu');
-    expect(JSON.parse((await read('results/wf/cpu.json'))!).model.backend).toBe('cpu');
+    expect((await readJson('results/wf/cpu.json')).model.backend).toBe('cpu');
     expect(cpuModel.calls).toBe(1);
     expect(tritonTelemetry.successes).toEqual([]);
     expect(service.started).toEqual([]);
@@ -350,7 +352,7 @@ describe('AlignmentWorkflow executions (aws-local-stepfunctions, real handlers, 
     // Assess
     expect(execution).toMatchObject({ status: 'FAILED', error: 'TIMEOUT' });
     expect(retriesOf(execution.events, 'AlignOnCpu')).toBe(4);
-    expect(JSON.parse((await read('failed/wf/cpu-timeout.json'))!)).toMatchObject({
+    expect(await readJson('failed/wf/cpu-timeout.json')).toMatchObject({
       error: { code: 'TIMEOUT' },
       attempt: 5,
     });
@@ -416,7 +418,7 @@ describe('AlignmentWorkflow executions (aws-local-stepfunctions, real handlers, 
       },
     });
     expect(executions[0]).toMatchObject({ status: 'SUCCEEDED', output: { status: 'succeeded' } });
-    expect(JSON.parse((await read('results/wf/large.json'))!).model.backend).toBe('triton');
+    expect((await readJson('results/wf/large.json')).model.backend).toBe('triton');
     expect(tritonTelemetry.successes).toHaveLength(1);
   });
 
@@ -464,7 +466,7 @@ describe('AlignmentWorkflow executions (aws-local-stepfunctions, real handlers, 
     expect(execution).toMatchObject({ status: 'FAILED', error: 'TRITON_UNAVAILABLE' });
     expect(entered(execution.events).filter((state) => state === 'ProbeTriton')).toHaveLength(3);
     expect(entered(execution.events)).not.toContain('AlignOnTriton');
-    const record = JSON.parse((await read('failed/wf/never.json'))!);
+    const record = await readJson('failed/wf/never.json');
     expect(record.error.code).toBe('TRITON_UNAVAILABLE');
     expect(record.error.message).toMatch(/did not answer ready in 3 probes 30 s apart.*503/);
     expect(cpuTelemetry.failures).toEqual([{ code: 'TRITON_UNAVAILABLE', backend: 'triton' }]);
@@ -538,7 +540,7 @@ describe('AlignmentWorkflow executions (aws-local-stepfunctions, real handlers, 
       // Assess
       expect(execution).toMatchObject({ status: 'SUCCEEDED', output: { status: 'succeeded' } });
       expect(entered(execution.events)).toEqual(['ValidateInput', 'AlignOnCpu', 'CheckOutcome', 'Done']);
-      expect(JSON.parse((await read('results/wf/cpu-only.json'))!).model.backend).toBe('cpu');
+      expect((await readJson('results/wf/cpu-only.json')).model.backend).toBe('cpu');
       expect(cpuModel.calls).toBe(1);
     });
 
@@ -558,7 +560,7 @@ describe('AlignmentWorkflow executions (aws-local-stepfunctions, real handlers, 
 
       // Assess
       expect(execution).toMatchObject({ status: 'FAILED', error: 'AUDIO_TOO_LONG' });
-      const record = JSON.parse((await read('failed/wf/cpu-only-big.json'))!);
+      const record = await readJson('failed/wf/cpu-only-big.json');
       expect(record.error.code).toBe('AUDIO_TOO_LONG');
       expect(record.error.message).toMatch(
         /above the large-file threshold of 1000 bytes \(LARGE_FILE_THRESHOLD_BYTES\)/,
@@ -580,7 +582,7 @@ describe('AlignmentWorkflow executions (aws-local-stepfunctions, real handlers, 
 
       // Assess
       expect(execution).toMatchObject({ status: 'FAILED', error: 'INVALID_INPUT' });
-      expect(JSON.parse((await read('failed/wf/cpu-only-triton.json'))!).error.message).toMatch(
+      expect((await readJson('failed/wf/cpu-only-triton.json')).error.message).toMatch(
         /the Triton backend was asked for, but this deployment has no GPU branch/,
       );
     });

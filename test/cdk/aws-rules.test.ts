@@ -102,6 +102,20 @@ function ofType(template: CfnTemplate, type: string): Array<[string, Resource]> 
   return Object.entries(template.Resources).filter(([, resource]) => resource.Type === type);
 }
 
+/** The first resource of `type` with its logical id; throws when the template has none. */
+function firstOfType(template: CfnTemplate, type: string): [string, Resource] {
+  const [first] = ofType(template, type);
+  if (first === undefined) throw new Error(`the template has no ${type}`);
+  return first;
+}
+
+/** The resource with logical id `id`; throws when the template has none. */
+function resourceAt(template: CfnTemplate, id: string): Resource {
+  const resource = template.Resources[id];
+  if (resource === undefined) throw new Error(`the template has no resource ${id}`);
+  return resource;
+}
+
 /** A resource's properties; every resource this file reads has them. */
 function propertiesOf(resource: Resource): Record<string, unknown> {
   if (resource.Properties === undefined) throw new Error(`a ${resource.Type} without properties`);
@@ -198,8 +212,8 @@ describe.each(Object.keys(VARIANTS))('AWS rules: the stack with %s', (name) => {
       const queueId = (propertiesOf(mapping).EventSourceArn as { 'Fn::GetAtt': [string, string] })[
         'Fn::GetAtt'
       ][0];
-      const timeout = b.template.Resources[fnId]!.Properties?.Timeout as number;
-      const visibility = b.template.Resources[queueId]!.Properties?.VisibilityTimeout as number;
+      const timeout = resourceAt(b.template, fnId).Properties?.Timeout as number;
+      const visibility = resourceAt(b.template, queueId).Properties?.VisibilityTimeout as number;
       const window = (mapping.Properties?.MaximumBatchingWindowInSeconds as number | undefined) ?? 0;
       return {
         sixTimes: visibility >= 6 * timeout + window,
@@ -307,7 +321,7 @@ describe.each(Object.keys(VARIANTS))('AWS rules: the stack with %s', (name) => {
       );
     }
     const workflowRole = b.iam.roleOf(
-      b.template.Resources[logicalIdOf(b.synthesized, stack.workflow.stateMachine)]!.Properties?.RoleArn,
+      resourceAt(b.template, logicalIdOf(b.synthesized, stack.workflow.stateMachine)).Properties?.RoleArn,
     );
     wrong.push(
       ...(await decisions(b, workflowRole, [
@@ -322,7 +336,7 @@ describe.each(Object.keys(VARIANTS))('AWS rules: the stack with %s', (name) => {
       ])),
     );
     const rerunRole = b.iam.roleOf(
-      b.template.Resources[logicalIdOf(b.synthesized, stack.rerun.stateMachine)]!.Properties?.RoleArn,
+      resourceAt(b.template, logicalIdOf(b.synthesized, stack.rerun.stateMachine)).Properties?.RoleArn,
     );
     wrong.push(
       ...(await decisions(b, rerunRole, [
@@ -435,11 +449,11 @@ describe('AWS rules: the CPU-only stack', () => {
 
     // Act
     const env = b.resolver.value(
-      b.template.Resources[logicalIdOf(b.synthesized, stack.cpu.function)]!.Properties?.Environment,
+      resourceAt(b.template, logicalIdOf(b.synthesized, stack.cpu.function)).Properties?.Environment,
     ) as { Variables: Record<string, string> };
     const definition = JSON.parse(
       b.resolver.string(
-        b.template.Resources[logicalIdOf(b.synthesized, stack.workflow.stateMachine)]!.Properties
+        resourceAt(b.template, logicalIdOf(b.synthesized, stack.workflow.stateMachine)).Properties
           ?.DefinitionString,
       ),
     ) as { States: Record<string, { Type: string; Parameters?: { FunctionName?: string } }> };
@@ -490,12 +504,12 @@ describe('AWS rules: the Triton service', () => {
     const { stack } = b.synthesized;
     const triton = stack.triton!;
     const serviceId = logicalIdOf(b.synthesized, triton.service);
-    const deploymentId = ofType(b.template, 'Custom::CDKBucketDeployment')[0]![0];
-    const deployment = b.template.Resources[deploymentId]!.Properties!;
-    const task = ofType(b.template, 'AWS::ECS::TaskDefinition')[0]![1].Properties!;
+    const deploymentId = firstOfType(b.template, 'Custom::CDKBucketDeployment')[0];
+    const deployment = propertiesOf(resourceAt(b.template, deploymentId));
+    const task = propertiesOf(firstOfType(b.template, 'AWS::ECS::TaskDefinition')[1]);
     const container = (b.resolver.value(task.ContainerDefinitions) as Array<{ Command: string[] }>)[0]!;
     const tritonEnv = b.resolver.value(
-      b.template.Resources[logicalIdOf(b.synthesized, stack.tritonAlign!.function)]!.Properties?.Environment,
+      resourceAt(b.template, logicalIdOf(b.synthesized, stack.tritonAlign!.function)).Properties?.Environment,
     ) as { Variables: Record<string, string> };
     const staged = await stagedRepository();
 
@@ -505,7 +519,7 @@ describe('AWS rules: the Triton service', () => {
     const config = readFileSync(join(staged.dir, tritonEnv.Variables.TRITON_MODEL!, 'config.pbtxt'), 'utf8');
 
     // Assess
-    expect([b.template.Resources[serviceId]!.DependsOn].flat()).toContain(deploymentId);
+    expect([b.template.Resources[serviceId]?.DependsOn].flat()).toContain(deploymentId);
     expect(deployment.Prune).not.toBe(false);
     expect(`${repositoryFlag.slice('--model-repository='.length)}/`).toBe(destination);
     expect(config).toContain(`name: "${tritonEnv.Variables.TRITON_MODEL}"`);
@@ -515,9 +529,9 @@ describe('AWS rules: the Triton service', () => {
   it('writes the repository only under triton-models/: the publisher is denied writes and deletes anywhere else', async () => {
     // Prepare
     const b = await get();
-    const deployment = ofType(b.template, 'Custom::CDKBucketDeployment')[0]![1].Properties!;
+    const deployment = propertiesOf(firstOfType(b.template, 'Custom::CDKBucketDeployment')[1]);
     const handlerId = (deployment.ServiceToken as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
-    const roleId = b.iam.roleOf(b.template.Resources[handlerId]!.Properties?.Role);
+    const roleId = b.iam.roleOf(resourceAt(b.template, handlerId).Properties?.Role);
     const bucket = `arn:aws:s3:::${b.resolver.string(deployment.DestinationBucketName)}`;
 
     // Act
@@ -579,7 +593,7 @@ describe('AWS rules: the Triton service', () => {
     const waitOf = (b: Built) => {
       const definition = JSON.parse(
         b.resolver.string(
-          b.template.Resources[logicalIdOf(b.synthesized, b.synthesized.stack.workflow.stateMachine)]!
+          resourceAt(b.template, logicalIdOf(b.synthesized, b.synthesized.stack.workflow.stateMachine))
             .Properties?.DefinitionString,
         ),
       ) as {

@@ -4,6 +4,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import { BulkRerun } from '../../cdk/constructs/bulk-rerun';
+import { asIBucket } from '../../cdk/constructs/construct-interfaces';
 import { rerunInputSchema } from '../../shared/events/s3-event-schemas';
 import { localLambdaHandlers, runLocalExecution } from '../helpers/local-stepfunctions';
 import { placeholder } from './placeholder-values';
@@ -17,7 +18,7 @@ function bulkRerunDefinition(): { definition: StateMachineDefinition; functionAr
     code: lambda.Code.fromInline('exports.handler = async () => ({})'),
   });
   const rerun = new BulkRerun(stack, 'BulkRerun', {
-    bucket: new s3.Bucket(stack, 'Data'),
+    bucket: asIBucket(new s3.Bucket(stack, 'Data')),
     incomingPrefix: 'incoming/',
     reportPrefix: 'tmp/reruns/',
     alignFunction,

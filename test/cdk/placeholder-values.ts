@@ -16,7 +16,7 @@ export function placeholder(value: unknown): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (value !== null && typeof value === 'object') {
-    const [[fn, args]] = Object.entries(value) as Array<[string, unknown]>;
+    const [fn, args]: [string?, unknown?] = Object.entries(value)[0] ?? [];
     if (fn === 'Ref' && typeof args === 'string') return PSEUDO[args] ?? `placeholder-${args.toLowerCase()}`;
     if (fn === 'Fn::GetAtt' && Array.isArray(args)) return `placeholder-${String(args[0]).toLowerCase()}`;
     // A part of an ARN or name (e.g. a load balancer's full name for a metric dimension).

@@ -61,7 +61,7 @@ export async function synthStack(
   const stack = new AlignmentStack(app, settings.stackName, {
     settings,
     ...options,
-    ...(settings.triton.kind === 'service' ? { tritonRepository: await stagedRepository() } : {}),
+    tritonRepository: settings.triton.kind === 'service' ? await stagedRepository() : undefined,
   });
   const template = Template.fromStack(stack);
   const nag = new AwsSolutionsChecks().validateScope(app);

@@ -9,6 +9,7 @@ import { readStackSettings } from '../../cdk/stacks/stack-settings';
 import { startTritonDevServer, type TritonDevServer } from '../../cli/triton-dev-server/dev-server';
 import { LOCAL_S3_CREDENTIALS, LOCAL_S3_REGION, type LocalS3 } from '../../tools/local-s3/local-s3-server';
 import { DEMO_MODEL_DIR, SAMPLES_DIR } from '../helpers/demo-model';
+import { parseJsonObject } from '../helpers/json-object';
 import { runNode } from '../helpers/run-node';
 import { startTestS3, testStore } from '../tools/local-s3/local-s3-fixture';
 import { resolvedEnvironment } from './placeholder-values';
@@ -114,7 +115,7 @@ describe('triton-align Lambda package', () => {
 
     // Assess
     expect(response).toMatchObject({ status: 'succeeded', key: 'incoming/zip/puppy.wav' });
-    expect(JSON.parse(result!.text)).toMatchObject({
+    expect(parseJsonObject('results/zip/puppy.json', result?.text)).toMatchObject({
       mode: 'align',
       model: { name: 'demo-en', backend: 'triton' },
     });

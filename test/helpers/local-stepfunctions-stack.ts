@@ -42,7 +42,7 @@ export function synthesizeWorkflowStack(options: WorkflowStackOptions = {}): Wor
   const cpu = placeholder('CpuAlign');
   const workflow = new AlignmentWorkflow(stack, 'Workflow', {
     cpuFunction: cpu,
-    ...(readiness === false ? {} : { triton: { function: triton, readiness } }),
+    triton: readiness === false ? undefined : { function: triton, readiness },
     ...props,
   });
   if (readiness !== false) workflow.bindStarter(cpu);

@@ -97,11 +97,13 @@ describe('event faults: duplicated, reordered, delayed events and objects overwr
     async (_name, folder, transcriptFirst, firstEvent) => {
       // Prepare: both objects exist before any event is handled (events delayed or reordered in the queue)
       const stem = `${folder}/b`;
-      const uploads = transcriptFirst
-        ? [await upload(`incoming/${stem}.txt`, TEXT), await upload(`incoming/${stem}.wav`, toneWav(1))]
-        : [await upload(`incoming/${stem}.wav`, toneWav(1)), await upload(`incoming/${stem}.txt`, TEXT)];
-      const [transcript, audio] = transcriptFirst ? uploads : [uploads[1]!, uploads[0]!];
-      const order = firstEvent === 'audio' ? [audio!, transcript!] : [transcript!, audio!];
+      const uploadTranscript = () => upload(`incoming/${stem}.txt`, TEXT);
+      const uploadAudio = () => upload(`incoming/${stem}.wav`, toneWav(1));
+      // Properties are evaluated in the order written, so this uploads in the order the case names.
+      const { transcript, audio } = transcriptFirst
+        ? { transcript: await uploadTranscript(), audio: await uploadAudio() }
+        : { audio: await uploadAudio(), transcript: await uploadTranscript() };
+      const order = firstEvent === 'audio' ? [audio, transcript] : [transcript, audio];
       const model = new StandInModel();
       const { context, pool } = pipelineContext(s3.endpoint, {}, model);
 
@@ -113,7 +115,7 @@ describe('event faults: duplicated, reordered, delayed events and objects overwr
       expect(model.calls).toBe(1);
       const written = await result(stem);
       expect(written.mode).toBe('align');
-      expect(written.source).toMatchObject({ etag: audio!.etag, transcriptEtag: transcript!.etag });
+      expect(written.source).toMatchObject({ etag: audio.etag, transcriptEtag: transcript.etag });
     },
   );
 

@@ -2,6 +2,7 @@ import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { processEvent } from '../../shared/pipeline/process-event';
 import type { LocalS3 } from '../../tools/local-s3/local-s3-server';
 import { toAwsS3Event } from '../../tools/local-s3/s3-event-adapter';
+import { parseJsonObject } from '../helpers/json-object';
 import { pipelineContext, StandInModel, toneWav } from '../shared/pipeline/pipeline-harness';
 import { startTestS3, testStore } from '../tools/local-s3/local-s3-fixture';
 
@@ -103,7 +104,8 @@ describe('hostile keys', () => {
     pool.destroy();
 
     // Assess
-    const read = async (key: string) => JSON.parse((await store.readText(bucket, key, 1 << 20))!.text);
+    const read = async (key: string) =>
+      parseJsonObject(key, (await store.readText(bucket, key, 1 << 20))?.text);
     const fromNfc = await read('results/uni/caf\u00e9.json');
     const fromNfd = await read('results/uni/cafe\u0301.json');
     admin.destroy();

@@ -37,7 +37,7 @@ describe('privacy: transcript text never reaches logs at INFO and above, nor fai
     const put = (key: string, body: string | Buffer, metadata?: Record<string, string>) =>
       store.put(bucket, key, body, {
         contentType: 'application/octet-stream',
-        ...(metadata ? { metadata } : {}),
+        metadata,
       });
     // A success, a corrupt audio, an impossible alignment, unknown tokens (strict mode), a broken descriptor
     await put('incoming/p/ok.txt', `hello ${MARKER} world`);

@@ -1,4 +1,10 @@
-import { AlignError, AlignmentImpossibleError, toAlignError, UnknownTokensError } from '../../shared/errors';
+import {
+  AlignError,
+  AlignmentImpossibleError,
+  InternalError,
+  toAlignError,
+  UnknownTokensError,
+} from '../../shared/errors';
 
 describe('AlignError', () => {
   it('keeps a stable code, its name and the cause it wraps', () => {
@@ -30,6 +36,15 @@ describe('AlignError', () => {
     expect(error.code).toBe('UNKNOWN_TOKENS');
     expect(error.message).toContain('"é"');
     expect(error.message).toContain('"€"');
+  });
+
+  it('reports a broken invariant as INTERNAL, not retryable', () => {
+    const error = new InternalError('no run to extend');
+
+    expect(error).toBeInstanceOf(AlignError);
+    expect(error.code).toBe('INTERNAL');
+    expect(error.name).toBe('InternalError');
+    expect(error.retryable).toBe(false);
   });
 
   it('wraps foreign errors as INTERNAL and passes AlignErrors through', () => {

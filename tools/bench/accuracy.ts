@@ -31,19 +31,19 @@ export async function runAccuracyBench(): Promise<void> {
   const samples = readdirSync(join(ROOT, 'samples'))
     .filter((name) => name.endsWith('.truth.json'))
     .map((name) => name.replace(/\.truth\.json$/, ''));
-  const truths = samples.map(
-    (name) => JSON.parse(readFileSync(join(ROOT, 'samples', `${name}.truth.json`), 'utf8')) as Truth,
-  );
-  const results: Record<'fp32' | 'int8', AlignmentResult[]> = { fp32: [], int8: [] };
-  const transcripts: Record<'fp32' | 'int8', AlignmentResult[]> = { fp32: [], int8: [] };
+  const truths = samples.map((name) => ({
+    name,
+    truth: JSON.parse(readFileSync(join(ROOT, 'samples', `${name}.truth.json`), 'utf8')) as Truth,
+  }));
+  /** Per precision, each sample's truth with its alignment and its greedy transcription, in sample order. */
+  const outcomes: Record<'fp32' | 'int8', SampleOutcome[]> = { fp32: [], int8: [] };
   for (const precision of ['fp32', 'int8'] as const) {
     const file = await resolveModelFile(spec, {
       quantize: precision === 'int8',
       cacheDir: join(tmpdir(), 'w2v2-align-models'),
     });
     const model = await openOnnxModel(spec, { modelPath: file.path, quantized: file.quantized });
-    for (const [i, name] of samples.entries()) {
-      const truth = truths[i]!;
+    for (const { name, truth } of truths) {
       const audio = await decodeAudioFile(join(ROOT, 'samples', `${name}.wav`), {
         targetSampleRate: spec.sampleRate,
         maxDurationSec: 3600,
@@ -51,12 +51,12 @@ export async function runAccuracyBench(): Promise<void> {
       });
       const settings = { robustMode: true, confidenceWeighting: false, star: false };
       const source = { path: name };
-      results[precision].push(
-        await runAlignJob({ audio, text: truth.text, source, downloadMs: 0 }, model, settings),
-      );
-      transcripts[precision].push(
-        await runAlignJob({ audio, text: undefined, source, downloadMs: 0 }, model, settings),
-      );
+      outcomes[precision].push({
+        name,
+        truth,
+        aligned: await runAlignJob({ audio, text: truth.text, source, downloadMs: 0 }, model, settings),
+        transcribed: await runAlignJob({ audio, text: undefined, source, downloadMs: 0 }, model, settings),
+      });
     }
   }
 
@@ -68,15 +68,14 @@ export async function runAccuracyBench(): Promise<void> {
     const errors: number[] = [];
     let charErrors = 0;
     let charTotal = 0;
-    truths.forEach((truth, i) => {
-      const words = results[precision][i]!.words;
-      truth.words.forEach((w, k) => {
-        errors.push(Math.abs(words[k]!.start - w.start), Math.abs(words[k]!.end - w.end));
-      });
+    for (const { name, truth, aligned, transcribed } of outcomes[precision]) {
+      for (const [w, word] of pairUp(name, truth.words, aligned.words)) {
+        errors.push(Math.abs(word.start - w.start), Math.abs(word.end - w.end));
+      }
       const reference = spokenText(truth.text, spec);
-      charErrors += editDistance(transcripts[precision][i]!.text, reference);
+      charErrors += editDistance(transcribed.text, reference);
       charTotal += reference.length;
-    });
+    }
     const mae = (errors.reduce((a, b) => a + b, 0) / errors.length) * 1000;
     const within = errors.filter((e) => e <= 0.05).length / errors.length;
     rows.push([
@@ -87,17 +86,34 @@ export async function runAccuracyBench(): Promise<void> {
     ]);
   }
   const shifts: number[] = [];
-  results.fp32.forEach((result, i) => {
-    result.words.forEach((w, k) => {
-      const q = results.int8[i]!.words[k]!;
+  for (const [fp32, int8] of pairUp('int8 vs fp32', outcomes.fp32, outcomes.int8)) {
+    for (const [w, q] of pairUp(fp32.name, fp32.aligned.words, int8.aligned.words)) {
       shifts.push(Math.abs(q.start - w.start), Math.abs(q.end - w.end));
-    });
-  });
+    }
+  }
   printTable(['graph', 'greedy CER %', 'boundary MAE ms', '% within 50 ms'], rows);
   process.stdout.write(
     `int8 vs fp32 word boundaries: mean |shift| ${((shifts.reduce((a, b) => a + b, 0) / shifts.length) * 1000).toFixed(1)} ms, ` +
       `max ${(Math.max(...shifts) * 1000).toFixed(0)} ms over ${shifts.length} boundaries\n`,
   );
+}
+
+interface SampleOutcome {
+  name: string;
+  truth: Truth;
+  aligned: AlignmentResult;
+  transcribed: AlignmentResult;
+}
+
+/** Pairs two lists item by item; they must be equally long (one entry per transcript word, or per sample). */
+function pairUp<A, B>(what: string, left: readonly A[], right: readonly B[]): [A, B][] {
+  const pairs: [A, B][] = [];
+  for (const [i, a] of left.entries()) {
+    const b = right[i];
+    if (b === undefined) throw new Error(`${what}: ${left.length} entries to compare with ${right.length}`);
+    pairs.push([a, b]);
+  }
+  return pairs;
 }
 
 /** The transcript as the model should spell it: tokens, with a space at each word delimiter. */

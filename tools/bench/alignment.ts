@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import type { AlignmentCaseRequest, AlignmentCaseResult } from './alignment-case';
+import { loadAverage } from './load-average';
 
 const run = promisify(execFile);
 
@@ -54,7 +55,7 @@ export async function runAlignmentBench(): Promise<void> {
 
     process.stdout.write(
       '\nCTC forced alignment (synthetic emissions, V = 32, one process per case; ' +
-        `load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores)\n`,
+        `load average ${loadAverage()} on ${availableParallelism()} cores)\n`,
     );
     const header = [
       'audio',
@@ -89,12 +90,13 @@ export async function runAlignmentBench(): Promise<void> {
     }
 
     const check = await measure(EXACT_CASE);
-    const exact = check.exact!;
+    const { exact } = check;
+    if (exact === undefined) throw new Error('the exact-search case came back without its exact run');
     process.stdout.write(
       `\nexact DP (${exact.strategy}) on ${EXACT_CASE.frames / FPS} s: ${exact.cells.toExponential(2)} cells in ` +
         `${exact.cpuSec.toFixed(2)} CPU s = ${(exact.cells / exact.cpuSec).toExponential(2)} cells/s; ` +
         `banded (${check.cells.toExponential(2)} cells, ${check.alignCpuSec.toFixed(3)} CPU s) found the same path: ` +
-        `${exact.same ? 'yes' : 'NO'}\nload average after: ${loadavg()[0]!.toFixed(1)}\n`,
+        `${exact.same ? 'yes' : 'NO'}\nload average after: ${loadAverage()}\n`,
     );
   } finally {
     await rm(dir, { recursive: true, force: true });

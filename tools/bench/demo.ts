@@ -1,8 +1,9 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { runDemo } from '../demo';
+import { loadAverage } from './load-average';
 import { printTable } from './table';
 
 const SAMPLES = join(__dirname, '..', '..', 'samples');
@@ -16,7 +17,7 @@ export async function runDemoBench(): Promise<void> {
   const samples = readdirSync(SAMPLES).filter((name) => name.endsWith('.wav')).length;
   process.stdout.write(
     `\nDemo end to end: ${samples} bundled samples through the local S3 (load average ` +
-      `${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores)\n`,
+      `${loadAverage()} on ${availableParallelism()} cores)\n`,
   );
   const outputDir = mkdtempSync(join(tmpdir(), 'w2v2-demo-bench-'));
   try {

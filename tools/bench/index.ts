@@ -25,7 +25,7 @@ async function main(): Promise<void> {
     inference: runInferenceBench,
     pipeline: () =>
       runPipelineBench({
-        ...(values.model === undefined ? {} : { modelDir: values.model }),
+        modelDir: values.model,
         quantize: values.quantize === true,
       }),
     triton: runTritonBench,

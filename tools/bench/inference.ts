@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { decodeAudioFile } from '../../shared/audio/decode-audio';
@@ -11,6 +11,7 @@ import { type QuantizeOptions, quantizeModel } from '../../shared/model/quantize
 import { ensureBaseModel } from '../models/ensure-base-model';
 import { cpuInt8Support, describeCpuInt8 } from './cpu-int8';
 import { forwardWork, int8Bound, WAV2VEC2_BASE } from './int8-ceiling';
+import { loadAverage } from './load-average';
 import { wordBoundaryShift } from './word-boundary-shift';
 
 const ROOT = join(__dirname, '..', '..');
@@ -71,11 +72,10 @@ interface Row {
 
 /** `npm run bench` part: fp32 vs int8 ONNX Runtime inference on wav2vec2-base and the demo model. */
 export async function runInferenceBench(): Promise<void> {
-  const [load1] = loadavg();
   const cpu = cpuInt8Support();
   process.stdout.write(
     `\n## Inference: fp32 vs int8 (onnxruntime-node, ${THREADS} intra-op threads, ${cpus().length} CPUs, ` +
-      `load ${load1?.toFixed(1)}, ${new Date().toISOString()})\n` +
+      `load ${loadAverage()}, ${new Date().toISOString()})\n` +
       'RTF = best wall time / audio length over interleaved rounds; CPU s/s = CPU time of all threads / audio length;\n' +
       "speed-up = best fp32 wall time / best wall time; agreement = frames whose argmax equals fp32's;\n" +
       `int8 +conv also quantizes conv layers 1-6; windows overlap by ${CONTEXT_SEC} s of context per side.\n` +
@@ -169,43 +169,46 @@ async function benchModel(
         continue;
       }
       const audio = normalizeAudio(loop(speech, audioSec * SAMPLE_RATE));
-      const runs = sessions.map(() => ({
+      const measured = (productOnly ? sessions.slice(0, 2) : sessions).map((variant) => ({
+        variant,
         ms: [] as number[],
         cpuMs: [] as number[],
         logits: new Float32Array(0) as Float32Array<ArrayBufferLike>,
       }));
       const caseStarted = performance.now();
-      const measured = productOnly ? sessions.slice(0, 2) : sessions;
       for (let round = 0; round < MAX_ROUNDS; round++) {
         if (round > 0 && performance.now() - caseStarted > CASE_BUDGET_MS) break;
-        for (const [i, { session }] of measured.entries()) {
-          const result = await timedLogits(session, audio, windowSec);
-          runs[i]!.ms.push(result.ms);
-          runs[i]!.cpuMs.push(result.cpuMs);
-          runs[i]!.logits = result.logits;
+        for (const run of measured) {
+          const result = await timedLogits(run.variant.session, audio, windowSec);
+          run.ms.push(result.ms);
+          run.cpuMs.push(result.cpuMs);
+          run.logits = result.logits;
         }
       }
-      const reference = runs[0]!;
-      for (const [i, run] of runs.slice(0, measured.length).entries()) {
+      // fp32 (the first variant) is what every precision is compared with.
+      const [reference] = measured;
+      if (reference === undefined) continue;
+      for (const run of measured) {
         rows.push({
           model: model.name,
-          precision: sessions[i]!.label,
+          precision: run.variant.label,
           audioSec,
           windowSec,
           rtf: Math.min(...run.ms) / 1000 / audioSec,
           cpuPerSec: Math.min(...run.cpuMs) / 1000 / audioSec,
           speedUp: Math.min(...reference.ms) / Math.min(...run.ms),
           agreement: argmaxAgreement(reference.logits, run.logits),
-          sessionMs: sessions[i]!.sessionMs,
+          sessionMs: run.variant.sessionMs,
         });
       }
     }
-    if (model.checkBoundaries) {
-      for (const { label, session } of sessions.slice(1)) {
+    const [fp32, ...int8] = sessions;
+    if (model.checkBoundaries && fp32 !== undefined) {
+      for (const { label, session } of int8) {
         const shift = await wordBoundaryShift(
           join(model.fp32Path, '..'),
           join(ROOT, 'samples'),
-          sessions[0]!.session,
+          fp32.session,
           session,
         );
         if (shift === undefined) continue;
@@ -263,11 +266,14 @@ async function timedLogits(
   const result = await computeWindowedLogits(
     audio,
     plan,
-    async (windows) => {
-      const output = (
-        await session.run({ input_values: new Tensor('float32', windows[0]!, [1, windows[0]!.length]) })
-      ).logits!;
-      return { logits: [output.data as Float32Array], frames: output.dims[1]!, vocab: output.dims[2]! };
+    async ([window]) => {
+      if (window === undefined) throw new Error('a batch of one window came without its window');
+      const output = (await session.run({ input_values: new Tensor('float32', window, [1, window.length]) }))
+        .logits;
+      if (output === undefined) throw new Error('the model has no "logits" output');
+      // [1, frames, vocab]; a missing dimension reads as 0 frames, which the frame-count check refuses.
+      const [, frames = 0, vocab = 0] = output.dims;
+      return { logits: [output.data as Float32Array], frames, vocab };
     },
     { batchSize: 1, maxInFlight: 1, expectedFrames: (samples) => framesForSamples(CONV_LAYERS, samples) },
   );
@@ -353,7 +359,7 @@ function table(rows: readonly Row[]): string {
     `${(r.agreement * 100).toFixed(1)}%`,
     r.sessionMs.toFixed(0),
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  const line = (values: string[]) => `| ${values.map((v, i) => v.padEnd(widths[i]!)).join(' | ')} |\n`;
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]?.length ?? 0)));
+  const line = (values: string[]) => `| ${values.map((v, i) => v.padEnd(widths[i] ?? 0)).join(' | ')} |\n`;
   return line(header) + line(widths.map((w) => '-'.repeat(w))) + cells.map(line).join('');
 }

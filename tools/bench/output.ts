@@ -1,9 +1,10 @@
-import { availableParallelism, loadavg } from 'node:os';
+import { availableParallelism } from 'node:os';
 import { renderCtm } from '../../shared/output/ctm';
 import type { AlignmentResult, CharTiming, WordTiming } from '../../shared/output/result';
 import { renderSrt } from '../../shared/output/srt';
 import { renderTextGrid } from '../../shared/output/textgrid';
 import { renderWebVtt } from '../../shared/output/webvtt';
+import { loadAverage } from './load-average';
 import { medianMs } from './median-ms';
 import { printTable } from './table';
 
@@ -23,25 +24,25 @@ const RENDERERS: ReadonlyArray<{ name: string; render: (result: AlignmentResult)
  */
 export async function runOutputBench(): Promise<void> {
   process.stdout.write(
-    `\nText renderers (median of 5 runs after a warm-up; load average ${loadavg()[0]!.toFixed(1)} on ` +
+    `\nText renderers (median of 5 runs after a warm-up; load average ${loadAverage()} on ` +
       `${availableParallelism()} cores)\n`,
   );
   const results = SIZES.map((words) => evenRead(words));
   const rows: string[][] = [];
   for (const { name, render } of RENDERERS) {
-    const perThousand: number[] = [];
+    // Per-word cost relative to the smallest size's.
+    let baseline: number | undefined;
     for (const result of results) {
       const ms = await medianMs(() => render(result));
-      perThousand.push((ms / result.words.length) * 1000);
+      const perThousand = (ms / result.words.length) * 1000;
       rows.push([
         name,
         result.words.length.toLocaleString('en-US'),
         ms.toFixed(1),
-        perThousand[perThousand.length - 1]!.toFixed(2),
-        perThousand.length > 1
-          ? `${(perThousand[perThousand.length - 1]! / perThousand[0]!).toFixed(2)}×`
-          : '',
+        perThousand.toFixed(2),
+        baseline === undefined ? '' : `${(perThousand / baseline).toFixed(2)}×`,
       ]);
+      baseline ??= perThousand;
     }
   }
   printTable(['renderer', 'words', 'ms', 'ms per 1k words', 'per-word vs 5k'], rows);
@@ -58,7 +59,7 @@ function evenRead(count: number): AlignmentResult {
     words.push({ word, normalized: word.toUpperCase(), start, end, score: 0.9, aligned: true });
     chars.push({ char: 'W', start, end: Math.round(i * 400 + 150) / 1000, score: 0.9 });
   }
-  const durationSec = words[count - 1]!.end + 0.5;
+  const durationSec = (words.at(-1)?.end ?? 0) + 0.5;
   return {
     version: 1,
     mode: 'align',

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { availableParallelism, loadavg } from 'node:os';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createHandler } from '../../lambdas/align-cpu';
@@ -11,6 +11,7 @@ import { S3Store } from '../../shared/s3/s3-store';
 import { LOCAL_S3_CREDENTIALS, LOCAL_S3_REGION, startLocalS3 } from '../local-s3/local-s3-server';
 import { toAwsS3Event } from '../local-s3/s3-event-adapter';
 import { terminalLog } from '../local-s3/terminal-log';
+import { loadAverage } from './load-average';
 import { printTable } from './table';
 
 const ROOT = join(__dirname, '..', '..');
@@ -25,7 +26,7 @@ const BUCKET = 'bench';
  * minute and per-stage means from the result documents.
  */
 export async function runPipelineBench(
-  options: { modelDir?: string; quantize?: boolean } = {},
+  options: { modelDir?: string | undefined; quantize?: boolean } = {},
 ): Promise<void> {
   const s3 = await startLocalS3({ buckets: [BUCKET] });
   try {
@@ -64,7 +65,7 @@ export async function runPipelineBench(
     process.stdout.write(
       `\nPipeline end to end: ${FILES} files of ${FILE_SEC} s through the local S3, one SQS batch, model ${options.modelDir ?? 'demo-en'} ` +
         `${options.quantize === true ? 'int8' : 'fp32'} ` +
-        `(load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores)\n`,
+        `(load average ${loadAverage()} on ${availableParallelism()} cores)\n`,
     );
     const rows: string[][] = [];
     for (const concurrency of [1, 2, 4]) {

@@ -1,8 +1,9 @@
-import { availableParallelism, loadavg } from 'node:os';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { loadModelSpec } from '../../shared/model/model-spec';
 import { speakNumbers } from '../../shared/text/numbers';
 import { tokenizeTranscript } from '../../shared/text/tokenizer';
+import { loadAverage } from './load-average';
 import { medianMs } from './median-ms';
 import { printTable } from './table';
 
@@ -18,7 +19,7 @@ const MEGABYTE = 1_000_000;
 export async function runTextBench(): Promise<void> {
   const { vocabulary } = await loadModelSpec(join(__dirname, '..', '..', 'models', 'demo-en'));
   process.stdout.write(
-    `\nTranscript preparation (median of 3 runs after a warm-up; load average ${loadavg()[0]!.toFixed(1)} on ` +
+    `\nTranscript preparation (median of 3 runs after a warm-up; load average ${loadAverage()} on ` +
       `${availableParallelism()} cores)\n`,
   );
   const cases: ReadonlyArray<{

@@ -63,14 +63,15 @@ export async function runTritonBench(): Promise<void> {
           walls.push(performance.now() - started);
           last = { emissions, stats: difference(model.client.stats, before) };
         }
-        reference ??= last!.emissions;
+        if (last === undefined) throw new Error(`the ${transport.label} case ran no round`);
+        reference ??= last.emissions;
         rows.push([
           transport.label,
-          String(last!.stats.requests),
-          megabytes(last!.stats.bytesSent),
-          megabytes(last!.stats.bytesReceived),
+          String(last.stats.requests),
+          megabytes(last.stats.bytesSent),
+          megabytes(last.stats.bytesReceived),
           Math.min(...walls).toFixed(0),
-          largestDifference(reference, last!.emissions).toExponential(1),
+          largestDifference(reference, last.emissions).toExponential(1),
         ]);
       } finally {
         model.close();

@@ -1,11 +1,13 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Page } from 'playwright-core';
 import type { AlignmentResult, WordTiming } from '../../shared/output/result';
 import { renderHtmlViewer } from '../../shared/output/viewer/html-viewer';
+import { loadAverage } from './load-average';
+import { median } from './median-ms';
 import { printTable } from './table';
 
 /** Debian's chromium, as the browser tests use; CHROMIUM_PATH points elsewhere. */
@@ -20,7 +22,7 @@ const ROUNDS = 3;
  */
 export async function runViewerBench(): Promise<void> {
   process.stdout.write(
-    `\nHTML viewer, one hour, 10k words (median of ${ROUNDS} pages; load average ${loadavg()[0]!.toFixed(1)} on ` +
+    `\nHTML viewer, one hour, 10k words (median of ${ROUNDS} pages; load average ${loadAverage()} on ` +
       `${availableParallelism()} cores)\n`,
   );
   const { result, samples, sampleRate } = hourLongResult();
@@ -81,11 +83,6 @@ async function jumpToMiddleMs(page: Page): Promise<number> {
     timeline.scrollLeft = timeline.scrollWidth / 2;
     requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now() - t0)));
   })`)) as number;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 /** One hour, 10k words, scores all over the range, every 50th word unaligned; a quiet signal at 1 kHz. */

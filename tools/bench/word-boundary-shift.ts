@@ -48,25 +48,28 @@ export async function wordBoundaryShift(
     const audio = normalizeAudio(decoded.samples);
     const text = readFileSync(join(samplesDir, `${name}.txt`), 'utf8');
     const durationSec = audio.length / SAMPLE_RATE;
-    const [expected, actual] = await Promise.all(
-      [reference, candidate].map(async (session) => {
-        const output = (await session.run({ input_values: new Tensor('float32', audio, [1, audio.length]) }))
-          .logits!;
-        const emissions = logSoftmax(output.data as Float32Array, output.dims[1]!, output.dims[2]!);
-        return alignTranscript(emissions, text, {
-          vocabulary,
-          frameSec: FRAME_SEC,
-          durationSec,
-          robust: true,
-          confidenceWeighting: false,
-          star: false,
-        }).words;
-      }),
-    );
-    expected!.forEach((word, i) => {
-      const other = actual![i]!;
+    const words = async (session: InferenceSession) => {
+      const output = (await session.run({ input_values: new Tensor('float32', audio, [1, audio.length]) }))
+        .logits;
+      if (output === undefined) throw new Error('the model has no "logits" output');
+      const [, frames = 0, vocab = 0] = output.dims;
+      const emissions = logSoftmax(output.data as Float32Array, frames, vocab);
+      return alignTranscript(emissions, text, {
+        vocabulary,
+        frameSec: FRAME_SEC,
+        durationSec,
+        robust: true,
+        confidenceWeighting: false,
+        star: false,
+      }).words;
+    };
+    const [expected, actual] = await Promise.all([words(reference), words(candidate)]);
+    // Both align the same transcript, so they have the same words.
+    for (const [i, word] of expected.entries()) {
+      const other = actual[i];
+      if (other === undefined) throw new Error(`${name}: the two alignments have different word counts`);
       shifts.push(Math.abs(other.start - word.start) * 1000, Math.abs(other.end - word.end) * 1000);
-    });
+    }
   }
   return {
     words: shifts.length / 2,

@@ -118,7 +118,8 @@ export async function startFaultProxy(upstream: string, random?: RandomFaults): 
   setRandom(random);
   const nextFault = (method: string | undefined): Fault | undefined => {
     const index = queue.findIndex((entry) => entry.method === undefined || entry.method === method);
-    if (index >= 0) return queue.splice(index, 1)[0]!.fault;
+    const [queued] = index >= 0 ? queue.splice(index, 1) : [];
+    if (queued !== undefined) return queued.fault;
     if (steady === undefined) return undefined;
     const { settings, random: rng } = steady;
     if (settings.methods !== undefined && !settings.methods.includes(method ?? '')) return undefined;

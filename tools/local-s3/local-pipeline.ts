@@ -22,7 +22,7 @@ export async function startLocalPipeline(options: {
 }): Promise<LocalPipeline> {
   const s3 = await startLocalS3({
     buckets: [options.bucket],
-    ...(options.port === undefined ? {} : { port: options.port }),
+    port: options.port,
   });
   let handler: AlignHandler;
   try {

@@ -22,7 +22,10 @@ export interface LocalS3 {
  * Starts s3rver (the widely used Node S3 server; its maintained forks need Node >= 22/24, this project runs
  * on 20) on 127.0.0.1 with a throw-away directory, and creates `buckets`. `port` 0 picks a free port.
  */
-export async function startLocalS3(options: { buckets: readonly string[]; port?: number }): Promise<LocalS3> {
+export async function startLocalS3(options: {
+  buckets: readonly string[];
+  port?: number | undefined;
+}): Promise<LocalS3> {
   const directory = await mkdtemp(join(tmpdir(), 'w2v2-local-s3-'));
   const server = new S3rver({
     address: '127.0.0.1',

@@ -1,4 +1,5 @@
 import { onnx } from 'onnx-proto';
+import { InternalError } from '../../errors';
 import { intAttr } from './onnx-graph';
 import { readFloatTensor } from './onnx-tensor';
 import type { ConstantWeight, QuantizedNodeWriter } from './quantized-nodes';
@@ -13,7 +14,8 @@ export interface ConvAsMatMulSpec {
   stride: number;
   /** [kernel·inChannels, outChannels]: row j·inChannels + c holds weight[:, c, j]. */
   weight: ConstantWeight;
-  bias?: string;
+  /** The bias tensor's name; none when absent. */
+  bias?: string | undefined;
 }
 
 /**
@@ -72,7 +74,8 @@ export function planConvAsMatMul(
           return matrix;
         },
       },
-      ...(bias === undefined || bias === '' ? {} : { bias }),
+      // ONNX marks an omitted optional input with an empty name.
+      bias: bias === '' ? undefined : bias,
     },
   };
 }
@@ -160,7 +163,8 @@ export function emitConvAsMatMul(writer: QuantizedNodeWriter, spec: ConvAsMatMul
     nodes.push(node('Slice', [rows, ...channelRange, constant(`channel_axis_${q}`, [2])], [kept]));
     columns.push(kept);
   }
-  let matrix = columns[0]!;
+  let [matrix] = columns;
+  if (matrix === undefined) throw new InternalError(`convolution ${name} was cut into no column slices`);
   if (columns.length > 1) {
     matrix = fresh('im2col');
     nodes.push(node('Concat', columns, [matrix], [intAttr('axis', 2)]));
@@ -172,7 +176,7 @@ export function emitConvAsMatMul(writer: QuantizedNodeWriter, spec: ConvAsMatMul
       input: matrix,
       output: product,
       weight: spec.weight,
-      ...(spec.bias === undefined ? {} : { bias: spec.bias }),
+      bias: spec.bias,
     }),
     node('Transpose', [product], [spec.output], [ints('perm', [0, 2, 1])]),
   );

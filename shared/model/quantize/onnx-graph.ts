@@ -5,7 +5,7 @@ import { AlignError } from '../../errors';
 export const MICROSOFT_DOMAIN = 'com.microsoft';
 
 /** Decodes the bytes of an `.onnx` file; anything that is not a model with a graph is a `MODEL` error. */
-export function decodeOnnxModel(bytes: Uint8Array): onnx.ModelProto {
+export function decodeOnnxModel(bytes: Uint8Array): GraphModel {
   if (bytes.length === 0) throw modelError('the ONNX file is empty: expected the bytes of a .onnx model');
   let model: onnx.ModelProto;
   try {
@@ -17,14 +17,20 @@ export function decodeOnnxModel(bytes: Uint8Array): onnx.ModelProto {
     );
   }
   // Protobuf decodes many foreign byte strings "successfully" into empty messages; a model needs these three.
-  const graph = model.graph;
-  if (graph === null || graph === undefined || (graph.node ?? []).length === 0) {
+  if (!hasGraph(model) || (model.graph.node ?? []).length === 0) {
     throw modelError('not an ONNX model: the file has no graph with nodes');
   }
   if (model.opsetImport.length === 0 || toNumber(model.irVersion) <= 0) {
     throw modelError('not an ONNX model: the file declares no IR version or operator set');
   }
   return model;
+}
+
+/** A decoded model known to have its graph. */
+export type GraphModel = onnx.ModelProto & { graph: onnx.IGraphProto };
+
+function hasGraph(model: onnx.ModelProto): model is GraphModel {
+  return model.graph !== null && model.graph !== undefined;
 }
 
 /** Serializes a model back to `.onnx` bytes. */

@@ -37,8 +37,8 @@ export interface QuantizedMatMulSpec {
   input: string;
   output: string;
   weight: ConstantWeight;
-  /** An existing [N] float tensor, or values for a new one. */
-  bias?: string | Float32Array;
+  /** An existing [N] float tensor, or values for a new one; none when absent. */
+  bias?: string | Float32Array | undefined;
 }
 
 /**
@@ -125,77 +125,61 @@ export class QuantizedNodeWriter {
       output,
       attribute,
     });
-    const names = [
-      'rows',
-      'row_max',
-      'row_min',
-      'row_min_negated',
-      'row_magnitude',
-      'row_scale',
-      'row_offsets',
-      'row_quantized',
-      'int32',
-      'int32_float',
-      'column_scaled',
-      'row_scale_column',
-      'row_output',
-      'input_shape',
-      'leading_dims',
-      'output_shape',
-      'row_scale_shape',
-    ];
-    const [
-      rows,
-      high,
-      low,
-      negated,
-      magnitude,
-      scale,
-      offsets,
-      quantized,
-      product,
-      asFloat,
-      byColumn,
-      ...rest
-    ] = names.map(fresh) as string[];
-    const [scaleColumn, rowOutput, inputShape, leading, outputShape, scaleShape] = rest as string[];
+    // The tensors these nodes write, named after the output.
+    const rows = fresh('rows');
+    const high = fresh('row_max');
+    const low = fresh('row_min');
+    const negated = fresh('row_min_negated');
+    const magnitude = fresh('row_magnitude');
+    const scale = fresh('row_scale');
+    const offsets = fresh('row_offsets');
+    const quantized = fresh('row_quantized');
+    const product = fresh('int32');
+    const asFloat = fresh('int32_float');
+    const byColumn = fresh('column_scaled');
+    const scaleColumn = fresh('row_scale_column');
+    const rowOutput = fresh('row_output');
+    const inputShape = fresh('input_shape');
+    const leading = fresh('leading_dims');
+    const outputShape = fresh('output_shape');
+    const scaleShape = fresh('row_scale_shape');
     const flat = this.int64Constant('rows_shape', [-1, spec.weight.rows]);
     const offset = this.uint8Scalar('offset', 128);
-    const scaled = bias === undefined ? rowOutput! : fresh('row_unbiased');
+    const scaled = bias === undefined ? rowOutput : fresh('row_unbiased');
     const nodes: onnx.INodeProto[] = [
-      node('Reshape', [spec.input, flat], [rows!]),
-      this.reduceNode(node, 'ReduceMax', rows!, high!),
-      this.reduceNode(node, 'ReduceMin', rows!, low!),
-      node('Neg', [low!], [negated!]),
-      node('Max', [high!, negated!, this.floatScalar('tiny', 1e-30)], [magnitude!]),
-      node('Div', [magnitude!, this.floatScalar('levels', 127)], [scale!]),
-      node('Shape', [scale!], [scaleShape!]),
-      node('Expand', [offset, scaleShape!], [offsets!]),
-      node('QuantizeLinear', [rows!, scale!, offsets!], [quantized!], [intAttr('axis', 0)]),
-      ...this.integerProduct(node, quantized!, weight, offset, [product!, asFloat!, byColumn!]),
-      node('Reshape', [scale!, this.int64Constant('column_shape', [-1, 1])], [scaleColumn!]),
-      node('Mul', [byColumn!, scaleColumn!], [scaled]),
+      node('Reshape', [spec.input, flat], [rows]),
+      this.reduceNode(node, 'ReduceMax', rows, high),
+      this.reduceNode(node, 'ReduceMin', rows, low),
+      node('Neg', [low], [negated]),
+      node('Max', [high, negated, this.floatScalar('tiny', 1e-30)], [magnitude]),
+      node('Div', [magnitude, this.floatScalar('levels', 127)], [scale]),
+      node('Shape', [scale], [scaleShape]),
+      node('Expand', [offset, scaleShape], [offsets]),
+      node('QuantizeLinear', [rows, scale, offsets], [quantized], [intAttr('axis', 0)]),
+      ...this.integerProduct(node, quantized, weight, offset, [product, asFloat, byColumn]),
+      node('Reshape', [scale, this.int64Constant('column_shape', [-1, 1])], [scaleColumn]),
+      node('Mul', [byColumn, scaleColumn], [scaled]),
     ];
-    if (bias !== undefined) nodes.push(node('Add', [scaled, bias], [rowOutput!]));
+    if (bias !== undefined) nodes.push(node('Add', [scaled, bias], [rowOutput]));
     nodes.push(
-      node('Shape', [spec.input], [inputShape!]),
+      node('Shape', [spec.input], [inputShape]),
       node(
         'Slice',
         [
-          inputShape!,
+          inputShape,
           this.int64Constant('first', [0]),
           this.int64Constant('last', [-1]),
           this.int64Constant('axis0', [0]),
         ],
-        [leading!],
+        [leading],
       ),
       node(
         'Concat',
-        [leading!, this.int64Constant(`columns_${spec.weight.cols}`, [spec.weight.cols])],
-        [outputShape!],
+        [leading, this.int64Constant(`columns_${spec.weight.cols}`, [spec.weight.cols])],
+        [outputShape],
         [intAttr('axis', 0)],
       ),
-      node('Reshape', [rowOutput!, outputShape!], [spec.output]),
+      node('Reshape', [rowOutput, outputShape], [spec.output]),
     );
     return nodes;
   }

@@ -12,7 +12,7 @@ export interface ViewerAudio {
   samples: Float32Array;
   sampleRate: number;
   /** URL of the audio file relative to the page, played when the audio is too long to embed. */
-  href?: string;
+  href?: string | undefined;
 }
 
 /** Page rendering knobs. */

@@ -21,5 +21,5 @@ const HTML_ESCAPES: Readonly<Record<string, string>> = {
 
 /** Escapes text for HTML element content or a quoted attribute value. */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => HTML_ESCAPES[char]!);
+  return text.replace(/[&<>"']/g, (char) => HTML_ESCAPES[char] ?? char);
 }

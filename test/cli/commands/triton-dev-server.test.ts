@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { serveTritonDevServer } from '../../../cli/commands/triton-dev-server';
 import { runCli } from '../../../cli/run-cli';
 import { TritonClient } from '../../../shared/triton/triton-client';
+import { captured } from '../../helpers/captured';
 import { DEMO_MODEL_DIR } from '../../helpers/demo-model';
 
 function sink(): { text: string; write(chunk: string): void } {
@@ -30,8 +31,8 @@ describe('w2v2-align triton-dev-server', () => {
     // Act
     const serving = serveTritonDevServer({ modelDir: DEMO_MODEL_DIR, modelName: 'demo' }, io, stopped);
     await until(() => io.stdout.text.includes('ca: '));
-    const url = /url: (\S+)/.exec(io.stdout.text)![1]!;
-    const caPath = /ca: (\S+)/.exec(io.stdout.text)![1]!;
+    const url = captured(/url: (\S+)/, io.stdout.text);
+    const caPath = captured(/ca: (\S+)/, io.stdout.text);
     const client = new TritonClient({ url, ca: readFileSync(caPath, 'utf8') });
     const ready = await client.modelReady('demo');
     client.close();

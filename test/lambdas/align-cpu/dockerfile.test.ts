@@ -5,6 +5,7 @@ import { basename, join, relative } from 'node:path';
 import { IgnoreStrategy } from 'aws-cdk-lib';
 import type { S3Event } from 'aws-lambda';
 import { LOCAL_S3_CREDENTIALS, LOCAL_S3_REGION, type LocalS3 } from '../../../tools/local-s3/local-s3-server';
+import { parseJsonObject } from '../../helpers/json-object';
 import { runNode } from '../../helpers/run-node';
 import { startTestS3, testStore } from '../../tools/local-s3/local-s3-fixture';
 import {
@@ -160,7 +161,7 @@ describe('align-cpu container image', () => {
 
     // Assess
     expect(response).toEqual({ batchItemFailures: [] });
-    const parsed = JSON.parse(result!.text);
+    const parsed = parseJsonObject('results/image/puppy tail.json', result?.text);
     expect(parsed).toMatchObject({
       mode: 'align',
       text: readFileSync(`${SAMPLE}.txt`, 'utf8'),

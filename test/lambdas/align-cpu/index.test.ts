@@ -1,6 +1,7 @@
 import { createHandler } from '../../../lambdas/align-cpu';
 import type { LocalS3 } from '../../../tools/local-s3/local-s3-server';
 import { LOCAL_S3_CREDENTIALS, LOCAL_S3_REGION } from '../../../tools/local-s3/local-s3-server';
+import { parseJsonObject } from '../../helpers/json-object';
 import {
   RecordingTelemetry,
   recordingLog,
@@ -24,6 +25,7 @@ describe('align-cpu Lambda handler', () => {
   });
 
   const read = (key: string): Promise<string | undefined> => readTestObject(s3.endpoint, bucket, key);
+  const readJson = async (key: string) => parseJsonObject(key, await read(key));
   const recorder = (telemetry: RecordingTelemetry, env: Record<string, string> = {}) =>
     createHandler(
       { S3_ENDPOINT: s3.endpoint, S3_RETRY_BASE: '0.001', S3_RETRY_MAX_BACKOFF: '0.01', ...env },
@@ -87,7 +89,10 @@ describe('align-cpu Lambda handler', () => {
     const { store, pool } = testStore(s3.endpoint);
     const result = await store.readText(bucket, 'results/lambda/one.json', 1 << 20);
     pool.destroy();
-    expect(JSON.parse(result!.text)).toMatchObject({ mode: 'align', text: 'hello there' });
+    expect(parseJsonObject('results/lambda/one.json', result?.text)).toMatchObject({
+      mode: 'align',
+      text: 'hello there',
+    });
   });
 
   it('emits valid EMF for every activity, failure metrics included, when no sink is overridden', async () => {
@@ -157,7 +162,7 @@ describe('align-cpu Lambda handler', () => {
       message: 'Triton answered 503 four times',
       failureKey: 'failed/lambda/flaky.json',
     });
-    const record = JSON.parse((await read('failed/lambda/flaky.json'))!);
+    const record = await readJson('failed/lambda/flaky.json');
     expect(record).toMatchObject({
       error: { code: 'TRITON_UNAVAILABLE' },
       source: { bucket, key: 'incoming/lambda/flaky.wav', etag: expect.any(String) },
@@ -253,7 +258,7 @@ describe('align-cpu Lambda handler', () => {
     }
 
     // Assess
-    await expect(module!.handler({ Records: [] })).rejects.toMatchObject({
+    await expect(module?.handler({ Records: [] })).rejects.toMatchObject({
       name: 'PermanentFailure',
       message: expect.stringMatching(/^CONFIG: S3_RETRY_MAX/),
     });

@@ -9,6 +9,7 @@ import type { AcousticModel } from '../../../shared/inference/acoustic-model';
 import type { LocalS3 } from '../../../tools/local-s3/local-s3-server';
 import { LOCAL_S3_CREDENTIALS, LOCAL_S3_REGION } from '../../../tools/local-s3/local-s3-server';
 import { DEMO_MODEL_DIR } from '../../helpers/demo-model';
+import { parseJsonObject } from '../../helpers/json-object';
 import {
   RecordingTelemetry,
   recordingLog,
@@ -48,6 +49,7 @@ describe('triton-align Lambda handler', () => {
       telemetry,
     });
   const read = (key: string): Promise<string | undefined> => readTestObject(s3.endpoint, bucket, key);
+  const readJson = async (key: string) => parseJsonObject(key, await read(key));
 
   beforeAll(async () => {
     ({ s3, bucket } = await startTestS3());
@@ -79,7 +81,7 @@ describe('triton-align Lambda handler', () => {
       key: 'incoming/gpu/one.wav',
       resultKey: 'results/gpu/one.json',
     });
-    const result = JSON.parse((await read('results/gpu/one.json'))!);
+    const result = await readJson('results/gpu/one.json');
     expect(result.model.backend).toBe('triton');
     expect(result.text).toBe('hello there');
     expect(result.warnings).toEqual([]);
@@ -100,7 +102,7 @@ describe('triton-align Lambda handler', () => {
       error: { code: 'AUDIO_DECODE' },
       failureKey: 'failed/gpu/bad.json',
     });
-    expect(JSON.parse((await read('failed/gpu/bad.json'))!).error.code).toBe('AUDIO_DECODE');
+    expect((await readJson('failed/gpu/bad.json')).error.code).toBe('AUDIO_DECODE');
     expect(telemetry.failures).toEqual([{ code: 'AUDIO_DECODE', backend: 'triton' }]);
   });
 

@@ -169,8 +169,8 @@ function checkExhaustively(options: {
             const result = forcedAlign(emissions, Int32Array.from(targets), {
               blank,
               ...strategy,
-              ...(weights === undefined ? {} : { frameWeights: weights }),
-              ...(options.star === undefined ? {} : { star: options.star }),
+              frameWeights: weights,
+              star: options.star,
             });
             outcome = [result.score + 0, Array.from(result.states)];
             tally.strategies.add(result.stats.strategy);
@@ -248,7 +248,7 @@ describe('forcedAlign on larger random inputs', () => {
     const frames = 200 + Math.floor(mulberry32(seed)() * 500);
     const { emissions, targets } = syntheticSpeech({ frames, seed, noiseRate: 0.05 * (seed % 3) });
     const weights = seed % 2 === 0 ? frameConfidence(emissions) : undefined;
-    const options = { blank: 0, ...(weights === undefined ? {} : { frameWeights: weights }) };
+    const options = { blank: 0, frameWeights: weights };
 
     // Act
     const exact = forcedAlign(emissions, targets, { ...options, strategy: 'exact' });

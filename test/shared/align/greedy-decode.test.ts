@@ -74,6 +74,23 @@ describe('greedyTranscribe', () => {
     ]);
   });
 
+  it('fails as MODEL when the emissions have a token the vocabulary lacks', () => {
+    // Prepare: one more column than vocab.json has tokens, and that token wins a frame.
+    const frames = 4;
+    const vocab = vocabulary.size + 1;
+    const logits = new Float32Array(frames * vocab);
+    logits[2 * vocab + vocabulary.size] = 10;
+
+    // Act
+    const decode = () =>
+      greedyTranscribe(logSoftmax(logits, frames, vocab), vocabulary, { frameSec: 0.02, durationSec: 0.08 });
+
+    // Assess
+    expect(decode).toThrow(
+      expect.objectContaining({ code: 'MODEL', message: expect.stringContaining('token id 32') }),
+    );
+  });
+
   it('returns no words for silence', () => {
     const transcript = greedyTranscribe(emissions([], 50), vocabulary, { frameSec: 0.02, durationSec: 1 });
 

@@ -218,7 +218,7 @@ describe('wordTimings', () => {
 
     const timings = wordTimings(path, transcript, logProbs, { frameSec: 0.02 });
 
-    expect(timings.chars[0]!.score).toBe(0.5);
+    expect(timings.chars[0]?.score).toBe(0.5);
   });
 
   it('round-trips a tokenized transcript with numbers and money', () => {
@@ -245,8 +245,8 @@ describe('wordTimings', () => {
       ['$3.50', 'THREE DOLLARS FIFTY CENTS', true],
     ]);
     transcript.words.forEach((word, index) => {
-      expect(timings.words[index]!.start).toBeCloseTo(word.tokenStart * 2 * 0.02, 9);
-      expect(timings.words[index]!.end).toBeCloseTo(word.tokenEnd * 2 * 0.02, 9);
+      expect(timings.words[index]?.start).toBeCloseTo(word.tokenStart * 2 * 0.02, 9);
+      expect(timings.words[index]?.end).toBeCloseTo(word.tokenEnd * 2 * 0.02, 9);
     });
     expect(timings.chars.map((char) => char.char).join('')).toBe(
       'IN' + 'NINETEENNINETYNINE' + 'SHE' + 'PAID' + 'THREEDOLLARSFIFTYCENTS',

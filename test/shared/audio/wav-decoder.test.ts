@@ -71,7 +71,7 @@ describe('WAV decoding', () => {
 
     expect(decoded.info.codec).toBe(codec);
     VALUES.forEach((value, i) => {
-      expect(Math.abs(decoded.samples[i] - value)).toBeLessThanOrEqual(
+      expect(Math.abs(decoded.samples[i]! - value)).toBeLessThanOrEqual(
         Math.max(tolerance, value === 0.75 ? 1 / 128 : 0),
       );
     });

@@ -77,7 +77,7 @@ export function encodeSamples(samples: ArrayLike<number>, encoding: Encoding): U
   const out = new Uint8Array(samples.length * width);
   const view = new DataView(out.buffer);
   for (let i = 0; i < samples.length; i++) {
-    const x = samples[i];
+    const x = samples[i]!;
     const at = i * width;
     const int = (bits: number) =>
       Math.max(-(2 ** (bits - 1)), Math.min(2 ** (bits - 1) - 1, Math.round(x * 2 ** (bits - 1))));
@@ -147,7 +147,7 @@ export function sine(
   const out = new Float64Array(count * gains.length);
   for (let i = 0; i < count; i++) {
     const value = Math.sin((2 * Math.PI * frequency * i) / sampleRate);
-    for (let c = 0; c < gains.length; c++) out[i * gains.length + c] = value * gains[c];
+    for (const [c, gain] of gains.entries()) out[i * gains.length + c] = value * gain;
   }
   return out;
 }
@@ -157,7 +157,10 @@ export function rms(samples: ArrayLike<number>, from = 0.1, to = 0.9): number {
   const start = Math.floor(samples.length * from);
   const end = Math.floor(samples.length * to);
   let sum = 0;
-  for (let i = start; i < end; i++) sum += samples[i] * samples[i];
+  for (let i = start; i < end; i++) {
+    const x = samples[i]!;
+    sum += x * x;
+  }
   return Math.sqrt(sum / Math.max(1, end - start));
 }
 
@@ -169,8 +172,9 @@ export function toneAmplitude(samples: ArrayLike<number>, frequency: number, sam
   let im = 0;
   for (let i = start; i < end; i++) {
     const phase = (2 * Math.PI * frequency * i) / sampleRate;
-    re += samples[i] * Math.cos(phase);
-    im += samples[i] * Math.sin(phase);
+    const x = samples[i]!;
+    re += x * Math.cos(phase);
+    im += x * Math.sin(phase);
   }
   return (2 * Math.hypot(re, im)) / (end - start);
 }

@@ -1,7 +1,8 @@
 import { planWindows } from '../../../shared/inference/window-plan';
 import { framesForSamples } from '../../../shared/model/model-spec';
 
-const LAYERS = [10, 3, 3, 3, 3, 2, 2].map((kernel, i) => ({ kernel, stride: [5, 2, 2, 2, 2, 2, 2][i]! }));
+// wav2vec2's feature extractor: kernel 10 stride 5, then kernels 3 and 2 of stride 2.
+const LAYERS = [10, 3, 3, 3, 3, 2, 2].map((kernel, i) => ({ kernel, stride: i === 0 ? 5 : 2 }));
 
 describe('planWindows', () => {
   it('uses one window for audio shorter than a window', () => {

@@ -1,8 +1,13 @@
 import { planWindows } from '../../../shared/inference/window-plan';
-import { type BatchLogits, computeWindowedLogits } from '../../../shared/inference/windowed-logits';
+import {
+  type BatchLogits,
+  computeWindowedLogits,
+  stackWindows,
+} from '../../../shared/inference/windowed-logits';
 import { framesForSamples } from '../../../shared/model/model-spec';
 
-const LAYERS = [10, 3, 3, 3, 3, 2, 2].map((kernel, i) => ({ kernel, stride: [5, 2, 2, 2, 2, 2, 2][i]! }));
+// wav2vec2's feature extractor: kernel 10 stride 5, then kernels 3 and 2 of stride 2.
+const LAYERS = [10, 3, 3, 3, 3, 2, 2].map((kernel, i) => ({ kernel, stride: i === 0 ? 5 : 2 }));
 const VOCAB = 3;
 
 /** A stand-in model whose frame k logits encode the global sample its receptive field starts at. */
@@ -58,5 +63,14 @@ describe('computeWindowedLogits', () => {
       code: 'MODEL',
       message: expect.stringContaining('expected 249 frames'),
     });
+  });
+
+  it('stacks a batch of windows end to end, and refuses an empty batch', () => {
+    // Act
+    const { batch, length } = stackWindows([Float32Array.of(1, 2), Float32Array.of(3, 4)]);
+
+    // Assess
+    expect({ batch: Array.from(batch), length }).toEqual({ batch: [1, 2, 3, 4], length: 2 });
+    expect(() => stackWindows([])).toThrow(expect.objectContaining({ code: 'INTERNAL' }));
   });
 });

@@ -66,7 +66,7 @@ describe('renderCtm', () => {
     // Assess: the reader checks the format and that start times never go back.
     const lines = readCtm(output).lines;
     expect(lines.map((l) => l.word)).toEqual(words.map((w) => w.word));
-    expect(lines[4999]!.startMs).toBe(Math.round(words[4999]!.start * 1000));
+    expect(lines[4999]?.startMs).toBe(Math.round(words[4999]!.start * 1000));
   });
 });
 

@@ -68,7 +68,7 @@ describe('groupIntoCues', () => {
   it('ends a cue at the latest end among its words', () => {
     const cues = groupIntoCues([timed('a', 0, 900), timed('b', 400, 600)]);
 
-    expect(cues[0]!.endMs).toBe(900);
+    expect(cues[0]?.endMs).toBe(900);
   });
 
   it('puts words on one line and leaves out words with no visible text', () => {

@@ -68,7 +68,7 @@ describe('layIntervalTier', () => {
 
     layIntervalTier(spans, 1000);
 
-    expect(spans[0]!.endMs).toBe(530);
+    expect(spans[0]?.endMs).toBe(530);
   });
 
   it('covers the whole domain with one empty interval when there are no spans', () => {

@@ -28,8 +28,8 @@ describe('renderSrt', () => {
     const cues = readSrt(renderSrt(makeResult(words)));
 
     expect(cues.flatMap((c) => c.text.split(' '))).toEqual(words.map((w) => w.word));
-    expect(cues[0]!.startMs).toBe(250);
-    expect(cues[cues.length - 1]!.endMs).toBe(Math.round(words[words.length - 1]!.end * 1000));
+    expect(cues[0]?.startMs).toBe(250);
+    expect(cues[cues.length - 1]?.endMs).toBe(Math.round(words[words.length - 1]!.end * 1000));
   });
 
   it('keeps hostile text on one line with no markup or cue arrows', () => {

@@ -50,7 +50,7 @@ describe('renderWebVtt', () => {
     const output = renderWebVtt(result);
 
     expect(output).toContain('a <00:00:00.100>b c\n');
-    expect(readWebVtt(output)[0]!.stamps).toEqual([100]);
+    expect(readWebVtt(output)[0]?.stamps).toEqual([100]);
   });
 
   it('gives a lone point-like word a cue one millisecond long', () => {
@@ -77,7 +77,7 @@ describe('renderWebVtt', () => {
     const output = renderWebVtt(makeResult([word('late', 3725.25, 3725.5), word('still', 3725.6, 3726)]));
 
     expect(output).toContain('01:02:05.250 --> 01:02:06.000\nlate <01:02:05.600>still\n');
-    expect(readWebVtt(output)[0]!.startMs).toBe(3_725_250);
+    expect(readWebVtt(output)[0]?.startMs).toBe(3_725_250);
   });
 
   it('writes just the header when there are no words', () => {

@@ -6,6 +6,7 @@ import type { OutputFormat } from '../../../shared/output/result';
 import type { ActivityOutcome } from '../../../shared/pipeline/activity-outcome';
 import { type ObjectContext, processObject } from '../../../shared/pipeline/object-activities';
 import type { S3ClientPool } from '../../../shared/s3/s3-client-pool';
+import { parseJsonObject } from '../../helpers/json-object';
 import { startTestS3, testStore } from '../../tools/local-s3/local-s3-fixture';
 import {
   FOLDER_INPUT,
@@ -65,7 +66,7 @@ async function s3Fixture(): Promise<StoreFixture> {
     put: (key, body, metadata) =>
       admin.store.put(bucket, key, body, {
         contentType: 'application/octet-stream',
-        ...(metadata === undefined ? {} : { metadata }),
+        metadata,
       }),
     read: async (key) => (await admin.store.readText(bucket, key, 1 << 24))?.text,
     async keys() {
@@ -143,7 +144,8 @@ describe.each([
   }
 
   async function resultOf(stem: string): Promise<{ text: string; mode: string; source: object }> {
-    return JSON.parse((await store.read(store.resultKey(stem, 'json')))!);
+    const key = store.resultKey(stem, 'json');
+    return parseJsonObject(key, await store.read(key));
   }
 
   it('takes the <name>.json descriptor before <name>.txt and names it in the result', async () => {
@@ -260,7 +262,8 @@ describe.each([
 
     // Assess
     expect(outcome).toMatchObject({ status: 'failed', failureKey: store.failureKey('fail/g') });
-    expect(JSON.parse((await store.read(store.failureKey('fail/g')))!)).toEqual({
+    const failureKey = store.failureKey('fail/g');
+    expect(parseJsonObject(failureKey, await store.read(failureKey))).toEqual({
       error: { code: 'AUDIO_DECODE', message: expect.any(String) },
       source: {
         ...store.source(store.audioKey('fail/g'), store.inputKey('fail/g', 'txt')),

@@ -17,6 +17,7 @@ import { loadTritonModel } from '../../../shared/triton/load-triton-model';
 import { LOCAL_S3_CREDENTIALS, LOCAL_S3_REGION, type LocalS3 } from '../../../tools/local-s3/local-s3-server';
 import { alignFailure } from '../../helpers/align-failure';
 import { DEMO_MODEL_DIR, SAMPLES_DIR, sampleTruth } from '../../helpers/demo-model';
+import { parseJsonObject } from '../../helpers/json-object';
 import { startTestS3, testStore } from '../../tools/local-s3/local-s3-fixture';
 import { RecordingTelemetry, recordingLog, StandInModel } from './pipeline-harness';
 
@@ -135,7 +136,7 @@ describe('createPipelineRuntime with USE_TRITON', () => {
     expect(runtime.backend).toBe('triton');
     expect(asked).toEqual(['triton']);
     expect(outcomes.map((o) => o.status)).toEqual(['succeeded']);
-    const json = JSON.parse(result!.text);
+    const json = parseJsonObject('results/gpu/big.json', result?.text);
     expect(json.model.backend).toBe('triton');
     expect(json.warnings.join(' ')).not.toMatch(/STATE_MACHINE_ARN/);
     expect(log.lines.filter((line) => line.level === 'warn')).toEqual([]);

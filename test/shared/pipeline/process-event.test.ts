@@ -4,6 +4,7 @@ import { decodeEventKey } from '../../../shared/events/object-events';
 import { handleEvent, processEvent, RedeliveryNeededError } from '../../../shared/pipeline/process-event';
 import { type FaultProxy, startFaultProxy } from '../../../tools/local-s3/fault-proxy';
 import type { LocalS3 } from '../../../tools/local-s3/local-s3-server';
+import { parseJsonObject } from '../../helpers/json-object';
 import { startTestS3, testStore } from '../../tools/local-s3/local-s3-fixture';
 import { pipelineContext, StandInModel, toneWav } from './pipeline-harness';
 
@@ -64,7 +65,7 @@ describe('processEvent against a local S3 server', () => {
     const { store, pool } = admin();
     await store.put(bucket, key, body, {
       contentType: 'application/octet-stream',
-      ...(metadata ? { metadata } : {}),
+      metadata,
     });
     pool.destroy();
     const event = [...events].reverse().find((e) => decodeEventKey(e.Records[0]!.s3.object.key) === key);
@@ -79,6 +80,10 @@ describe('processEvent against a local S3 server', () => {
     return found?.text;
   }
 
+  async function readJson(key: string) {
+    return parseJsonObject(key, await read(key));
+  }
+
   it('aligns audio to its .txt transcript and writes the JSON result and every format', async () => {
     // Prepare
     await upload('incoming/happy/a.txt', TEXT);
@@ -91,7 +96,7 @@ describe('processEvent against a local S3 server', () => {
 
     // Assess
     expect(result.outcomes.map((o) => o.status)).toEqual(['succeeded']);
-    const json = JSON.parse((await read('results/happy/a.json'))!);
+    const json = await readJson('results/happy/a.json');
     expect(json).toMatchObject({
       version: 1,
       mode: 'align',
@@ -115,9 +120,7 @@ describe('processEvent against a local S3 server', () => {
     await processEvent(context, event);
     pool.destroy();
 
-    expect(JSON.parse((await read('results/desc/b.json'))!).source.transcriptKey).toBe(
-      'incoming/desc/b.json',
-    );
+    expect((await readJson('results/desc/b.json')).source.transcriptKey).toBe('incoming/desc/b.json');
     expect(await read('results/desc/b.vtt')).toMatch(/^WEBVTT/);
     expect(await read('results/desc/b.srt')).toBeUndefined();
   });
@@ -129,7 +132,7 @@ describe('processEvent against a local S3 server', () => {
 
     // Act
     await processEvent(context, audioEvent);
-    const before = JSON.parse((await read('results/late/c.json'))!);
+    const before = await readJson('results/late/c.json');
     const transcriptEvent = await upload('incoming/late/c.txt', TEXT);
     const after = await processEvent(context, transcriptEvent);
     pool.destroy();
@@ -137,7 +140,7 @@ describe('processEvent against a local S3 server', () => {
     // Assess
     expect(before.mode).toBe('transcribe');
     expect(after.outcomes.map((o) => [o.status, o.key])).toEqual([['succeeded', 'incoming/late/c.wav']]);
-    expect(JSON.parse((await read('results/late/c.json'))!).mode).toBe('align');
+    expect((await readJson('results/late/c.json')).mode).toBe('align');
   });
 
   it('uses the x-amz-meta-transcript metadata when there is no transcript object', async () => {
@@ -149,7 +152,7 @@ describe('processEvent against a local S3 server', () => {
     await processEvent(context, event);
     pool.destroy();
 
-    const json = JSON.parse((await read('results/meta/d.json'))!);
+    const json = await readJson('results/meta/d.json');
     expect(json.mode).toBe('align');
     expect(json.text).toBe('héllo wörld');
   });
@@ -203,7 +206,7 @@ describe('processEvent against a local S3 server', () => {
     pool.destroy();
 
     expect(result.outcomes[0]?.status).toBe('succeeded');
-    expect(JSON.parse((await read(expectedResult))!).source.key).toBe(key);
+    expect((await readJson(expectedResult)).source.key).toBe(key);
   });
 
   it('records corrupt audio as a failure with failure metrics, leaving the input untouched', async () => {
@@ -223,7 +226,7 @@ describe('processEvent against a local S3 server', () => {
 
     // Assess
     expect(result).toBeUndefined();
-    const record = JSON.parse((await read('failed/bad/f.json'))!);
+    const record = await readJson('failed/bad/f.json');
     expect(record).toMatchObject({
       error: { code: 'AUDIO_DECODE' },
       source: { bucket, key: 'incoming/bad/f.wav', etag: headBefore?.etag },
@@ -251,7 +254,7 @@ describe('processEvent against a local S3 server', () => {
     expect(outcome).toMatchObject({ status: 'failed', retryable: false });
     const failureKey = outcome?.status === 'failed' ? outcome.failureKey : undefined;
     expect(failureKey).toMatch(/^failed\/_rejected\/[0-9a-f]{40}\.json$/);
-    expect(JSON.parse((await read(failureKey!))!).error.code).toBe('INVALID_INPUT');
+    expect((await readJson(failureKey!)).error.code).toBe('INVALID_INPUT');
     expect(telemetry.failures).toHaveLength(1);
   });
 
@@ -294,7 +297,7 @@ describe('processEvent against a local S3 server', () => {
     // Assess
     expect(result.outcomes.map((o) => o.status)).toEqual(['succeeded']);
     expect(proxy.stats.faults - faultsBefore).toBe(4);
-    expect(JSON.parse((await read('results/flaky/h.json'))!).mode).toBe('align');
+    expect((await readJson('results/flaky/h.json')).mode).toBe('align');
   });
 
   it('never runs more activities at once than PIPELINE_MAX_CONCURRENCY', async () => {
@@ -371,7 +374,7 @@ describe('processEvent against a local S3 server', () => {
       key: 'incoming/rerun/j.wav',
       resultKey: 'results/rerun/j.json',
     });
-    expect(JSON.parse((await read('results/rerun/j.json'))!).text).toBe('other text');
+    expect((await readJson('results/rerun/j.json')).text).toBe('other text');
     expect(model.calls).toBe(2);
     expect(missing).toMatchObject({
       status: 'failed',

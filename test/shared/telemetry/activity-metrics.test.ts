@@ -94,7 +94,7 @@ describe('ActivityMetrics', () => {
       SkippedTokens: 2,
       AudioDurationSeconds: 2.5,
     });
-    expect(doc!.line).not.toContain('secret words');
+    expect(doc?.line).not.toContain('secret words');
   });
 
   it('emits ActivitySuccess=0, AlignFailure=1 and the error-code metric for a failure', () => {

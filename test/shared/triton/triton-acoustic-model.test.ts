@@ -5,7 +5,7 @@ import type { Emissions } from '../../../shared/align/emissions';
 import type { DecodedAudio } from '../../../shared/audio/audio-types';
 import { decodeAudioFile } from '../../../shared/audio/decode-audio';
 import { openOnnxModel } from '../../../shared/inference/onnx-acoustic-model';
-import { planWindows, type WindowOptions } from '../../../shared/inference/window-plan';
+import { DEFAULT_WINDOW, planWindows, type WindowOptions } from '../../../shared/inference/window-plan';
 import { loadModelSpec, type ModelSpec } from '../../../shared/model/model-spec';
 import { runAlignJob } from '../../../shared/pipeline/align-job';
 import {
@@ -159,7 +159,7 @@ describe('openTritonModel', () => {
     // Prepare
     const { text } = sampleTruth(SAMPLE);
     const cpu = await openOnnxModel(spec, { modelPath: spec.onnxPath, quantized: false });
-    const model = await triton({ window: undefined });
+    const model = await triton({ window: DEFAULT_WINDOW });
     const settings = { robustMode: true, confidenceWeighting: false, star: false };
     const job = { audio, text, source: { path: SAMPLE }, downloadMs: 0 };
 

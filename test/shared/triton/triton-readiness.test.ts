@@ -128,7 +128,7 @@ describe('probeTritonReadiness', () => {
 
     // Assess
     expect(polls.map((poll) => poll.ready)).toEqual([false, false, true]);
-    expect(polls[0]!.detail).toBe(
+    expect(polls[0]?.detail).toBe(
       'Triton server not ready: GET /v2/health/ready answered HTTP 503 (Server is not ready)',
     );
   });

@@ -5,7 +5,7 @@ const MAX_WORD_BOXES = 800;
 
 /** The timeline's length in seconds: the audio, or the last word if it ends later; never zero. */
 export function timelineDuration(durationSec: number, words: readonly Pick<WordTiming, 'end'>[]): number {
-  return Math.max(durationSec, words.length > 0 ? words[words.length - 1].end : 0, 0.001);
+  return Math.max(durationSec, words[words.length - 1]?.end ?? 0, 0.001);
 }
 
 /** Whether the words in view are drawn as boxes (else only the score strip shows them). */

@@ -31,8 +31,10 @@ export function traceEnvelope(
     let low = 0;
     let high = 0;
     for (let b = Math.max(0, from); b < Math.min(to, bins); b++) {
-      if (minMax[2 * b] < low) low = minMax[2 * b];
-      if (minMax[2 * b + 1] > high) high = minMax[2 * b + 1];
+      const min = minMax[2 * b]!;
+      const max = minMax[2 * b + 1]!;
+      if (min < low) low = min;
+      if (max > high) high = max;
     }
     const top = middle - (high / 127) * middle;
     const bottom = middle - (low / 127) * middle;

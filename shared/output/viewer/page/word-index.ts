@@ -4,7 +4,7 @@ export function firstIndex(array: ArrayLike<number>, predicate: (value: number) 
   let high = array.length;
   while (low < high) {
     const mid = (low + high) >> 1;
-    if (predicate(array[mid])) high = mid;
+    if (predicate(array[mid]!)) high = mid;
     else low = mid + 1;
   }
   return low;
@@ -25,14 +25,17 @@ export class WordIndex {
     this.ends = new Float64Array(count);
     this.maxEndUpTo = new Float64Array(count);
     this.minStartFrom = new Float64Array(count);
-    for (let i = 0; i < count; i++) {
-      this.starts[i] = words[i].start;
-      this.ends[i] = words[i].end;
-      this.maxEndUpTo[i] = i > 0 ? Math.max(this.maxEndUpTo[i - 1], this.ends[i]) : this.ends[i];
+    let maxEnd = Number.NEGATIVE_INFINITY;
+    for (const [i, { start, end }] of words.entries()) {
+      this.starts[i] = start;
+      this.ends[i] = end;
+      maxEnd = Math.max(maxEnd, end);
+      this.maxEndUpTo[i] = maxEnd;
     }
+    let minStart = Number.POSITIVE_INFINITY;
     for (let i = count - 1; i >= 0; i--) {
-      this.minStartFrom[i] =
-        i < count - 1 ? Math.min(this.minStartFrom[i + 1], this.starts[i]) : this.starts[i];
+      minStart = Math.min(minStart, this.starts[i]!);
+      this.minStartFrom[i] = minStart;
     }
   }
 
@@ -50,7 +53,7 @@ export class WordIndex {
   /** The last word starting at or before `time` if it is still going on then, else -1. */
   at(time: number): number {
     const index = this.firstStartingAfter(time) - 1;
-    return index >= 0 && time < this.ends[index] ? index : -1;
+    return index >= 0 && time < this.ends[index]! ? index : -1;
   }
 
   /** The first word starting after `time`; the word count when none does. */

@@ -31,7 +31,7 @@ describe('quantizeColumns', () => {
     // Assess
     for (let i = 0; i < weights.length; i++) {
       const scale = quantized.scales[i % cols]!;
-      expect(Math.abs(quantized.data[i])).toBeLessThanOrEqual(63);
+      expect(Math.abs(quantized.data[i]!)).toBeLessThanOrEqual(63);
       expect(Math.abs(quantized.data[i]! * scale - weights[i]!)).toBeLessThanOrEqual(scale / 2 + 1e-6);
     }
   });

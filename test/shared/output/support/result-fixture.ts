@@ -15,24 +15,30 @@ export function makeResult(
   words: WordTiming[],
   options: { chars?: CharTiming[]; durationSec?: number; key?: string; path?: string } = {},
 ): AlignmentResult {
-  const last = words[words.length - 1];
-  const durationSec = options.durationSec ?? (last === undefined ? 1 : last.end + 0.5);
+  // `where` is the optional `path`, present only when given.
+  const { chars = [], key = 'incoming/class/reading.wav', durationSec, ...where } = options;
+  const last = words.at(-1);
   const aligned = words.filter((w) => w.aligned).length;
   return {
     version: 1,
     mode: 'align',
     source: {
       bucket: 'bucket',
-      key: options.key ?? 'incoming/class/reading.wav',
+      key,
       etag: 'e',
       size: 1,
-      path: options.path,
+      ...where,
     },
-    audio: { durationSec, sampleRate: 16000, channels: 1, format: 'wav' },
+    audio: {
+      durationSec: durationSec ?? (last === undefined ? 1 : last.end + 0.5),
+      sampleRate: 16000,
+      channels: 1,
+      format: 'wav',
+    },
     model: { name: 'demo', backend: 'cpu', quantized: true, frameSec: 0.02 },
     text: words.map((w) => w.word).join(' '),
     words,
-    chars: options.chars ?? [],
+    chars,
     stats: {
       wordsTotal: words.length,
       wordsAligned: aligned,

@@ -24,8 +24,10 @@ export function readSrt(source: string): ReadSrtCue[] {
     if (match === null) throw new Error(`block ${i + 1} has timing line ${JSON.stringify(timing)}`);
     const ms = (h: string, m: string, s: string, f: string): number =>
       ((Number(h) * 60 + Number(m)) * 60 + Number(s)) * 1000 + Number(f);
-    const startMs = ms(match[1]!, match[2]!, match[3]!, match[4]!);
-    const endMs = ms(match[5]!, match[6]!, match[7]!, match[8]!);
+    // TIMING's eight groups are not optional: a match has them all.
+    const [, h1 = '', m1 = '', s1 = '', f1 = '', h2 = '', m2 = '', s2 = '', f2 = ''] = match;
+    const startMs = ms(h1, m1, s1, f1);
+    const endMs = ms(h2, m2, s2, f2);
     if (!(endMs > startMs)) throw new Error(`block ${i + 1} ends at or before its start`);
     if (text.length === 0 || text.some((line) => line.trim() === '')) {
       throw new Error(`block ${i + 1} has an empty text line`);

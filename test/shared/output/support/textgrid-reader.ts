@@ -41,7 +41,7 @@ export function readTextGrid(source: string): ReadTextGrid {
   const number = (indent: string, key: string): number =>
     Number(take(pattern(`^${indent}${key} = (-?\\d+(?:\\.\\d+)?) $`))[1]);
   const text = (indent: string, key: string): string =>
-    unquote(take(pattern(`^${indent}${key} = ("(?:[^"]|"")*") $`))[1]!);
+    unquote(take(pattern(`^${indent}${key} = ("(?:[^"]|"")*") $`))[1] ?? '');
 
   take(/^File type = "ooTextFile"$/);
   take(/^Object class = "TextGrid"$/);
@@ -97,9 +97,11 @@ function checkPraatRules(grid: ReadTextGrid): void {
   for (const tier of grid.tiers) {
     if (tier.xmin !== grid.xmin || tier.xmax !== grid.xmax)
       throw new Error(`tier ${tier.name} does not span the grid`);
-    if (tier.intervals.length === 0) throw new Error(`tier ${tier.name} has no intervals`);
-    if (tier.intervals[0]!.xmin !== tier.xmin) throw new Error(`tier ${tier.name} does not start at xmin`);
-    if (tier.intervals[tier.intervals.length - 1]!.xmax !== tier.xmax) {
+    const first = tier.intervals[0];
+    const last = tier.intervals.at(-1);
+    if (first === undefined || last === undefined) throw new Error(`tier ${tier.name} has no intervals`);
+    if (first.xmin !== tier.xmin) throw new Error(`tier ${tier.name} does not start at xmin`);
+    if (last.xmax !== tier.xmax) {
       throw new Error(`tier ${tier.name} does not end at xmax`);
     }
     tier.intervals.forEach((interval, i) => {

@@ -11,7 +11,7 @@ import { Playback } from './playback';
 import { showFlagged, showSummary } from './summary';
 import { Timeline } from './timeline';
 
-const data = JSON.parse(byId('viewer-data').textContent!) as PageData;
+const data = JSON.parse(byId('viewer-data').textContent ?? '') as PageData;
 const { result, lowScoreThreshold: threshold } = data;
 const words = result.words;
 const audio = byId<HTMLAudioElement>('audio');

@@ -35,8 +35,12 @@ export class Playback {
 
   /** Plays one word alone, highlighted. */
   playWord(index: number): void {
+    const start = this.index.starts[index];
+    const end = this.index.ends[index];
+    // No such word (a key pressed on a page without words): nothing to play.
+    if (start === undefined || end === undefined) return;
     this.timeline.markCurrent(index);
-    this.seek(this.index.starts[index], this.index.ends[index]);
+    this.seek(start, end);
   }
 
   /** Moves to `time` and plays from there, up to `until` when given. */

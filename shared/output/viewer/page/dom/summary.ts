@@ -37,8 +37,10 @@ export function showFlagged(
   const flagged = flaggedWords(words, threshold);
   const list = byId('flagged-list');
   for (const index of flagged.slice(0, MAX_FLAGGED)) {
+    const word = words[index];
+    if (word === undefined) continue;
     const item = document.createElement('li');
-    const link = appendText(item, 'button', flaggedLabel(words[index]));
+    const link = appendText(item, 'button', flaggedLabel(word));
     link.type = 'button';
     link.addEventListener('click', () => playWord(index));
     list.appendChild(item);

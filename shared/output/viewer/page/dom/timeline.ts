@@ -96,7 +96,7 @@ export class Timeline {
     if (previous && this.current !== index) previous.classList.remove('current');
     this.current = index;
     this.boxes.get(index)?.classList.add('current');
-    this.currentLabel.textContent = index >= 0 ? this.result.words[index].word : '';
+    this.currentLabel.textContent = this.result.words[index]?.word ?? '';
   }
 
   /** Moves the playhead and the clock to a time. */
@@ -176,7 +176,7 @@ export class Timeline {
           this.boxes.set(index, box);
           fragment.appendChild(box);
         }
-        const extent = wordBoxExtent(this.index.starts[index], this.index.ends[index], this.pxPerSec);
+        const extent = wordBoxExtent(this.index.starts[index]!, this.index.ends[index]!, this.pxPerSec);
         box.style.left = `${extent.left}px`;
         box.style.width = `${extent.width}px`;
       }
@@ -187,6 +187,7 @@ export class Timeline {
 
   private makeBox(index: number): HTMLButtonElement {
     const word = this.result.words[index];
+    if (word === undefined) throw new Error(`The viewer has no word ${index} to draw`);
     const box = document.createElement('button');
     box.type = 'button';
     box.className = wordBoxClass(word, index, this.threshold);

@@ -30,7 +30,8 @@ export function drawTimelineCanvas(
     canvas.height = Math.round(height * ratio);
   }
   canvas.style.width = `${width}px`;
-  const context = canvas.getContext('2d')!;
+  const context = canvas.getContext('2d');
+  if (context === null) return;
   context.setTransform(ratio, 0, 0, ratio, 0, 0);
   context.clearRect(0, 0, width, height);
   const middle = (height - STRIP_SPACE) / 2;
@@ -42,8 +43,9 @@ export function drawTimelineCanvas(
   }
   const [first, last] = index.inView(scroll / pxPerSec, (scroll + width) / pxPerSec);
   for (let w = first; w < last; w++) {
-    const mark = stripMarkExtent(index.starts[w], index.ends[w], pxPerSec, scroll);
-    context.fillStyle = stripColor(words[w], threshold);
+    // w is within the index's bounds (inView), which has one entry per word.
+    const mark = stripMarkExtent(index.starts[w]!, index.ends[w]!, pxPerSec, scroll);
+    context.fillStyle = stripColor(words[w]!, threshold);
     context.fillRect(mark.left, height - 10, mark.width, 8);
   }
 }

@@ -161,14 +161,8 @@ export class TemplateResolver {
   /** The explicit physical name when the template sets one, else one CloudFormation would generate. */
   private physicalName(id: string): string {
     const properties = this.resource(id).Properties ?? {};
-    for (const key of [
-      'BucketName',
-      'FunctionName',
-      'StateMachineName',
-      'LogGroupName',
-      'QueueName',
-      'RoleName',
-    ]) {
+    // A hosted zone's Ref is its id, not its Name: every other explicit name is what Ref and the ARN use.
+    for (const key of PHYSICAL_NAME_PROPERTIES.filter((property) => property !== 'Name')) {
       if (properties[key] !== undefined) return this.string(properties[key]);
     }
     const generated = `${this.stackName}-${id}`.toLowerCase().replace(/[^a-z0-9-]/g, '');

@@ -31,6 +31,15 @@ describe('align-cpu Lambda handler', () => {
       { S3_ENDPOINT: s3.endpoint, S3_RETRY_BASE: '0.001', S3_RETRY_MAX_BACKOFF: '0.01', ...env },
       { s3: { region: LOCAL_S3_REGION, credentials: LOCAL_S3_CREDENTIALS }, log: recordingLog(), telemetry },
     );
+  /** The RecordFailure request for flaky.wav after Triton's branch spent its retries. */
+  const flakyGaveUpOnTriton = () => ({
+    recordFailure: {
+      input: { bucket, key: 'incoming/lambda/flaky.wav' },
+      failure: tritonGaveUp,
+      maxAttempts: 4,
+      backend: 'triton',
+    },
+  });
   const tritonGaveUp = {
     Error: 'TransientFailure',
     Cause: JSON.stringify({
@@ -147,14 +156,7 @@ describe('align-cpu Lambda handler', () => {
     const handler = recorder(telemetry);
 
     // Act
-    const recorded = await handler({
-      recordFailure: {
-        input: { bucket, key: 'incoming/lambda/flaky.wav' },
-        failure: tritonGaveUp,
-        maxAttempts: 4,
-        backend: 'triton',
-      },
-    });
+    const recorded = await handler(flakyGaveUpOnTriton());
 
     // Assess
     expect(recorded).toEqual({
@@ -177,14 +179,7 @@ describe('align-cpu Lambda handler', () => {
     const handler = recorder(telemetry, { RESULTS_BUCKET: 'no-such-bucket', S3_RETRY_MAX: '2' });
 
     // Act
-    const recorded = await handler({
-      recordFailure: {
-        input: { bucket, key: 'incoming/lambda/flaky.wav' },
-        failure: tritonGaveUp,
-        maxAttempts: 4,
-        backend: 'triton',
-      },
-    });
+    const recorded = await handler(flakyGaveUpOnTriton());
 
     // Assess
     expect(recorded).toEqual({ code: 'TRITON_UNAVAILABLE', message: 'Triton answered 503 four times' });

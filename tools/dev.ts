@@ -73,10 +73,17 @@ if (require.main === module) {
   }
   startDev({ port, out: process.stdout }).then(
     (pipeline) => {
-      process.once('SIGINT', () => {
+      // SIGTERM too: its default action ends the process without 'exit' listeners, leaving the objects' folder.
+      let stopping = false;
+      const stop = (): void => {
+        // A second signal means now; process.exit still runs the listener that removes the folder.
+        if (stopping) process.exit(1);
+        stopping = true;
         process.stdout.write('\nstopping\n');
         void pipeline.close().then(() => process.exit(0));
-      });
+      };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
     },
     (error: unknown) => {
       process.stderr.write(`dev: ${toAlignError(error).message}\n`);

@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { S3Event } from 'aws-lambda';
 import { loadConfig, type S3Config } from '../../../shared/config/app-config';
 import { S3ClientPool } from '../../../shared/s3/s3-client-pool';
@@ -8,6 +11,9 @@ import {
   type LocalS3,
   startLocalS3,
 } from '../../../tools/local-s3/local-s3-server';
+
+/** The repository root, where child processes run. */
+export const ROOT = join(__dirname, '..', '..', '..');
 
 /** Log lines captured in memory. */
 export interface CapturedLog extends StoreLog {
@@ -70,4 +76,27 @@ export async function startTestS3(
   const events: S3Event[] = [];
   s3.onObjectCreated((event) => events.push(event));
   return { s3, bucket, events };
+}
+
+/** The local S3 folders (from startLocalS3) left in `directory`. */
+export async function localS3Folders(directory: string): Promise<string[]> {
+  return (await readdir(directory)).filter((name) => name.startsWith('w2v2-local-s3-'));
+}
+
+/**
+ * Runs `script` (CommonJS; it may require TypeScript modules) in a new Node process in the repository root
+ * whose temporary folder is `tmp`, and resolves with how it ended: a failing exit is an outcome here.
+ */
+export function runScript(
+  script: string,
+  tmp: string,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = execFile(
+      process.execPath,
+      ['--import', 'tsx', '-e', script],
+      { cwd: ROOT, env: { ...process.env, TMPDIR: tmp }, timeout: 60_000 },
+      (_error, stdout, stderr) => resolve({ code: child.exitCode, stdout, stderr }),
+    );
+  });
 }

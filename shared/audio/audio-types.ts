@@ -34,4 +34,6 @@ export interface DecodedAudio {
   /** Equals the requested target sample rate. */
   sampleRate: number;
   info: AudioInfo;
+  /** What the decoder doubts about the audio without failing (a possibly cut MP3, data it skipped); for the result. */
+  warnings: string[];
 }

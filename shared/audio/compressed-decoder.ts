@@ -8,11 +8,21 @@ import {
   openDecoder,
   type StreamingDecoder,
 } from './codec-decoders';
+import { type CapturedLines, captureConsole } from './decoder-console';
 import { downmixPlanar } from './downmix';
-import { FLAC_STREAMINFO_END, parseFlacStreamInfo } from './flac-stream-info';
+import {
+  FLAC_STREAMINFO_END,
+  type FlacStreamInfo,
+  OGG_FLAC_STREAMINFO_END,
+  parseFlacStreamInfo,
+  parseOggFlacStreamInfo,
+} from './flac-stream-info';
 import type { SniffedFormat } from './format-sniffer';
 import { MonoPipeline } from './mono-pipeline';
+import { MpegFrameCheck } from './mpeg-frames';
+import { OggPageCheck } from './ogg-pages';
 import { timedStep, withTimeout } from './step-timeout';
+import { COMPLETE, type StreamEnd, type StreamEndCheck } from './stream-end';
 
 /** Compressed bytes handed to the decoder per step, at most. */
 const INPUT_BLOCK_BYTES = 64 * 1024;
@@ -33,8 +43,10 @@ interface StreamShape {
   codec: CompressedCodec;
   /** Channels the container declares, when the decoder reports a different layout (mpg123 always gives two). */
   declaredChannels: number | undefined;
-  /** Samples per channel a header declares (FLAC STREAMINFO), when it does. */
+  /** Samples per channel a header declares (FLAC STREAMINFO, native or in Ogg), when it does. */
   declaredFrames: number | undefined;
+  /** Judges from the container whether the stream ends where it should; none for native FLAC (STREAMINFO). */
+  endCheck: StreamEndCheck | undefined;
 }
 
 function codecOf(sniffed: SniffedFormat): CompressedCodec {
@@ -44,13 +56,32 @@ function codecOf(sniffed: SniffedFormat): CompressedCodec {
 }
 
 /** Checks FLAC's STREAMINFO before decoding: absurd rates and over-long audio fail without decoding anything. */
-async function flacHeaderFrames(reader: ByteReader, options: DecodeOptions): Promise<number | undefined> {
-  const info = parseFlacStreamInfo(await reader.peek(FLAC_STREAMINFO_END));
+function flacHeaderFrames(info: FlacStreamInfo | undefined, options: DecodeOptions): number | undefined {
   if (info === undefined) return undefined;
   checkSampleRate(info.sampleRate, 'FLAC STREAMINFO');
   if (info.totalSamples === 0) return undefined;
   checkDuration(info.totalSamples, info.sampleRate, options.maxDurationSec, false);
   return info.totalSamples;
+}
+
+async function declaredFrames(
+  reader: ByteReader,
+  sniffed: SniffedFormat,
+  options: DecodeOptions,
+): Promise<number | undefined> {
+  if (sniffed.format === 'flac') {
+    return flacHeaderFrames(parseFlacStreamInfo(await reader.peek(FLAC_STREAMINFO_END)), options);
+  }
+  if (sniffed.format === 'ogg' && sniffed.codec === 'flac') {
+    return flacHeaderFrames(parseOggFlacStreamInfo(await reader.peek(OGG_FLAC_STREAMINFO_END)), options);
+  }
+  return undefined;
+}
+
+function endCheckFor(format: AudioFormat): StreamEndCheck | undefined {
+  if (format === 'ogg') return new OggPageCheck();
+  if (format === 'mp3') return new MpegFrameCheck();
+  return undefined;
 }
 
 async function describe(
@@ -63,18 +94,29 @@ async function describe(
     format: sniffed.format,
     codec,
     declaredChannels: sniffed.format === 'mp3' ? sniffed.channels : undefined,
-    declaredFrames: sniffed.format === 'flac' ? await flacHeaderFrames(reader, options) : undefined,
+    declaredFrames: await declaredFrames(reader, sniffed, options),
+    endCheck: endCheckFor(sniffed.format),
   };
 }
 
-/** Wraps what a WASM decoder throws on corrupt input (RangeError, RuntimeError) as AUDIO_DECODE. */
+/** One decode step's output and what the decoder printed meanwhile. */
+interface StepOutput {
+  chunk: DecodedChunk;
+  printed: CapturedLines;
+}
+
+/**
+ * Runs one decode step with the decoder's console output captured; wraps what a WASM decoder throws on corrupt
+ * input (RangeError, RuntimeError) as AUDIO_DECODE.
+ */
 async function decodeStep(
   codec: string,
   timeoutMs: number,
   step: () => Promise<DecodedChunk>,
-): Promise<DecodedChunk> {
+): Promise<StepOutput> {
   try {
-    return await timedStep(timeoutMs, `decoding ${codec}`, step);
+    const { value, lines } = await captureConsole(() => timedStep(timeoutMs, `decoding ${codec}`, step));
+    return { chunk: value, printed: lines };
   } catch (error) {
     if (error instanceof AlignError) throw error;
     const detail = error instanceof Error ? error.message : String(error);
@@ -106,7 +148,9 @@ class ChunkSink {
   private pipeline: MonoPipeline | undefined;
   private sampleRate = 0;
   public channels = 0;
-  public firstError: string | undefined;
+  /** Problems the decoder reported (returned or printed), and the first one's words. */
+  public problems = 0;
+  public firstProblem: string | undefined;
 
   public constructor(
     private readonly shape: StreamShape,
@@ -121,8 +165,10 @@ class ChunkSink {
     return this.sampleRate;
   }
 
-  public take(chunk: DecodedChunk): void {
-    this.firstError ??= chunk.errors[0]?.message;
+  public take({ chunk, printed }: StepOutput): void {
+    // The decoders print most problems they also return, so a step counts the larger of the two, not both.
+    this.problems += Math.max(chunk.errors.length, printed.count);
+    this.firstProblem ??= chunk.errors[0]?.message ?? printed.first[0];
     if (chunk.samplesDecoded === 0) return;
     const where = `${this.shape.codec} stream`;
     if (this.pipeline === undefined) {
@@ -147,7 +193,7 @@ class ChunkSink {
 
   public finish(): Float32Array {
     if (this.pipeline === undefined) {
-      const reason = this.firstError === undefined ? '' : ` (decoder said: ${this.firstError})`;
+      const reason = this.firstProblem === undefined ? '' : ` (decoder said: ${this.firstProblem})`;
       throw new AlignError(
         'AUDIO_DECODE',
         `no audio could be decoded from the ${this.shape.codec} data${reason}; the file is corrupt, truncated or empty`,
@@ -184,9 +230,10 @@ async function feed(
   reader: ByteReader,
   decoder: StreamingDecoder,
   sink: ChunkSink,
-  codec: CompressedCodec,
+  shape: StreamShape,
   timeoutMs: number,
 ): Promise<void> {
+  const { codec, endCheck } = shape;
   let bytesWithoutAudio = 0;
   const firstBlockBytes = codec === 'flac' ? MIN_INPUT_BLOCK_BYTES : INPUT_BLOCK_BYTES;
   let blockBytes = firstBlockBytes;
@@ -194,9 +241,11 @@ async function feed(
   for (;;) {
     const input = await readBlock(reader, blockBytes);
     if (input.length === 0) break;
+    endCheck?.push(input);
     const before = sink.frames;
-    const chunk = await decodeStep(codec, timeoutMs, () => decoder.decode(input));
-    sink.take(chunk);
+    const output = await decodeStep(codec, timeoutMs, () => decoder.decode(input));
+    sink.take(output);
+    const { chunk } = output;
     // A decompression bomb is bounded by the duration limit only after its step; sizing the next step by the
     // highest expansion seen keeps each step's output (and the decoder's buffers) near MAX_STEP_OUTPUT_SAMPLES.
     samplesPerByte = Math.max(
@@ -236,7 +285,7 @@ export async function decodeCompressed(
   );
   const sink = new ChunkSink(shape, options);
   try {
-    await feed(reader, decoder, sink, shape.codec, options.timeoutMs);
+    await feed(reader, decoder, sink, shape, options.timeoutMs);
   } finally {
     try {
       decoder.free();
@@ -244,12 +293,14 @@ export async function decodeCompressed(
       // A decoder whose WASM memory a corrupt file already broke cannot be freed; it is dropped all the same.
     }
   }
+  const end = shape.endCheck?.finish() ?? COMPLETE;
+  if (!end.complete && end.certain) throw truncatedError(shape, end.reason);
   const samples = sink.finish();
   if (shape.declaredFrames !== undefined && sink.frames < shape.declaredFrames) {
-    throw new AlignError(
-      'AUDIO_DECODE',
-      `${shape.codec} file is truncated: its header declares ${shape.declaredFrames} samples ` +
-        `(${(shape.declaredFrames / sink.rate).toFixed(2)} s) but only ${sink.frames} decoded; upload the complete file`,
+    throw truncatedError(
+      shape,
+      `its header declares ${shape.declaredFrames} samples (${(shape.declaredFrames / sink.rate).toFixed(2)} s) ` +
+        `but only ${sink.frames} decoded`,
     );
   }
   return {
@@ -262,5 +313,26 @@ export async function decodeCompressed(
       format: shape.format,
       codec: shape.codec,
     },
+    warnings: warningsOf(shape, end, sink),
   };
+}
+
+function truncatedError(shape: StreamShape, reason: string): AlignError {
+  return new AlignError(
+    'AUDIO_DECODE',
+    `${shape.codec} file is truncated: ${reason}; upload the complete file`,
+  );
+}
+
+/** What the container and the decoder leave in doubt about audio that did decode. */
+function warningsOf(shape: StreamShape, end: StreamEnd, sink: ChunkSink): string[] {
+  const warnings: string[] = [];
+  if (!end.complete) warnings.push(`${shape.codec} file may be truncated: ${end.reason}`);
+  if (sink.problems > 0) {
+    warnings.push(
+      `the ${shape.codec} decoder reported ${sink.problems} problem(s) with the data (first: ${sink.firstProblem}); ` +
+        'audio there may be missing or distorted, which can shift the timings after it',
+    );
+  }
+  return warnings;
 }

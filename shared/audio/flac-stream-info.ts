@@ -22,3 +22,15 @@ export function parseFlacStreamInfo(head: Uint8Array): FlacStreamInfo | undefine
   const totalLow = view.getUint32(8 + 14);
   return { sampleRate, channels, totalSamples: totalHigh * 2 ** 32 + totalLow };
 }
+
+/** Bytes of an Ogg FLAC first packet before its "fLaC" and STREAMINFO: 0x7F "FLAC", version, header count. */
+const OGG_FLAC_PREFIX = 9;
+/** Bytes from the start of an Ogg FLAC file to the end of its STREAMINFO, at most (a full segment table). */
+export const OGG_FLAC_STREAMINFO_END = 27 + 255 + OGG_FLAC_PREFIX + FLAC_STREAMINFO_END;
+
+/** Reads the STREAMINFO that an Ogg FLAC stream's first packet carries (the Ogg mapping of FLAC). */
+export function parseOggFlacStreamInfo(head: Uint8Array): FlacStreamInfo | undefined {
+  const packetStart = 27 + (head[26] ?? 0);
+  if (head[packetStart] !== 0x7f) return undefined;
+  return parseFlacStreamInfo(head.subarray(packetStart + OGG_FLAC_PREFIX));
+}

@@ -1,4 +1,5 @@
 import { AlignError } from '../errors';
+import { parseMpegHeader } from './mpeg-frames';
 
 /** Codecs an Ogg stream may carry that the decoders handle. */
 export type OggCodec = 'vorbis' | 'opus' | 'flac';
@@ -55,16 +56,7 @@ export function id3v2TagSize(head: Uint8Array): number {
 /** Channel count of the MPEG audio frame header at the start of `head`, or undefined when there is none. */
 export function mpegFrameChannels(head: Uint8Array): number | undefined {
   if (head.length < 4) return undefined;
-  // The 32-bit frame header, big-endian: 11 sync bits, version, layer, ..., bitrate, sample rate, ..., mode.
-  const header = new DataView(head.buffer, head.byteOffset, 4).getUint32(0);
-  if (header >>> 21 !== 0x7ff) return undefined;
-  const version = (header >>> 19) & 0x03;
-  const layer = (header >>> 17) & 0x03;
-  const bitrateIndex = (header >>> 12) & 0x0f;
-  const sampleRateIndex = (header >>> 10) & 0x03;
-  // Reserved values; layer 0 is also where AAC ADTS headers (0xFFF1/0xFFF9) land.
-  if (version === 1 || layer === 0 || bitrateIndex === 15 || sampleRateIndex === 3) return undefined;
-  return ((header >>> 6) & 0x03) === 3 ? 1 : 2;
+  return parseMpegHeader(new DataView(head.buffer, head.byteOffset, 4).getUint32(0))?.channels;
 }
 
 function sniffOgg(head: Uint8Array): SniffedFormat {

@@ -65,6 +65,24 @@ function truncatedError(declared: number, present: number, format: WavFormat): A
   );
 }
 
+/** Whether the four bytes at `at` can be a chunk id: printable ASCII, not starting with a space. */
+function isChunkId(bytes: Uint8Array, at: number): boolean {
+  if (bytes.length < at + 4) return false;
+  return bytes.subarray(at, at + 4).every((byte, i) => byte >= (i === 0 ? 0x21 : 0x20) && byte <= 0x7e);
+}
+
+/**
+ * Skips the pad byte that follows an odd-sized chunk. Some writers leave it out and start the next chunk
+ * straight after the body; that is taken to have happened when a chunk id is found there and none one byte
+ * on, so a file that follows the rules is always read by them.
+ */
+async function skipPad(reader: ByteReader, size: number): Promise<void> {
+  if (size % 2 === 0) return;
+  const next = await reader.peek(5);
+  if (isChunkId(next, 0) && !isChunkId(next, 1)) return;
+  await reader.skip(1);
+}
+
 async function readChunkBody(reader: ByteReader, id: string, size: number): Promise<Uint8Array> {
   if (size < FMT_MIN_BYTES || size > FMT_MAX_BYTES) {
     throw new AlignError(
@@ -77,7 +95,7 @@ async function readChunkBody(reader: ByteReader, id: string, size: number): Prom
     throw new AlignError('AUDIO_DECODE', `WAV file is truncated inside its "${id.trim()}" chunk`);
   }
   const copy = body.slice();
-  if (size % 2 === 1) await reader.skip(1);
+  await skipPad(reader, size);
   return copy;
 }
 
@@ -108,7 +126,7 @@ async function readEarlyData(reader: ByteReader, span: DataSpan, maxBytes: numbe
     data.set(part, offset);
     offset += part.length;
   }
-  if (data.length % 2 === 1) await reader.skip(1);
+  await skipPad(reader, data.length);
   return data;
 }
 
@@ -137,7 +155,8 @@ async function locateData(reader: ByteReader, context: WavDecodeContext): Promis
     } else if (id === 'ds64' && isRf64) {
       rf64DataSize = parseDs64DataSize(await readChunkBody(reader, id, size));
     } else {
-      await reader.skip(size + (size % 2));
+      await reader.skip(size);
+      await skipPad(reader, size);
     }
   }
   if (format === undefined) {
@@ -230,5 +249,6 @@ export async function decodeWav(reader: ByteReader, context: WavDecodeContext): 
       format: 'wav',
       codec: format.codec,
     },
+    warnings: [],
   };
 }

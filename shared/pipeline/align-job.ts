@@ -79,7 +79,8 @@ export async function runAlignJob(
     },
     model: { name: spec.name, backend: model.backend, quantized: model.quantized, frameSec: spec.frameSec },
     text,
-    alignment,
+    // The decoder's doubts about the audio come first: they qualify everything aligned from it.
+    alignment: { ...alignment, warnings: [...job.audio.warnings, ...alignment.warnings] },
     timings: { downloadMs: job.downloadMs, inferenceMs, alignMs },
   });
 }

@@ -78,6 +78,7 @@ export async function runTranscriptCase(
             format: 'wav',
             codec: 'pcm_s16le',
           },
+          warnings: [],
         },
         text,
         source: { bucket: 'fuzz', key: 'incoming/fuzz.wav', etag: 'fuzz', size: samples.length * 2 },

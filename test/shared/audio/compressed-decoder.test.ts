@@ -12,6 +12,54 @@ function fixture(extension: string): Uint8Array {
   return readFileSync(join(FIXTURES, `stereo-440-660.${extension}`));
 }
 
+/** Where each Ogg page of `bytes` ends, read from the page headers (RFC 3533). */
+function oggPageEnds(bytes: Uint8Array): number[] {
+  const ends: number[] = [];
+  for (let at = 0; at + 27 <= bytes.length; ) {
+    const segments = bytes[at + 26]!;
+    const body = bytes.subarray(at + 27, at + 27 + segments).reduce((sum, lacing) => sum + lacing, 0);
+    at += 27 + segments + body;
+    ends.push(at);
+  }
+  return ends;
+}
+
+/** The MP3 fixture split up: its ID3v2 tag, its LAME Info frame, its audio frames and its ID3v1 tag. */
+function mp3Parts(): { id3v2: Uint8Array; info: Uint8Array; frames: Uint8Array[]; id3v1: Uint8Array } {
+  const bytes = fixture('mp3');
+  const id3v2Bytes = 10 + ((bytes[8]! << 7) | bytes[9]!);
+  const frames: Uint8Array[] = [];
+  let at = id3v2Bytes;
+  // MPEG-2 layer III, 64 kbit/s, 22.05 kHz: 72 × 64000 / 22050 bytes, plus the header's padding bit.
+  while (bytes[at] === 0xff) {
+    const length = Math.floor((72 * 64_000) / 22_050) + ((bytes[at + 2]! >> 1) & 1);
+    frames.push(bytes.subarray(at, at + length));
+    at += length;
+  }
+  const [info, ...audio] = frames;
+  return { id3v2: bytes.subarray(0, id3v2Bytes), info: info!, frames: audio, id3v1: bytes.subarray(at) };
+}
+
+/** A first frame carrying a Fraunhofer VBRI tag that declares `frames` audio frames after it. */
+function vbriFrame(like: Uint8Array, frames: number, bytes: number): Uint8Array {
+  const frame = new Uint8Array(like.length);
+  frame.set(like.subarray(0, 4));
+  const view = new DataView(frame.buffer);
+  frame.set(Buffer.from('VBRI'), 36);
+  view.setUint16(40, 1);
+  view.setUint32(46, bytes);
+  view.setUint32(50, frames);
+  return frame;
+}
+
+/** `bytes` with a stretch in the middle overwritten by a repeating pattern, as a damaged disk or transfer leaves. */
+function damaged(bytes: Uint8Array, length: number): Uint8Array {
+  const copy = bytes.slice();
+  const from = Math.floor(bytes.length / 2);
+  for (let i = from; i < from + length; i++) copy[i] = (i * 37) & 0xff;
+  return copy;
+}
+
 async function* inPieces(bytes: Uint8Array, size: number): AsyncGenerator<Uint8Array> {
   for (let at = 0; at < bytes.length; at += size) yield bytes.slice(at, at + size);
 }
@@ -38,6 +86,7 @@ describe('compressed audio decoding', () => {
       expect(toneAmplitude(decoded.samples, 440, 16_000)).toBeCloseTo(0.25, 1);
       expect(toneAmplitude(decoded.samples, 660, 16_000)).toBeCloseTo(0.25, 1);
       expect(toneAmplitude(decoded.samples, 1000, 16_000)).toBeLessThan(0.01);
+      expect(decoded.warnings).toEqual([]);
     },
   );
 
@@ -106,5 +155,167 @@ describe('compressed audio decoding', () => {
 
     expect(error.code).toBe('AUDIO_DECODE');
     expect(error.message).toMatch(/unsupported codec \(first packet starts "Speex/);
+  });
+});
+
+describe('compressed audio cut short or damaged', () => {
+  it.each([
+    [
+      'an Ogg FLAC file cut at 90%',
+      'oga',
+      0.9,
+      /flac file is truncated: it ends inside an Ogg page, with \d+ of its \d+ bytes/,
+    ],
+    ['an Opus file cut at 50%', 'opus', 0.5, /opus file is truncated: it ends inside an Ogg page/],
+    ['an Ogg Vorbis file cut at 80%', 'ogg', 0.8, /vorbis file is truncated: it ends inside an Ogg page/],
+    [
+      'an MP3 with a LAME Info header cut at 50%',
+      'mp3',
+      0.5,
+      /mp3 file is truncated: its Info header declares 22 MPEG frames \(0\.57 s\) but only 10 \(0\.26 s\) are present/,
+    ],
+  ])(
+    'fails with AUDIO_DECODE naming what is missing from %s',
+    async (_name, extension, fraction, message) => {
+      // Prepare
+      const bytes = fixture(extension);
+
+      // Act
+      const error = await alignFailure(
+        decodeAudioBuffer(bytes.subarray(0, Math.floor(bytes.length * fraction)), OPTIONS),
+      );
+
+      // Assess
+      expect(error.code).toBe('AUDIO_DECODE');
+      expect(error.message).toMatch(message);
+    },
+  );
+
+  it.each(['opus', 'ogg', 'oga'])(
+    'fails with AUDIO_DECODE on a .%s file cut at a page boundary, whose last page is not end-of-stream',
+    async (extension) => {
+      // Prepare: the fixtures hold one audio page, so a cut after the page before it would leave no audio;
+      // clearing the last page's end-of-stream flag makes the same whole-page ending with the audio kept.
+      const bytes = fixture(extension).slice();
+      const ends = oggPageEnds(bytes);
+      const lastPage = ends[ends.length - 2]!;
+      bytes[lastPage + 5] = bytes[lastPage + 5]! & ~0x04;
+
+      // Act
+      const error = await alignFailure(decodeAudioStream(inPieces(bytes, 999), OPTIONS));
+
+      // Assess
+      expect(ends[ends.length - 1]).toBe(bytes.length);
+      expect(error.code).toBe('AUDIO_DECODE');
+      expect(error.message).toMatch(/truncated: its last Ogg page is not marked end-of-stream/);
+    },
+  );
+
+  it('decodes an Ogg file with bytes after its end-of-stream page, which are no page', async () => {
+    // Prepare
+    const bytes = concat(fixture('opus'), Buffer.from('trailing bytes that are not an Ogg page'));
+
+    // Act
+    const decoded = await decodeAudioBuffer(bytes, OPTIONS);
+
+    // Assess
+    expect(decoded.info.codec).toBe('opus');
+    expect(decoded.warnings).toEqual([]);
+  });
+
+  it('decodes an MP3 without a Xing/Info header cut inside a frame, warning that it may be truncated', async () => {
+    // Prepare
+    const { frames } = mp3Parts();
+    const whole = concat(...frames);
+    const cut = whole.subarray(0, Math.floor(whole.length * 0.45));
+
+    // Act
+    const complete = await decodeAudioBuffer(whole, OPTIONS);
+    const decoded = await decodeAudioStream(inPieces(cut, 999), OPTIONS);
+
+    // Assess
+    expect(complete.warnings).toEqual([]);
+    expect(decoded.info.durationSec).toBeLessThan(complete.info.durationSec * 0.6);
+    expect(decoded.warnings).toEqual([
+      expect.stringMatching(
+        /^mp3 file may be truncated: it ends inside an MPEG frame \(\d+ of its 20[89] bytes present\), .*no Xing\/Info or VBRI header/,
+      ),
+    ]);
+  });
+
+  it('fails with AUDIO_DECODE on an MP3 whose VBRI header declares more frames than it has, and not when all are there', async () => {
+    // Prepare
+    const { id3v2, info, frames } = mp3Parts();
+    const bytes = info.length + frames.reduce((sum, frame) => sum + frame.length, 0);
+    const declaring = (count: number) => concat(id3v2, vbriFrame(info, count, bytes), ...frames);
+
+    // Act
+    const error = await alignFailure(decodeAudioBuffer(declaring(frames.length + 5), OPTIONS));
+    const decoded = await decodeAudioBuffer(declaring(frames.length), OPTIONS);
+
+    // Assess
+    expect(error.code).toBe('AUDIO_DECODE');
+    expect(error.message).toMatch(
+      new RegExp(`VBRI header declares ${frames.length + 5} MPEG frames .* but only ${frames.length} `),
+    );
+    expect(decoded.warnings).toEqual([]);
+  });
+
+  it('decodes an MP3 whose ID3v1 tag at the end holds a frame sync pattern, without taking it for a cut frame', async () => {
+    // Prepare
+    const { frames, id3v1 } = mp3Parts();
+    const tag = id3v1.slice();
+    tag.set([0xff, 0xf3, 0x80, 0x64], 40);
+
+    // Act
+    const decoded = await decodeAudioBuffer(concat(...frames, tag), OPTIONS);
+
+    // Assess
+    expect(id3v1.subarray(0, 3)).toEqual(Buffer.from('TAG'));
+    expect(decoded.warnings).toEqual([]);
+  });
+
+  it('fails with AUDIO_DECODE on an MP3 with damaged frames, counting the frames its header declares', async () => {
+    // Act
+    const error = await alignFailure(decodeAudioBuffer(damaged(fixture('mp3'), 300), OPTIONS));
+
+    // Assess
+    expect(error.code).toBe('AUDIO_DECODE');
+    expect(error.message).toMatch(
+      /declares 22 MPEG frames .* but only 2\d .* bytes between them are not frames/,
+    );
+  });
+
+  it("keeps the decoders' console lines off the console: damaged Opus decodes with a warning naming them", async () => {
+    // Prepare
+    const printed: unknown[][] = [];
+    const spy = jest.spyOn(console, 'error').mockImplementation((...args) => printed.push(args));
+
+    // Act
+    const decoded = await decodeAudioBuffer(damaged(fixture('opus'), 300), OPTIONS).finally(() =>
+      spy.mockRestore(),
+    );
+
+    // Assess
+    expect(printed).toEqual([]);
+    expect(decoded.warnings).toEqual([
+      expect.stringMatching(/^the opus decoder reported 1 problem\(s\) .*OPUS_INVALID_PACKET/),
+    ]);
+  });
+
+  it("keeps libFLAC's LOST_SYNC off the console: damaged Ogg FLAC fails by the samples its STREAMINFO declares", async () => {
+    // Prepare
+    const printed: unknown[][] = [];
+    const spy = jest.spyOn(console, 'error').mockImplementation((...args) => printed.push(args));
+
+    // Act
+    const error = await alignFailure(decodeAudioBuffer(damaged(fixture('oga'), 300), OPTIONS)).finally(() =>
+      spy.mockRestore(),
+    );
+
+    // Assess
+    expect(printed).toEqual([]);
+    expect(error.code).toBe('AUDIO_DECODE');
+    expect(error.message).toMatch(/truncated: its header declares 11025 samples .* but only \d+ decoded/);
   });
 });

@@ -9,9 +9,11 @@ import {
   type Encoding,
   encodeSamples,
   type FmtSpec,
+  fmtBody,
   rms,
   sine,
   toneAmplitude,
+  unpaddedChunk,
 } from './wav-fixture';
 
 const OPTIONS: DecodeOptions = { targetSampleRate: 16_000, maxDurationSec: 60, timeoutMs: 5000 };
@@ -165,6 +167,61 @@ describe('WAV decoding', () => {
 
     expect(decoded.samples.length).toBe(VALUES.length);
     expect(decoded.samples[1]).toBeCloseTo(0.5, 4);
+  });
+
+  it.each([
+    [
+      'an odd-sized LIST chunk before fmt',
+      { before: [unpaddedChunk('LIST', Buffer.from('INFOISFT\x03\x00\x00\x00sox'))] },
+    ],
+    ['an odd-sized LIST chunk between fmt and data', { between: [unpaddedChunk('LIST', [1, 2, 3])] }],
+    [
+      'an odd-sized chunk after a data chunk that comes first',
+      { dataFirst: true, after: [unpaddedChunk('odd ', [9])] },
+    ],
+  ])('reads a file with %s written without its pad byte', async (_name, layout) => {
+    // Prepare
+    const plain = { fmt: mono16k('s16', 16), data: encodeSamples(VALUES, 's16') };
+    const expected = await decodeAudioBuffer(buildWav(plain), OPTIONS);
+
+    // Act
+    const decoded = await decodeAudioStream(inPieces(buildWav({ ...plain, ...layout }), 3), OPTIONS);
+
+    // Assess
+    expect(decoded.samples).toEqual(expected.samples);
+    expect(decoded.samples.length).toBe(VALUES.length);
+  });
+
+  it('reads an odd-sized data chunk without its pad byte that comes before the fmt chunk', async () => {
+    // Prepare
+    const data = encodeSamples(VALUES.slice(0, 7), 'u8');
+    const wav = concat(
+      Buffer.from('RIFF\x00\x00\x00\x00WAVE'),
+      unpaddedChunk('data', data),
+      chunk('fmt ', fmtBody(mono16k('u8', 8))),
+    );
+
+    // Act
+    const decoded = await decodeAudioBuffer(wav, OPTIONS);
+
+    // Assess
+    expect(decoded.samples.length).toBe(7);
+    expect(decoded.info.codec).toBe('pcm_u8');
+  });
+
+  it('still skips a pad byte that holds a letter when both places could start the next chunk', async () => {
+    // Prepare: the pad byte is "x", so "xdat" and "data" both look like chunk ids; the rules decide.
+    const wav = buildWav({
+      fmt: mono16k('s16', 16),
+      data: encodeSamples(VALUES, 's16'),
+      between: [concat(unpaddedChunk('odd ', [9]), Buffer.from('x'))],
+    });
+
+    // Act
+    const decoded = await decodeAudioBuffer(wav, OPTIONS);
+
+    // Assess
+    expect(decoded.samples.length).toBe(VALUES.length);
   });
 
   it('decodes a data chunk that comes before the fmt chunk', async () => {
@@ -354,5 +411,19 @@ describe('WAV decoding of hostile input', () => {
 
     expect((error as AlignError).code).toBe('AUDIO_DECODE');
     expect((error as AlignError).message).toMatch(/comes before its fmt chunk and is larger than 1024 bytes/);
+  });
+
+  it('fails with AUDIO_DECODE on a streamed data chunk longer than the stream, with no size known up front', async () => {
+    // Prepare
+    const wav = buildWav({ fmt: good, data, dataSize: 4000 });
+
+    // Act
+    const error = await decodeAudioStream(inPieces(wav, 5), OPTIONS).catch((e: unknown) => e);
+
+    // Assess
+    expect((error as AlignError).code).toBe('AUDIO_DECODE');
+    expect((error as AlignError).message).toMatch(
+      /truncated: its data chunk declares 4000 bytes .* but only 16 bytes/,
+    );
   });
 });

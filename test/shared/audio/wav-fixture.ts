@@ -48,6 +48,11 @@ export function chunk(id: string, body: Uint8Array | number[], declaredSize?: nu
   return concat(ascii(id.padEnd(4, ' ')), u32(declaredSize ?? body.length), body, pad);
 }
 
+/** A chunk of odd size written without its pad byte, as some writers do. */
+export function unpaddedChunk(id: string, body: Uint8Array | number[]): Uint8Array {
+  return concat(ascii(id.padEnd(4, ' ')), u32(body.length), body);
+}
+
 /** A `fmt ` chunk body for `spec`. */
 export function fmtBody(spec: FmtSpec): Uint8Array {
   const blockAlign = spec.blockAlign ?? spec.channels * (spec.bitsPerSample / 8);

@@ -64,6 +64,20 @@ describe('runAlignJob on the demo model', () => {
     expect(result.text).toBe(result.words.map((w) => w.word).join(' '));
   });
 
+  it("puts the decoder's warnings about the audio first in the result's warnings", async () => {
+    // Prepare
+    const spec = await loadModelSpec(DEMO_MODEL_DIR);
+    const model = await openOnnxModel(spec, { modelPath: spec.onnxPath, quantized: false });
+    const audio = { ...(await decoded('quiet-rivers', spec)), warnings: ['mp3 file may be truncated'] };
+    const text = 'Quiet rivers carry heavy stones toward the sea жж';
+
+    // Act
+    const result = await runAlignJob({ audio, text, source: { path: 'x' }, downloadMs: 0 }, model, SETTINGS);
+
+    // Assess: the transcript's own warning (a token the model lacks) follows the decoder's.
+    expect(result.warnings).toEqual(['mp3 file may be truncated', expect.stringMatching(/skipped .*Ж/)]);
+  });
+
   it('fails with ALIGNMENT_IMPOSSIBLE when the transcript is far longer than the audio', async () => {
     const spec = await loadModelSpec(DEMO_MODEL_DIR);
     const model = await openOnnxModel(spec, { modelPath: spec.onnxPath, quantized: false });

@@ -1,5 +1,7 @@
-import { readFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { AlignError, InvalidInputError } from '../shared/errors';
+import { MAX_TRANSCRIPT_BYTES } from '../shared/pipeline/transcript-discovery';
 
 /** The transcript from `--text` or `--text-file` (exactly one of them), UTF-8 with any BOM removed. */
 export async function readTextArgument(
@@ -25,9 +27,24 @@ export async function readJsonFile<T>(path: string, what: string): Promise<T> {
   }
 }
 
+/**
+ * A file's bytes, at most the pipeline's transcript limit (descriptors and JSON alike): a regular file is refused
+ * by its size, a FIFO or device (`/dev/zero`, stdin) once it has sent more.
+ */
 async function readInputFile(path: string, what: string): Promise<Buffer> {
+  const tooLarge = (found: string) =>
+    new InvalidInputError(`${what} file "${path}" ${found}; at most ${MAX_TRANSCRIPT_BYTES} bytes are read`);
   try {
-    return await readFile(path);
+    const info = await stat(path);
+    if (info.isFile() && info.size > MAX_TRANSCRIPT_BYTES) throw tooLarge(`is ${info.size} bytes`);
+    const chunks: Buffer[] = [];
+    let length = 0;
+    for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
+      length += chunk.length;
+      if (length > MAX_TRANSCRIPT_BYTES) throw tooLarge(`sent more than ${MAX_TRANSCRIPT_BYTES} bytes`);
+      chunks.push(chunk);
+    }
+    return Buffer.concat(chunks, length);
   } catch (error) {
     if (error instanceof AlignError) throw error;
     throw new InvalidInputError(

@@ -46,3 +46,8 @@ export function formatProgressLine(progress: BatchProgress): string {
     `ETA ${eta === undefined ? '--:--' : formatClock(eta)}`
   );
 }
+
+/** `progress: 42% of 3600 s`, one file's inference by whole percent. */
+export function formatFileProgress(percent: number, durationSec: number): string {
+  return `progress: ${percent}% of ${durationSec.toFixed(0)} s`;
+}

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { type BatchProgress, formatClock, formatProgressLine } from './progress-bar';
+import { type BatchProgress, formatClock, formatFileProgress, formatProgressLine } from './progress-bar';
 
 /** A stream that may be a terminal (process.stderr is; test buffers are not). */
 export interface ProgressStream {
@@ -17,6 +17,8 @@ export interface FileOutcome {
 
 /** Terminals get a redrawn bar at most this often; each redraw is one write. */
 const REDRAW_MS = 100;
+/** Anything else gets a progress line at most this often, so hours of audio stay a short log. */
+const PLAIN_LINE_MS = 5000;
 
 /**
  * Reports a batch's progress on a stream: on a terminal one bar redrawn in place (`\r`, erase line), on
@@ -114,5 +116,42 @@ export class ProgressReporter {
     this.lastDraw = now;
     this.stream.write(`\r\x1b[2K${formatProgressLine(this.snapshot())}`);
     this.drawn = true;
+  }
+}
+
+/**
+ * Reports one file's inference: on a terminal one line redrawn in place, on anything else a line only once the
+ * whole percent has moved and a few seconds have passed (the last one, 100%, always), so a run of any length
+ * prints at most 101 lines.
+ */
+export class FileProgressReporter {
+  private lastLine = '';
+  private lastWrite = Number.NEGATIVE_INFINITY;
+  private drawn = false;
+
+  public constructor(
+    private readonly stream: ProgressStream,
+    private readonly durationSec: number,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  /** Inference has done `done` of `total` frames. */
+  public update(done: number, total: number): void {
+    const percent = Math.min(100, Math.floor((100 * done) / Math.max(1, total)));
+    const line = formatFileProgress(percent, this.durationSec);
+    if (line === this.lastLine) return;
+    const now = this.now();
+    const terminal = this.stream.isTTY === true;
+    if (percent < 100 && now - this.lastWrite < (terminal ? REDRAW_MS : PLAIN_LINE_MS)) return;
+    this.lastLine = line;
+    this.lastWrite = now;
+    this.stream.write(terminal ? `\r\x1b[2K${line}` : `${line}\n`);
+    this.drawn = terminal;
+  }
+
+  /** Clears a terminal's line so the warnings or the error that follow start on a clean one. */
+  public finish(): void {
+    if (this.drawn) this.stream.write('\r\x1b[2K');
+    this.drawn = false;
   }
 }

@@ -14,6 +14,7 @@ import { runAlignJob } from '../../shared/pipeline/align-job';
 import { type CliCommand, type CliIo, parseCommandArgs } from '../cli-command';
 import { readTextArgument } from '../cli-input';
 import { closeCliModel, openCliModel } from '../open-model';
+import { FileProgressReporter } from '../progress-reporter';
 
 /** Files at least this long report progress on stderr. */
 const PROGRESS_MIN_SEC = 60;
@@ -92,20 +93,17 @@ async function alignWithModel(
     formatHint: extname(audioPath).slice(1),
   });
   const readMs = performance.now() - readStarted;
-  const showProgress = audio.info.durationSec >= PROGRESS_MIN_SEC;
+  const progress =
+    audio.info.durationSec >= PROGRESS_MIN_SEC
+      ? new FileProgressReporter(io.stderr, audio.info.durationSec)
+      : undefined;
   const result = await runAlignJob(
     {
       audio,
       text,
       source: { path: resolve(audioPath) },
       downloadMs: readMs,
-      onProgress: showProgress
-        ? (done, total) => {
-            io.stderr.write(
-              `progress: ${Math.floor((100 * done) / Math.max(1, total))}% of ${audio.info.durationSec.toFixed(0)} s\n`,
-            );
-          }
-        : undefined,
+      onProgress: progress === undefined ? undefined : (done, total) => progress.update(done, total),
     },
     model,
     {
@@ -113,7 +111,7 @@ async function alignWithModel(
       confidenceWeighting: config.confidenceWeighting,
       star: values.star === true,
     },
-  );
+  ).finally(() => progress?.finish());
   for (const warning of result.warnings) io.stderr.write(`warning: ${warning}\n`);
   // The viewer page references audio too long to embed relative to where the page is written (stdout: the
   // working directory).

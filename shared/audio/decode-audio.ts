@@ -1,6 +1,9 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, constants as fsConstants, open } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
+import { Socket } from 'node:net';
 import { extname } from 'node:path';
+import type { Readable } from 'node:stream';
+import { promisify } from 'node:util';
 import { AlignError, InvalidInputError } from '../errors';
 import { MAX_SAMPLE_RATE, MIN_SAMPLE_RATE } from './audio-limits';
 import type { DecodedAudio, DecodeOptions } from './audio-types';
@@ -16,6 +19,13 @@ export type { AudioFormat, AudioInfo, DecodedAudio, DecodeOptions } from './audi
 const FILE_READ_BYTES = 1024 * 1024;
 /** ID3v2 tags skipped in a row before the data must be audio. */
 const MAX_ID3_TAGS = 4;
+/**
+ * Bytes per second of audio a source without a size (FIFO, device, stdin) may carry, 192 kHz stereo 32-bit PCM:
+ * with no size to check up front, the duration limit at this rate bounds how much is read.
+ */
+const UNSIZED_BYTES_PER_SEC = 192_000 * 2 * 4;
+
+const openFd = promisify(open);
 
 function checkOptions(options: DecodeOptions): void {
   const { targetSampleRate, maxDurationSec, timeoutMs, streamThresholdBytes } = options;
@@ -106,12 +116,58 @@ function fileError(path: string, error: unknown): AlignError {
   return new InvalidInputError(`cannot read audio file ${path}: ${detail}`, { cause: error });
 }
 
-/** Decodes an audio file to mono float32 at the target rate; files at/above the stream threshold are streamed. */
+/** Yields `source`'s chunks until more than `maxBytes` have come, then fails with `tooMany`. */
+async function* upTo(
+  source: AsyncIterable<Uint8Array>,
+  maxBytes: number,
+  tooMany: () => AlignError,
+): AsyncGenerator<Uint8Array> {
+  let total = 0;
+  for await (const chunk of source) {
+    total += chunk.length;
+    if (total > maxBytes) throw tooMany();
+    yield chunk;
+  }
+}
+
+/**
+ * Streams a source that has no size (FIFO, device, stdin) like an S3 body, its bytes bounded by the duration
+ * limit. It is opened non-blocking: a FIFO without a writer then waits in the reader, under the read timeout,
+ * instead of in open(2) on a libuv thread that would also keep the process from exiting.
+ */
+async function decodeUnsized(path: string, fifo: boolean, options: DecodeOptions): Promise<DecodedAudio> {
+  const flags = fsConstants.O_RDONLY | fsConstants.O_NONBLOCK;
+  const fd = await withTimeout(openFd(path, flags), options.timeoutMs, `opening ${path}`);
+  // A non-blocking FIFO reads as ended until a writer comes; a pipe handle waits for data or the writer's close.
+  const stream: Readable = fifo
+    ? new Socket({ fd, readable: true, writable: false })
+    : createReadStream(path, { fd, highWaterMark: FILE_READ_BYTES });
+  const maxBytes = Math.ceil(options.maxDurationSec * UNSIZED_BYTES_PER_SEC);
+  const tooMany = () =>
+    new AlignError(
+      'AUDIO_TOO_LONG',
+      `${path} sent more than ${maxBytes} bytes, what ${options.maxDurationSec} s (the duration limit) of ` +
+        '192 kHz stereo 32-bit audio takes; save it to a file first, or raise the limit',
+    );
+  try {
+    return await decodeAudioStream(upTo(stream, maxBytes, tooMany), options);
+  } finally {
+    // Closing the reader cannot interrupt a read still waiting for a writer; destroying the stream does.
+    stream.destroy();
+  }
+}
+
+/**
+ * Decodes an audio file to mono float32 at the target rate; files at/above the stream threshold are streamed,
+ * as are FIFOs and devices, whose size is unknown.
+ */
 export async function decodeAudioFile(path: string, options: DecodeOptions): Promise<DecodedAudio> {
   checkOptions(options);
   const withHint = { ...options, formatHint: options.formatHint ?? extname(path) };
   try {
-    const { size } = await withTimeout(stat(path), options.timeoutMs, `reading ${path}`);
+    const info = await withTimeout(stat(path), options.timeoutMs, `reading ${path}`);
+    if (!info.isFile() && !info.isDirectory()) return await decodeUnsized(path, info.isFIFO(), withHint);
+    const { size } = info;
     const threshold = options.streamThresholdBytes;
     if (threshold !== undefined && size >= threshold) {
       const stream = createReadStream(path, { highWaterMark: FILE_READ_BYTES });

@@ -1,5 +1,6 @@
 import { InferenceSession } from 'onnxruntime-node';
 import { AlignError } from '../errors';
+import { quietOnnxRuntimeLog } from './onnxruntime-log';
 
 const sessions = new Map<string, Promise<InferenceSession>>();
 
@@ -14,6 +15,7 @@ export function cachedSession(
   const key = `${modelPath}\u0000${JSON.stringify(options)}`;
   let session = sessions.get(key);
   if (session === undefined) {
+    quietOnnxRuntimeLog();
     session = InferenceSession.create(modelPath, options).catch((error: unknown) => {
       sessions.delete(key);
       throw new AlignError('MODEL', `cannot load ONNX model ${modelPath}: ${(error as Error).message}`, {

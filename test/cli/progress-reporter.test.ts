@@ -1,4 +1,4 @@
-import { ProgressReporter } from '../../cli/progress-reporter';
+import { FileProgressReporter, ProgressReporter } from '../../cli/progress-reporter';
 
 function stream(isTTY: boolean): { text: string; isTTY: boolean; write(chunk: string): void } {
   return {
@@ -42,6 +42,61 @@ describe('ProgressReporter', () => {
 
     expect(out.text).toContain('\r\x1b[2K[............');
     expect(out.text).toContain('\r\x1b[2K[############............] 0/1 files, 0.00 h audio, ETA 0:01');
+    expect(out.text.endsWith('\r\x1b[2K')).toBe(true);
+    expect(out.text).not.toContain('\n');
+  });
+});
+
+describe('FileProgressReporter', () => {
+  /** Feeds `updates` evenly spread progress calls over `wallSec` of a fake clock, then finishes. */
+  function run(out: ReturnType<typeof stream>, updates: number, wallSec: number, durationSec: number): void {
+    let now = 0;
+    const reporter = new FileProgressReporter(out, durationSec, () => now);
+    for (let done = 1; done <= updates; done++) {
+      now = (done * wallSec * 1000) / updates;
+      reporter.update(done, updates);
+    }
+    reporter.finish();
+  }
+
+  it('prints at most one line per whole percent on a long run, ending at 100%', () => {
+    // Prepare: six hours of audio in 831 batches over six hours of wall time (the run that printed 831 lines).
+    const out = stream(false);
+
+    // Act
+    run(out, 831, 6 * 3600, 6 * 3600);
+
+    // Assess
+    const lines = out.text.split('\n').filter(Boolean);
+    expect(lines.length).toBeLessThanOrEqual(101);
+    expect(lines.at(-1)).toBe('progress: 100% of 21600 s');
+    expect(new Set(lines).size).toBe(lines.length);
+  });
+
+  it('prints a line at most every few seconds on a fast run, ending at 100%', () => {
+    // Prepare: an hour of audio in 100,000 updates over 20 s of wall time.
+    const out = stream(false);
+
+    // Act
+    run(out, 100_000, 20, 3600);
+
+    // Assess: the first line, one per 5 s after it, and the last.
+    const lines = out.text.split('\n').filter(Boolean);
+    expect(lines.length).toBeLessThanOrEqual(6);
+    expect(lines.at(-1)).toBe('progress: 100% of 3600 s');
+  });
+
+  it('redraws one line in place on a terminal, bounded by the percent, and clears it at the end', () => {
+    // Prepare
+    const out = stream(true);
+
+    // Act
+    run(out, 100_000, 6 * 3600, 6 * 3600);
+
+    // Assess
+    const redraws = out.text.split('\r\x1b[2K').filter(Boolean);
+    expect(redraws.length).toBeLessThanOrEqual(101);
+    expect(redraws.at(-1)).toBe('progress: 100% of 21600 s');
     expect(out.text.endsWith('\r\x1b[2K')).toBe(true);
     expect(out.text).not.toContain('\n');
   });

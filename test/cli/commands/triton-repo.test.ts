@@ -4,8 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InferenceSession } from 'onnxruntime-node';
 import { runCli } from '../../../cli/run-cli';
+import { runCliProcess } from '../../helpers/cli-process';
 import { DEMO_MODEL_DIR } from '../../helpers/demo-model';
 import { type PbMessage, parsePbtxt } from '../../helpers/pbtxt';
+import { bareOnnxRuntimeStderr, unwritableHome } from '../../helpers/unwritable-home';
 
 function sink(): { text: string; write(chunk: string): void } {
   return {
@@ -78,5 +80,27 @@ describe('w2v2-align triton-repo', () => {
     // Assess
     expect(code).toBe(2);
     expect(stderr).toMatch(/--name must be letters, digits/);
+  });
+
+  it("keeps onnxruntime's warnings off stderr under an unwritable HOME, where a bare session prints them", async () => {
+    // Prepare
+    const home = unwritableHome();
+    const bare = await bareOnnxRuntimeStderr(home);
+    const out = mkdtempSync(join(tmpdir(), 'triton-repo-'));
+
+    // Act
+    const run = await runCliProcess(
+      ['triton-repo', DEMO_MODEL_DIR, out],
+      { HOME: home },
+      {
+        killAfterMs: 30_000,
+        maxRssBytes: 1024 ** 3,
+      },
+    );
+
+    // Assess
+    expect(bare).toMatch(/W:onnxruntime/);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
   });
 });

@@ -1,5 +1,6 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -60,6 +61,20 @@ describe('decodeAudioFile', () => {
     const decoded = await decodeAudioFile(join(dir, 'really-a-wav.mp3'), OPTIONS);
 
     expect(decoded.info.format).toBe('wav');
+  });
+
+  it('streams a FIFO, whose size is unknown, to the same samples as the file', async () => {
+    // Prepare
+    const fifo = join(dir, 'tone-fifo.wav');
+    execFileSync('mkfifo', [fifo]);
+    const whole = await decodeAudioFile(join(dir, 'tone.wav'), OPTIONS);
+
+    // Act: the writer's open waits for the decoder's, so both run together.
+    const [streamed] = await Promise.all([decodeAudioFile(fifo, OPTIONS), writeFile(fifo, wav)]);
+
+    // Assess
+    expect(streamed.samples).toEqual(whole.samples);
+    expect(streamed.info).toEqual(whole.info);
   });
 
   it('fails with INVALID_INPUT naming a file that does not exist', async () => {

@@ -212,7 +212,7 @@ function fileOutcome(outcome: ActivityOutcome, wallMs: number): FileOutcome {
 /** A file that now succeeds loses the error record of an earlier run, which would only mislead. */
 async function clearStaleFailure(store: FolderStore, layout: ActivityLayout, key: string): Promise<void> {
   const classified = layout.classify(key);
-  if (classified.kind === 'audio') await store.delete(RESULTS, layout.failureKey(classified.stem));
+  if (classified.kind === 'audio') await store.delete(RESULTS, layout.failureKey(classified));
 }
 
 /** The summary table printed after the run. */

@@ -5,13 +5,15 @@ import type { AcousticModel } from '../inference/acoustic-model';
 import type { OutputFormat } from '../output/result';
 import { relativeHref } from '../output/viewer/relative-href';
 import type { PipelineLog } from '../telemetry/pipeline-logger';
-import type { ActivityOutcome } from './activity-outcome';
+import type { ClassifiedAudio } from './activity-layout';
+import type { ActivityOutcome, ResultKeys } from './activity-outcome';
 import type { ActivitySettings } from './activity-settings';
 import { runAlignJob } from './align-job';
 import type { LargeFileHandoff } from './large-file-handoff';
 import type { ObjectHead, ObjectLocation, ObjectStore } from './object-store';
 import { sourceOf } from './result-source';
 import { isResultUpToDate, type SourceVersions, writeResult } from './result-store';
+import { changedSource, SourceChangedError } from './source-check';
 import type { FoundTranscript } from './transcript-discovery';
 
 /** Who follows activities as they run (`align-dir`'s progress bar); keyed by the audio's key. */
@@ -38,28 +40,31 @@ export interface ActivityContext {
 export interface AudioRequest {
   bucket: string;
   key: string;
-  stem: string;
+  /** The key classified: its stem finds the transcript, its name files the results. */
+  audio: ClassifiedAudio;
   head: ObjectHead;
   /** The transcript discovery found (or the rerun named); undefined: transcribe mode. */
   transcript: FoundTranscript | undefined;
+  /** The rerun's explicit transcript key, which replaces discovery. */
+  transcriptKey: string | undefined;
   force: boolean;
   backend: 'cpu' | 'triton' | undefined;
 }
 
 /**
  * One activity once its transcript is known: skip when an up-to-date result exists, hand large files to the
- * state machine, else download, decode, align and write the results. Throws AlignError on failure (the caller
- * retries, records and counts failures). The transcript text is logged only at DEBUG.
+ * state machine, else download, decode, align and commit the results (`commitResult`). Throws AlignError on
+ * failure (the caller retries, records and counts failures). The transcript text is logged only at DEBUG.
  */
 export async function runAudioActivity(
   context: ActivityContext,
   request: AudioRequest,
 ): Promise<ActivityOutcome> {
   const { store, settings, log } = context;
-  const { bucket, key, stem, head, transcript } = request;
+  const { bucket, key, head, transcript } = request;
   const versions: SourceVersions = { audioEtag: head.etag, transcriptEtag: transcript?.etag };
   const outputBucket = settings.resultsBucket ?? bucket;
-  const keyFor = (extension: string): string => settings.layout.resultKey(stem, extension);
+  const keyFor = (extension: string): string => settings.layout.resultKey(request.audio, extension);
   const formats = outputFormats(settings.outputFormats, transcript);
   if (!request.force) {
     const model = settings.sameModelRequired ? await context.model() : undefined;
@@ -141,11 +146,19 @@ export async function runAudioActivity(
     settings.align,
   );
   result.warnings.push(...warnings);
-  const resultKeys = await writeResult(store, outputBucket, keyFor, result, formats, versions, {
-    samples: audio.samples,
-    sampleRate: audio.sampleRate,
-    href: audioHref(store.locate(outputBucket, keyFor('.html')), store.locate(bucket, key)),
-  });
+  const resultKeys = await commitResult(context, request, () =>
+    writeResult(store, outputBucket, keyFor, result, formats, versions, {
+      samples: audio.samples,
+      sampleRate: audio.sampleRate,
+      href: audioHref(store.locate(outputBucket, keyFor('.html')), store.locate(bucket, key)),
+    }),
+  );
+  if (resultKeys === undefined) {
+    const reason =
+      'the audio was replaced (or removed) while this version was aligned; the newer version is aligned by its own event';
+    log.info('activity superseded', { bucket, key, reason });
+    return { status: 'skipped', bucket, key, reason };
+  }
   log.info('activity succeeded', {
     bucket,
     key,
@@ -155,6 +168,46 @@ export async function runAudioActivity(
     realTimeFactor: result.stats.realTimeFactor,
   });
   return { status: 'succeeded', bucket, key, resultKeys, result };
+}
+
+/**
+ * Writes the result only while the inputs it was computed from are current, so that of two Lambdas aligning
+ * two versions of one file at once, the newer version's result is the one left. Before writing: a newer audio
+ * means its own event aligns it, so nothing is written (undefined); another transcript means aligning again
+ * (SourceChangedError: the retry reuses the emissions). After writing: a change means these files may have
+ * replaced a newer version's, so the activity runs again from the current inputs (SourceChangedError). A
+ * newer version's writes start only after its upload, so one that comes after the second check finds these
+ * files written and replaces them.
+ */
+async function commitResult(
+  context: ActivityContext,
+  request: AudioRequest,
+  write: () => Promise<ResultKeys>,
+): Promise<ResultKeys | undefined> {
+  const read = {
+    bucket: request.bucket,
+    key: request.key,
+    stem: request.audio.stem,
+    audioEtag: request.head.etag,
+    transcript: request.transcript,
+    transcriptKey: request.transcriptKey,
+  };
+  const { store, settings } = context;
+  const before = await changedSource(store, settings.layout, read);
+  if (before === 'audio') return undefined;
+  if (before === 'transcript') {
+    throw new SourceChangedError(
+      `the transcript of ${request.key} changed while it was aligned; aligning it again to the current one`,
+    );
+  }
+  const keys = await write();
+  if ((await changedSource(store, settings.layout, read)) !== undefined) {
+    throw new SourceChangedError(
+      `the inputs of ${request.key} changed while its result was written, which may have replaced a newer ` +
+        "version's result; aligning it again from the current inputs",
+    );
+  }
+  return keys;
 }
 
 /** The descriptor's formats win over the configured ones; the JSON document is always written. */

@@ -10,7 +10,8 @@ const OWN_OUTPUT = /\.(?:align|error)\.json$/i;
 /**
  * `align-dir`'s layout, the one its users' folders already have: keys are paths below the folder; results are
  * `<name>.align.<ext>` and failure records `<name>.error.json`, in the results folder (the input folder itself,
- * or `--out`, which mirrors its subfolders).
+ * or `--out`, which mirrors its subfolders). `<name>` is the bucket's (`outputName`): `talk` for `talk.wav`,
+ * `talk.flac` for `talk.flac`, so two files of one stem never share a result.
  */
 export function folderLayout(): ActivityLayout {
   return {
@@ -22,8 +23,8 @@ export function folderLayout(): ActivityLayout {
       return classified;
     },
     inputKey: (stem, extension) => `${stem}.${extension}`,
-    resultKey: (stem, extension) => `${stem}${RESULT_INFIX}${extension}`,
-    failureKey: (stem) => `${stem}${FAILURE_SUFFIX}`,
+    resultKey: (input, extension) => `${input.name}${RESULT_INFIX}${extension}`,
+    failureKey: (input) => `${input.name}${FAILURE_SUFFIX}`,
     rejectedFailureKey: (key) => `_rejected/${keyDigest(key)}${FAILURE_SUFFIX}`,
   };
 }

@@ -3,6 +3,7 @@ import { withRetry } from '../concurrency/retry';
 import { InvalidInputError, toAlignError } from '../errors';
 import type { ObjectCreated } from '../events/object-events';
 import type { ActivityTelemetry } from '../telemetry/activity-metrics';
+import type { ClassifiedAudio } from './activity-layout';
 import type { ActivityOutcome } from './activity-outcome';
 import { type ActivityContext, runAudioActivity } from './audio-activity';
 import { EmissionsMemo } from './emissions-memo';
@@ -33,8 +34,8 @@ export interface ObjectOptions {
 
 /**
  * Everything one object-created event means (or one file of a folder): an audio object runs its activity; a
- * transcript (re)runs the activity of each audio object with its name; hostile keys get a failure record under
- * a hashed name.
+ * transcript (re)runs the activity of each audio object of its stem, each filing its own result; hostile keys
+ * get a failure record under a hashed name.
  */
 export async function processObject(
   context: ObjectContext,
@@ -56,13 +57,17 @@ export async function processObject(
     case 'audio':
       return [
         await queued(context, bucket, key, () =>
-          processAudio(context, bucket, key, classified.stem, options, object.transcriptKey),
+          processAudio(context, bucket, key, classified, options, object.transcriptKey),
         ),
       ];
     case 'transcript': {
       const audioKeys = AUDIO_EXTENSIONS.map((extension) => layout.inputKey(classified.stem, extension));
       const heads = await Promise.all(audioKeys.map((audioKey) => context.store.head(bucket, audioKey)));
-      const present = audioKeys.filter((_, i) => heads[i] !== undefined);
+      // An audio key its own event rejected (too long for its results) stays rejected, and is not run here.
+      const present = audioKeys.flatMap((audioKey, i) => {
+        const audio = layout.classify(audioKey);
+        return heads[i] !== undefined && audio.kind === 'audio' ? [{ audioKey, audio }] : [];
+      });
       if (present.length === 0) {
         return [
           {
@@ -74,10 +79,8 @@ export async function processObject(
         ];
       }
       return Promise.all(
-        present.map((audioKey) =>
-          queued(context, bucket, audioKey, () =>
-            processAudio(context, bucket, audioKey, classified.stem, options),
-          ),
+        present.map(({ audioKey, audio }) =>
+          queued(context, bucket, audioKey, () => processAudio(context, bucket, audioKey, audio, options)),
         ),
       );
     }
@@ -136,7 +139,7 @@ async function processAudio(
   context: ObjectContext,
   bucket: string,
   key: string,
-  stem: string,
+  audio: ClassifiedAudio,
   options: ObjectOptions,
   transcriptKey?: string,
 ): Promise<ActivityOutcome> {
@@ -159,13 +162,14 @@ async function processAudio(
         if (head === undefined) {
           return { status: 'skipped' as const, bucket, key, reason: 'the audio object no longer exists' };
         }
-        transcript = await findTranscript(store, bucket, settings.layout, stem, head, transcriptKey);
+        transcript = await findTranscript(store, bucket, settings.layout, audio.stem, head, transcriptKey);
         return runAudioActivity(activityContext, {
           bucket,
           key,
-          stem,
+          audio,
           head,
           transcript,
+          transcriptKey,
           force: options.force,
           backend: options.backend,
         });
@@ -207,7 +211,7 @@ async function processAudio(
     const failureKey = await recordFailure(context, {
       bucket,
       key,
-      recordKey: settings.layout.failureKey(stem),
+      recordKey: settings.layout.failureKey(audio),
       error,
       source: sourceOf(store, { bucket, key, head }, transcript),
       tries: { attempt: attempts, delivery: options.delivery },

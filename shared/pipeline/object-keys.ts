@@ -9,16 +9,19 @@ export interface BucketPrefixes {
 
 /** S3's key limit in UTF-8 bytes. */
 const MAX_KEY_BYTES = 1024;
-/** The longest suffix the pipeline appends to a stem (a result format's extension). */
+/** The longest suffix the pipeline appends to an input's name (a result format's extension). */
 const LONGEST_SUFFIX = '.TextGrid';
 
-/** The bucket's layout: `incoming/<stem>.<ext>` → `results/<stem>.<format>`, `failed/<stem>.json`. */
+/**
+ * The bucket's layout: `incoming/<path>/<file>` → `results/<name>.<format>`, `failed/<name>.json`, where
+ * `<name>` is the input's name (`<path>/<stem>` for a `.wav`, else the whole `<path>/<file>`; `outputName`).
+ */
 export function bucketLayout(prefixes: BucketPrefixes): ActivityLayout {
   return {
     classify: (key) => classifyKey(key, prefixes),
     inputKey: (stem, extension) => `${prefixes.incomingPrefix}${stem}.${extension}`,
-    resultKey: (stem, extension) => `${prefixes.resultsPrefix}${stem}${extension}`,
-    failureKey: (stem) => `${prefixes.failedPrefix}${stem}.json`,
+    resultKey: (input, extension) => `${prefixes.resultsPrefix}${input.name}${extension}`,
+    failureKey: (input) => `${prefixes.failedPrefix}${input.name}.json`,
     rejectedFailureKey: (key) => `${prefixes.failedPrefix}_rejected/${keyDigest(key)}.json`,
   };
 }
@@ -41,7 +44,7 @@ export function classifyKey(key: string, prefixes: BucketPrefixes): ClassifiedKe
   const longestPrefix = [prefixes.resultsPrefix, prefixes.failedPrefix].reduce((a, b) =>
     a.length > b.length ? a : b,
   );
-  if (Buffer.byteLength(longestPrefix + classified.stem + LONGEST_SUFFIX) > MAX_KEY_BYTES) {
+  if (Buffer.byteLength(longestPrefix + classified.name + LONGEST_SUFFIX) > MAX_KEY_BYTES) {
     return {
       kind: 'rejected',
       reason: `the key is too long: its result keys would exceed S3's ${MAX_KEY_BYTES} bytes`,

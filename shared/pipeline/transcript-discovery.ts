@@ -52,6 +52,28 @@ export async function findTranscript(
   return { text: decoded, origin: 'metadata', key: undefined, etag: undefined, descriptor: undefined };
 }
 
+/**
+ * The transcript object that discovery (or the rerun's `explicitKey`) would take now, by key and version,
+ * without reading it; undefined when there is none (metadata or transcribe mode: the audio's version covers them).
+ */
+export async function currentTranscript(
+  store: ObjectStore,
+  bucket: string,
+  layout: ActivityLayout,
+  stem: string,
+  explicitKey?: string,
+): Promise<{ key: string; etag: string } | undefined> {
+  const keys =
+    explicitKey === undefined
+      ? TRANSCRIPT_EXTENSIONS.map((extension) => layout.inputKey(stem, extension))
+      : [explicitKey];
+  for (const key of keys) {
+    const head = await store.head(bucket, key);
+    if (head !== undefined) return { key, etag: head.etag };
+  }
+  return undefined;
+}
+
 async function readExplicitTranscript(
   store: ObjectStore,
   bucket: string,

@@ -41,7 +41,7 @@ export async function recordWorkflowFailure(
   const classified = layout.classify(key);
   const recordKey =
     classified.kind === 'audio' || classified.kind === 'transcript'
-      ? layout.failureKey(classified.stem)
+      ? layout.failureKey(classified)
       : layout.rejectedFailureKey(key);
   const attempt = wasRetried(request.failure.Error) ? request.maxAttempts + 1 : 1;
   context.log.error('workflow failed', { bucket, key, code: error.code, error: error.message });

@@ -4,7 +4,7 @@ import { decodeEventKey } from '../../shared/events/object-events';
 import { processEvent } from '../../shared/pipeline/process-event';
 import type { LocalS3 } from '../../tools/local-s3/local-s3-server';
 import { pipelineContext, StandInModel, toneWav } from '../shared/pipeline/pipeline-harness';
-import { startTestS3, testStore } from '../tools/local-s3/local-s3-fixture';
+import { readTestObject, startTestS3, testStore } from '../tools/local-s3/local-s3-fixture';
 
 const TEXT = 'the quick brown fox';
 
@@ -190,7 +190,7 @@ describe('event faults: duplicated, reordered, delayed events and objects overwr
     expect(versions.get(written.source.etag)).toBe(written.audio.durationSec);
   });
 
-  it('keeps the result of the version it read when the audio is overwritten during inference, then the new event updates it', async () => {
+  it('commits nothing for a version overwritten during inference, and the new event writes the result', async () => {
     // Prepare
     await upload('incoming/race2/f.txt', TEXT);
     const first = await upload('incoming/race2/f.wav', toneWav(1));
@@ -202,14 +202,14 @@ describe('event faults: duplicated, reordered, delayed events and objects overwr
     await model.entered;
     const second = await upload('incoming/race2/f.wav', toneWav(2));
     model.letGo();
-    await running;
-    const afterFirst = await result('race2/f');
+    const superseded = await running;
+    const afterFirst = await readTestObject(s3.endpoint, bucket, 'results/race2/f.json');
     await processEvent(context, second.event);
     pool.destroy();
 
     // Assess
-    expect(afterFirst.source.etag).toBe(first.etag);
-    expect(afterFirst.audio.durationSec).toBe(1);
+    expect(superseded.outcomes.map((o) => o.status)).toEqual(['skipped']);
+    expect(afterFirst).toBeUndefined();
     const final = await result('race2/f');
     expect(final.source.etag).toBe(second.etag);
     expect(final.audio.durationSec).toBe(2);

@@ -160,7 +160,7 @@ describe('w2v2-align align-dir', () => {
 
     // Assess
     expect(code).toBe(0);
-    expect(readResult(join(dir, 'puppy-tail.align.json')).mode).toBe('align');
+    expect(readResult(join(dir, 'puppy-tail.opus.align.json')).mode).toBe('align');
   });
 
   it('removes the <name>.error.json of an earlier run once the file succeeds', async () => {

@@ -8,8 +8,8 @@ describe('folder layout', () => {
     // Act
     const keys = {
       descriptor: layout.inputKey('sub/talk', 'json'),
-      result: layout.resultKey('sub/talk', '.TextGrid'),
-      failure: layout.failureKey('sub/talk'),
+      result: layout.resultKey({ name: 'sub/talk' }, '.TextGrid'),
+      failure: layout.failureKey({ name: 'sub/talk' }),
       rejected: layout.rejectedFailureKey('../x.wav'),
     };
 
@@ -25,18 +25,36 @@ describe('folder layout', () => {
   it('classifies audio (opus included) and transcripts by extension, and its own JSON outputs as ignored', () => {
     // Prepare
     const layout = folderLayout();
+    const keys = ['sub/Talk.OPUS', 'sub/talk.txt', 'sub/talk.align.json', 'talk.flac.error.json'];
 
     // Act
-    const classified = ['sub/Talk.OPUS', 'sub/talk.txt', 'sub/talk.align.json', 'talk.error.json'].map(
-      (key) => layout.classify(key),
-    );
+    const classified = keys.map((key) => layout.classify(key));
 
     // Assess
     expect(classified).toEqual([
-      { kind: 'audio', stem: 'sub/Talk', extension: 'opus' },
-      { kind: 'transcript', stem: 'sub/talk', extension: 'txt' },
+      { kind: 'audio', stem: 'sub/Talk', extension: 'opus', name: 'sub/Talk.OPUS' },
+      { kind: 'transcript', stem: 'sub/talk', extension: 'txt', name: 'sub/talk.txt' },
       { kind: 'ignored', reason: 'an output of the pipeline' },
       { kind: 'ignored', reason: 'an output of the pipeline' },
+    ]);
+  });
+
+  it('gives each audio file of one stem its own result and error record, the .wav the names it always had', () => {
+    // Prepare
+    const layout = folderLayout();
+
+    // Act
+    const named = ['sub/talk.wav', 'sub/talk.flac'].map((key) => {
+      const classified = layout.classify(key);
+      return classified.kind === 'audio'
+        ? [layout.resultKey(classified, '.json'), layout.failureKey(classified)]
+        : classified.kind;
+    });
+
+    // Assess
+    expect(named).toEqual([
+      ['sub/talk.align.json', 'sub/talk.error.json'],
+      ['sub/talk.flac.align.json', 'sub/talk.flac.error.json'],
     ]);
   });
 

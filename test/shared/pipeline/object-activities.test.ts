@@ -167,6 +167,65 @@ describe.each([
     );
   });
 
+  it('reads a descriptor that starts with a UTF-8 byte-order mark', async () => {
+    // Prepare
+    const descriptor = `\uFEFF${JSON.stringify({ text: 'written by a windows editor' })}`;
+    await store.put(store.inputKey('order/bom', 'json'), Buffer.from(descriptor, 'utf8'));
+    await store.put(store.audioKey('order/bom'), toneWav(2));
+    const { context } = store.context({ formats: ['json'], model: new StandInModel() });
+
+    // Act
+    const outcome = await run(context, store.audioKey('order/bom'));
+
+    // Assess
+    expect(outcome.status).toBe('succeeded');
+    expect((await resultOf('order/bom')).text).toBe('written by a windows editor');
+  });
+
+  it('gives each audio file of one name its own result and failure record, and reruns each for their transcript', async () => {
+    // Prepare
+    const audio = (extension: string): string => store.inputKey('m2/multi', extension);
+    await store.put(audio('txt'), 'the first words');
+    await store.put(audio('wav'), toneWav(2));
+    await store.put(audio('flac'), toneWav(3));
+    await store.put(audio('ogg'), 'this is not audio');
+    const model = new StandInModel();
+    const { context } = store.context({ formats: ['json', 'vtt'], model });
+    for (const extension of ['wav', 'flac', 'ogg']) await run(context, audio(extension));
+    await store.put(audio('txt'), 'some other words');
+
+    // Act
+    const outcomes = await processObject(
+      context,
+      { bucket: store.bucket, key: audio('txt'), size: undefined, etag: undefined },
+      { delivery: 1, force: false, backend: undefined },
+    );
+
+    // Assess
+    expect(outcomes.map((outcome) => [outcome.key, outcome.status])).toEqual([
+      [audio('wav'), 'succeeded'],
+      [audio('flac'), 'succeeded'],
+      [audio('ogg'), 'failed'],
+    ]);
+    const wav = parseJsonObject('wav', await store.read(store.resultKey('m2/multi', 'json')));
+    const flac = parseJsonObject('flac', await store.read(store.resultKey('m2/multi.flac', 'json')));
+    expect([wav.text, wav.audio.durationSec, wav.source]).toEqual([
+      'some other words',
+      2,
+      expect.objectContaining(store.source(audio('wav'), audio('txt'))),
+    ]);
+    expect([flac.text, flac.audio.durationSec, flac.source]).toEqual([
+      'some other words',
+      3,
+      expect.objectContaining(store.source(audio('flac'), audio('txt'))),
+    ]);
+    expect(await store.read(store.resultKey('m2/multi.flac', 'vtt'))).toMatch(/^WEBVTT/);
+    const failure = parseJsonObject('ogg', await store.read(store.failureKey('m2/multi.ogg')));
+    expect(failure.source).toMatchObject(store.source(audio('ogg'), audio('txt')));
+    expect(await store.read(store.failureKey('m2/multi'))).toBeUndefined();
+    expect(model.calls).toBe(4);
+  });
+
   it('takes <name>.txt when there is no descriptor', async () => {
     // Prepare
     await store.put(store.inputKey('order/b', 'txt'), 'from the text file');

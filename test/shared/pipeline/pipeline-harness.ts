@@ -57,6 +57,37 @@ export class StandInModel implements AcousticModel {
   }
 }
 
+/**
+ * A stand-in model whose first inference waits until `release()`: a Lambda still busy with one version of a
+ * file while another aligns the next. `entered` resolves once that first inference is waiting.
+ */
+export class GatedModel extends StandInModel {
+  public readonly entered: Promise<void>;
+  private enter: () => void = () => undefined;
+  private open: () => void = () => undefined;
+  private readonly gate = new Promise<void>((resolve) => {
+    this.open = resolve;
+  });
+
+  public constructor() {
+    super();
+    this.entered = new Promise<void>((resolve) => {
+      this.enter = resolve;
+    });
+  }
+
+  /** Lets the held inference (and every later one) go on. */
+  public release(): void {
+    this.open();
+  }
+
+  public override async logProbs(samples: Float32Array): Promise<Emissions> {
+    this.enter();
+    await this.gate;
+    return super.logProbs(samples);
+  }
+}
+
 /** Telemetry that keeps what it is told. */
 export class RecordingTelemetry implements ActivityTelemetry {
   public readonly successes: AlignmentResult[] = [];

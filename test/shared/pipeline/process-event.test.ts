@@ -1,6 +1,7 @@
 import type { S3Event } from 'aws-lambda';
 import type { Emissions } from '../../../shared/align/emissions';
 import { decodeEventKey } from '../../../shared/events/object-events';
+import { keyDigest } from '../../../shared/pipeline/activity-layout';
 import { handleEvent, processEvent, RedeliveryNeededError } from '../../../shared/pipeline/process-event';
 import { type FaultProxy, startFaultProxy } from '../../../tools/local-s3/fault-proxy';
 import type { LocalS3 } from '../../../tools/local-s3/local-s3-server';
@@ -279,6 +280,44 @@ describe('processEvent against a local S3 server', () => {
     expect(rejected?.status === 'failed' && rejected.failureKey).toMatch(/^failed\/_rejected\//);
     expect(telemetry.failures).toEqual([{ code: 'INVALID_INPUT', backend: 'cpu' }]);
     expect(telemetry.successes).toEqual([]);
+  });
+
+  it('ignores a folder marker (a zero-byte key ending in "/") with a debug line, recording no failure', async () => {
+    // Prepare
+    const event = await upload('incoming/z/folder/', '');
+    const { context, telemetry, log, pool } = pipelineContext(s3.endpoint);
+
+    // Act
+    const result = await processEvent(context, event);
+    pool.destroy();
+
+    // Assess
+    expect(result.outcomes).toEqual([
+      expect.objectContaining({ status: 'skipped', reason: expect.stringContaining('folder marker') }),
+    ]);
+    expect(log.lines).toEqual([expect.objectContaining({ level: 'debug', message: 'key ignored' })]);
+    expect(telemetry.failures).toEqual([]);
+    expect(await read(`failed/_rejected/${keyDigest('incoming/z/folder/')}.json`)).toBeUndefined();
+  });
+
+  it("reruns for a transcript only the audio whose result keys fit, as each audio's own event did", async () => {
+    // Prepare: results/<stem>.flac.TextGrid is 1025 bytes, one too many; results/<stem>.TextGrid fits.
+    const stem = `long/${['n', 'n', 'n', 'n', ''].map((last) => 'n'.repeat(198) + last).join('/')}`;
+    expect(Buffer.byteLength(`results/${stem}.flac.TextGrid`)).toBe(1025);
+    await upload(`incoming/${stem}.wav`, toneWav(1));
+    await upload(`incoming/${stem}.flac`, toneWav(1));
+    const event = await upload(`incoming/${stem}.txt`, TEXT);
+    const { context, telemetry, pool } = pipelineContext(s3.endpoint);
+
+    // Act
+    const result = await processEvent(context, event);
+    pool.destroy();
+
+    // Assess
+    expect(result.outcomes.map((outcome) => [outcome.key, outcome.status])).toEqual([
+      [`incoming/${stem}.wav`, 'succeeded'],
+    ]);
+    expect(telemetry.failures).toEqual([]);
   });
 
   it('retries injected throttling, 5xx and connection resets and succeeds', async () => {

@@ -5,6 +5,8 @@
  * cold start that only sees WAV pays for none of them.
  */
 
+import type { AudioFormat } from './audio-types';
+
 /** Compressed codecs with a decoder. */
 export type CompressedCodec = 'flac' | 'mp3' | 'vorbis' | 'opus';
 
@@ -19,6 +21,8 @@ export interface DecodedChunk {
 /** A decoder fed the file's bytes in order, in blocks of any size. */
 export interface StreamingDecoder {
   decode(bytes: Uint8Array): Promise<DecodedChunk>;
+  /** Bytes to `decode` after the input's last byte and before `flush`, when the decoder needs them to see the end. */
+  readonly endPadding: Uint8Array | undefined;
   /** Decodes what the decoder still buffers at end of input. */
   flush(): Promise<DecodedChunk>;
   /** Releases the WASM memory; the decoder is unusable afterwards. */
@@ -27,12 +31,25 @@ export interface StreamingDecoder {
 
 const NOTHING: DecodedChunk = { channelData: [], samplesDecoded: 0, sampleRate: 0, errors: [] };
 
-async function openFlac(): Promise<StreamingDecoder> {
+/**
+ * Zeros fed after a native FLAC stream. The FLAC decoder's frame parser cuts a frame only once it has read the
+ * next frame's header, and its flush loses the last frame two ways: one shorter than that look-ahead (16 bytes;
+ * digital silence encodes to 11-13) goes to libFLAC joined to the frame before, of which libFLAC decodes only the
+ * first; and a sync search that stops exactly at the end (after a 0xFF just before the closing CRC-16) waits for
+ * input that never comes. Behind the zeros the last header is read and the search stops short of the end; the
+ * last frame then carries the zeros, which keep its CRC-16 valid (zeros leave a zero remainder zero) and which
+ * libFLAC ignores.
+ */
+const FLAC_END_PADDING = new Uint8Array(64);
+
+async function openFlac(container: AudioFormat): Promise<StreamingDecoder> {
   const { FLACDecoder } = await import('@wasm-audio-decoders/flac');
   const decoder = new FLACDecoder();
   await decoder.ready;
   return {
     decode: (bytes) => decoder.decode(bytes),
+    // Ogg FLAC arrives as whole packets in pages, which the parser cuts without looking ahead.
+    endPadding: container === 'flac' ? FLAC_END_PADDING : undefined,
     flush: () => decoder.flush(),
     free: () => decoder.free(),
   };
@@ -44,6 +61,7 @@ async function openVorbis(): Promise<StreamingDecoder> {
   await decoder.ready;
   return {
     decode: (bytes) => decoder.decode(bytes),
+    endPadding: undefined,
     flush: () => decoder.flush(),
     free: () => decoder.free(),
   };
@@ -55,6 +73,7 @@ async function openMpeg(): Promise<StreamingDecoder> {
   await decoder.ready;
   return {
     decode: async (bytes) => decoder.decode(bytes),
+    endPadding: undefined,
     // mpg123 emits every complete frame as it is fed; nothing is held back at the end.
     flush: async () => NOTHING,
     free: () => decoder.free(),
@@ -67,19 +86,20 @@ async function openOpus(): Promise<StreamingDecoder> {
   await decoder.ready;
   return {
     decode: async (bytes) => decoder.decode(bytes),
+    endPadding: undefined,
     flush: () => decoder.flush(),
     free: () => decoder.free(),
   };
 }
 
-const OPENERS: Readonly<Record<CompressedCodec, () => Promise<StreamingDecoder>>> = {
+const OPENERS: Readonly<Record<CompressedCodec, (container: AudioFormat) => Promise<StreamingDecoder>>> = {
   flac: openFlac,
   mp3: openMpeg,
   vorbis: openVorbis,
   opus: openOpus,
 };
 
-/** Loads and instantiates the decoder for `codec`. */
-export function openDecoder(codec: CompressedCodec): Promise<StreamingDecoder> {
-  return OPENERS[codec]();
+/** Loads and instantiates the decoder for `codec` in `container`. */
+export function openDecoder(codec: CompressedCodec, container: AudioFormat): Promise<StreamingDecoder> {
+  return OPENERS[codec](container);
 }

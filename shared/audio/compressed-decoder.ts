@@ -17,10 +17,10 @@ import {
   parseFlacStreamInfo,
   parseOggFlacStreamInfo,
 } from './flac-stream-info';
-import type { SniffedFormat } from './format-sniffer';
+import { SNIFF_BYTES, type SniffedFormat } from './format-sniffer';
 import { MonoPipeline } from './mono-pipeline';
 import { MpegFrameCheck } from './mpeg-frames';
-import { OggPageCheck } from './ogg-pages';
+import { OggPageCheck, opusPreSkip } from './ogg-pages';
 import { timedStep, withTimeout } from './step-timeout';
 import { COMPLETE, type StreamEnd, type StreamEndCheck } from './stream-end';
 
@@ -47,6 +47,8 @@ interface StreamShape {
   declaredFrames: number | undefined;
   /** Judges from the container whether the stream ends where it should; none for native FLAC (STREAMINFO). */
   endCheck: StreamEndCheck | undefined;
+  /** Samples per channel the stream holds in all, once the container has told; undefined until then. */
+  finalFrames: () => number | undefined;
 }
 
 function codecOf(sniffed: SniffedFormat): CompressedCodec {
@@ -78,10 +80,16 @@ async function declaredFrames(
   return undefined;
 }
 
-function endCheckFor(format: AudioFormat): StreamEndCheck | undefined {
-  if (format === 'ogg') return new OggPageCheck();
-  if (format === 'mp3') return new MpegFrameCheck();
-  return undefined;
+/**
+ * Where an Opus stream ends: its last granule position less the pre-skip (RFC 7845 §4). The Opus decoder drops
+ * the pre-skip at the start but trims its end to the granule position alone, so it returns pre-skip samples too
+ * many (6.5 ms from opusenc) past the end of the audio.
+ */
+function opusFinalFrames(pages: OggPageCheck, preSkip: number): () => number | undefined {
+  return () => {
+    const granule = pages.finalGranule;
+    return granule === undefined ? undefined : Math.max(0, granule - preSkip);
+  };
 }
 
 async function describe(
@@ -90,12 +98,18 @@ async function describe(
   options: DecodeOptions,
 ): Promise<StreamShape> {
   const codec = codecOf(sniffed);
+  const pages = sniffed.format === 'ogg' ? new OggPageCheck() : undefined;
+  const finalFrames =
+    pages !== undefined && codec === 'opus'
+      ? opusFinalFrames(pages, opusPreSkip(await reader.peek(SNIFF_BYTES)))
+      : () => undefined;
   return {
     format: sniffed.format,
     codec,
     declaredChannels: sniffed.format === 'mp3' ? sniffed.channels : undefined,
     declaredFrames: await declaredFrames(reader, sniffed, options),
-    endCheck: endCheckFor(sniffed.format),
+    endCheck: pages ?? (sniffed.format === 'mp3' ? new MpegFrameCheck() : undefined),
+    finalFrames,
   };
 }
 
@@ -169,7 +183,12 @@ class ChunkSink {
     // The decoders print most problems they also return, so a step counts the larger of the two, not both.
     this.problems += Math.max(chunk.errors.length, printed.count);
     this.firstProblem ??= chunk.errors[0]?.message ?? printed.first[0];
-    if (chunk.samplesDecoded === 0) return;
+    const final = this.shape.finalFrames();
+    const frames =
+      final === undefined
+        ? chunk.samplesDecoded
+        : Math.min(chunk.samplesDecoded, Math.max(0, final - this.frames));
+    if (frames === 0) return;
     const where = `${this.shape.codec} stream`;
     if (this.pipeline === undefined) {
       checkSampleRate(chunk.sampleRate, where);
@@ -186,7 +205,7 @@ class ChunkSink {
           'convert it to a single rate first',
       );
     }
-    const mono = downmixPlanar(chunk.channelData, chunk.samplesDecoded);
+    const mono = downmixPlanar(chunk.channelData, frames);
     checkFinite(mono, this.shape.codec, this.pipeline.sourceFrames);
     this.pipeline.push(mono);
   }
@@ -268,6 +287,9 @@ async function feed(
       );
     }
   }
+  const { endPadding } = decoder;
+  if (endPadding !== undefined)
+    sink.take(await decodeStep(codec, timeoutMs, () => decoder.decode(endPadding)));
   sink.take(await decodeStep(codec, timeoutMs, () => decoder.flush()));
 }
 
@@ -279,7 +301,7 @@ export async function decodeCompressed(
 ): Promise<DecodedAudio> {
   const shape = await describe(reader, sniffed, options);
   const decoder = await withTimeout(
-    openDecoder(shape.codec),
+    openDecoder(shape.codec, shape.format),
     options.timeoutMs,
     `loading the ${shape.codec} decoder`,
   );

@@ -6,8 +6,14 @@ const CAPTURE = [0x4f, 0x67, 0x67, 0x53] as const;
 const VERSION_AT = 4;
 /** Bytes of a page header before its segment table. */
 const HEADER_BYTES = 27;
+/** header_type flag of a logical stream's first page. */
+const BEGINNING_OF_STREAM = 0x02;
 /** header_type flag of a logical stream's last page. */
 const END_OF_STREAM = 0x04;
+/** Offset of the page's 64-bit little-endian granule position. */
+const GRANULE_AT = 6;
+/** Offset of the pre-skip (16-bit little-endian) in an Opus identification header (RFC 7845 §5.1). */
+const OPUS_PRE_SKIP_AT = 10;
 
 /**
  * Walks Ogg pages (RFC 3533) by their headers alone: a complete stream ends with a whole page flagged
@@ -25,6 +31,16 @@ export class OggPageCheck implements StreamEndCheck {
   private pageBytes = 0;
   private lastPageEnds = false;
   private pages = 0;
+  private streams = 0;
+  private endGranule: number | undefined;
+
+  /**
+   * The granule position of the end-of-stream page once its header has been read, which is before the decoder
+   * can return that page's samples; undefined before, when it has none, or when the file chains several streams.
+   */
+  public get finalGranule(): number | undefined {
+    return this.streams === 1 ? this.endGranule : undefined;
+  }
 
   public push(bytes: Uint8Array): void {
     let at = 0;
@@ -52,6 +68,14 @@ export class OggPageCheck implements StreamEndCheck {
     }
     if (this.pages === 0) {
       return { complete: false, certain: true, reason: 'it holds no complete Ogg page' };
+    }
+    if (this.streams > 1) {
+      // The decoders stop after the first logical stream: decoding on would silently drop the rest.
+      return {
+        complete: false,
+        certain: true,
+        reason: `it chains ${this.streams} Ogg streams one after another (files joined end to end), and only the first would be decoded; convert it to one stream first`,
+      };
     }
     if (!this.lastPageEnds) {
       return {
@@ -96,6 +120,7 @@ export class OggPageCheck implements StreamEndCheck {
       this.inPage = false;
       return from + taken.length - 1;
     }
+    if (this.headerLength === HEADER_BYTES) this.startPage();
     if (this.headerLength === this.headerBytes()) {
       const segments = this.header.subarray(HEADER_BYTES, this.headerLength);
       this.bodyLeft = segments.reduce((sum, lacing) => sum + lacing, 0);
@@ -105,9 +130,26 @@ export class OggPageCheck implements StreamEndCheck {
     return from + taken.length;
   }
 
+  private startPage(): void {
+    const flags = this.header[5] as number;
+    if ((flags & BEGINNING_OF_STREAM) !== 0) this.streams++;
+    if ((flags & END_OF_STREAM) === 0) return;
+    const view = new DataView(this.header.buffer, GRANULE_AT, 8);
+    const low = view.getUint32(0, true);
+    const high = view.getUint32(4, true);
+    // All ones means no packet ends on the page; above 2^53 samples no real stream goes.
+    this.endGranule = high >= 0x200000 ? undefined : high * 2 ** 32 + low;
+  }
+
   private endPage(): void {
     this.pages++;
     this.lastPageEnds = ((this.header[5] as number) & END_OF_STREAM) !== 0;
     this.inPage = false;
   }
+}
+
+/** The pre-skip an Ogg Opus file's first page declares: 48 kHz samples the decoder drops before the audio. */
+export function opusPreSkip(head: Uint8Array): number {
+  const at = HEADER_BYTES + (head[26] ?? 0) + OPUS_PRE_SKIP_AT;
+  return (head[at] ?? 0) | ((head[at + 1] ?? 0) << 8);
 }

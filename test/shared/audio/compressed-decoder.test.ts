@@ -80,9 +80,8 @@ describe('compressed audio decoding', () => {
       // Assess: each channel's tone at half its -6 dBFS amplitude after averaging, nothing at other frequencies.
       expect(decoded.sampleRate).toBe(16_000);
       expect(decoded.info).toMatchObject({ format, codec, sampleRate: rate, channels: 2 });
-      expect(decoded.info.durationSec).toBeCloseTo(0.5, 1);
-      // Opus may end up to a frame long; the other codecs trim to the encoded length.
-      expect(Math.abs(decoded.samples.length - 8000)).toBeLessThan(200);
+      expect(decoded.info.durationSec).toBe(0.5);
+      expect(decoded.samples.length).toBe(8000);
       expect(toneAmplitude(decoded.samples, 440, 16_000)).toBeCloseTo(0.25, 1);
       expect(toneAmplitude(decoded.samples, 660, 16_000)).toBeCloseTo(0.25, 1);
       expect(toneAmplitude(decoded.samples, 1000, 16_000)).toBeLessThan(0.01);
@@ -96,6 +95,57 @@ describe('compressed audio decoding', () => {
     const streamed = await decodeAudioStream(inPieces(fixture('flac'), 999), OPTIONS);
 
     expect(streamed.samples).toEqual(whole.samples);
+  });
+
+  it.each([
+    ['silent-end.flac', 'ends in digital silence: frames shorter than the next frame header', 16_000, 9000],
+    [
+      'ff-before-crc.flac',
+      'ends its last frame with 0xFF before the CRC, where a sync search stops',
+      8000,
+      676,
+    ],
+  ])('decodes every sample of %s, a FLAC that %s', async (name, _shape, rate, frames) => {
+    // Prepare
+    const bytes = readFileSync(join(FIXTURES, name));
+
+    // Act: at the source rate, so the count is the file's own; and fed in small pieces, as from S3.
+    const options = { ...OPTIONS, targetSampleRate: rate };
+    const decoded = [
+      await decodeAudioBuffer(bytes, options),
+      await decodeAudioStream(inPieces(bytes, 7), options),
+    ];
+
+    // Assess
+    for (const { samples, info, warnings } of decoded) {
+      expect(samples.length).toBe(frames);
+      expect(info.durationSec).toBe(frames / rate);
+      expect(warnings).toEqual([]);
+    }
+  });
+
+  it('keeps the digital silence at the end of a FLAC silent, however it is fed', async () => {
+    // Prepare: 4000 samples of a 440 Hz tone, then 5000 of zeros.
+    const bytes = readFileSync(join(FIXTURES, 'silent-end.flac'));
+
+    // Act
+    const decoded = await decodeAudioStream(inPieces(bytes, 1), { ...OPTIONS, targetSampleRate: 16_000 });
+
+    // Assess
+    expect(toneAmplitude(decoded.samples.subarray(0, 4000), 440, 16_000)).toBeCloseTo(0.5, 1);
+    expect(decoded.samples.subarray(4000).every((sample) => sample === 0)).toBe(true);
+  });
+
+  it('ends Opus at its last granule position less the pre-skip: the 0.5 s encoded, not 312 samples more', async () => {
+    // Act: at 48 kHz, the rate Opus decodes at, so no resampler rounds the count.
+    const decoded = await decodeAudioFile(join(FIXTURES, 'stereo-440-660.opus'), {
+      ...OPTIONS,
+      targetSampleRate: 48_000,
+    });
+
+    // Assess
+    expect(decoded.samples.length).toBe(24_000);
+    expect(decoded.info.durationSec).toBe(0.5);
   });
 
   it('fails with AUDIO_TOO_LONG from the FLAC header before decoding', async () => {

@@ -1,3 +1,7 @@
+import { LABEL_FONT_FAMILY, LABEL_FONT_PX, WORD_BOX_BORDER_PX, WORD_BOX_PADDING_PX } from './page/label-fit';
+
+const { normal: BORDER, low: LOW_BORDER } = WORD_BOX_BORDER_PX;
+
 /** The viewer page's stylesheet (inlined: the page works offline, from a file, with no other request). */
 export const VIEWER_STYLE = `
 :root { color-scheme: light; --ink: #1d2330; --muted: #5b6475; --line: #d5d9e2; --wave: #6f86b8; --bg: #f6f7fa; }
@@ -29,12 +33,15 @@ h2 { font-size: 15px; margin: 12px 0 6px; }
 #track { position: relative; height: 176px; }
 #wave { position: sticky; left: 0; top: 0; display: block; height: 112px; cursor: pointer; }
 #words { position: absolute; left: 0; top: 116px; height: 56px; width: 100%; }
-.word { position: absolute; height: 26px; padding: 0 3px; border: 1px solid rgba(0, 0, 0, 0.18); border-radius: 3px; font: 12px/24px system-ui, sans-serif; color: #111; white-space: nowrap; overflow: hidden; text-overflow: clip; text-align: left; cursor: pointer; }
+.word { position: absolute; height: 26px; padding: 0 ${WORD_BOX_PADDING_PX}px; border: ${BORDER}px solid rgba(0, 0, 0, 0.18); border-radius: 3px; font: ${LABEL_FONT_PX}px/24px ${LABEL_FONT_FAMILY}; color: #111; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; text-align: left; cursor: pointer; }
 .word.row1 { top: 28px; }
-.word.low { border: 2px solid #b00020; }
-.word.unaligned { background: #e4e6eb !important; border: 1px dashed #777; font-style: italic; color: #555; }
+.word.low { border: ${LOW_BORDER}px solid #b00020; }
+.word.unaligned { background: #e4e6eb !important; border: ${BORDER}px dashed #777; font-style: italic; color: #555; }
 .word.current { box-shadow: 0 0 0 3px #1d2330; z-index: 2; }
 .word:focus-visible { outline: 3px solid #3a6ff7; z-index: 3; }
+.word.cut:hover, .word.cut.current, .word.cut:focus-visible { overflow: visible; z-index: 3; }
+.word.cut:hover::after, .word.cut.current::after, .word.cut:focus-visible::after { content: attr(data-word); position: absolute; box-sizing: border-box; top: -${BORDER}px; left: -${BORDER}px; height: calc(100% + ${2 * BORDER}px); min-width: calc(100% + ${2 * BORDER}px); padding: 0 ${WORD_BOX_PADDING_PX}px; border: inherit; border-radius: inherit; background: inherit; box-shadow: inherit; font-size: ${LABEL_FONT_PX}px; }
+.word.low.cut:hover::after, .word.low.cut.current::after, .word.low.cut:focus-visible::after { top: -${LOW_BORDER}px; left: -${LOW_BORDER}px; height: calc(100% + ${2 * LOW_BORDER}px); min-width: calc(100% + ${2 * LOW_BORDER}px); }
 #playhead { position: absolute; top: 0; width: 2px; margin-left: -1px; height: 100%; background: #d0021b; pointer-events: none; z-index: 4; }
 #hint { color: var(--muted); min-height: 20px; margin: 4px 0; }
 #notice { color: #8a4b00; margin: 6px 0; }

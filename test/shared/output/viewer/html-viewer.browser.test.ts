@@ -6,10 +6,10 @@ import type { DecodedAudio } from '../../../../shared/audio/audio-types';
 import { decodeAudioFile } from '../../../../shared/audio/decode-audio';
 import { openOnnxModel } from '../../../../shared/inference/onnx-acoustic-model';
 import { loadModelSpec } from '../../../../shared/model/model-spec';
-import type { AlignmentResult } from '../../../../shared/output/result';
+import type { AlignmentResult, WordTiming } from '../../../../shared/output/result';
 import { renderHtmlViewer } from '../../../../shared/output/viewer/html-viewer';
 import { runAlignJob } from '../../../../shared/pipeline/align-job';
-import { DEMO_MODEL_DIR, SAMPLES_DIR } from '../../../helpers/demo-model';
+import { DEMO_MODEL_DIR, SAMPLES_DIR, sampleTruth } from '../../../helpers/demo-model';
 import { makeResult, word } from '../support/result-fixture';
 import { browserAvailable, inPage, launchChromium, openViewerPage, wordBoxEdges } from './viewer-browser';
 
@@ -46,6 +46,40 @@ function hourLongResult(): { result: AlignmentResult; samples: Float32Array; sam
   const samples = new Float32Array(3600 * sampleRate).map((_, i) => 0.3 * Math.sin(i / 7));
   return { result: makeResult(words, { durationSec: 3600 }), samples, sampleRate };
 }
+
+/**
+ * Two minutes of read speech: the bundled samples' true word times over and over, as one file. Every 7th
+ * word scores low (a thicker border) and every 11th is unaligned (italic), as both change a label's room.
+ */
+function twoMinuteRead(): AlignmentResult {
+  const sentences = ['blue-notebook', 'harbor-1999', 'puppy-tail', 'quiet-rivers', 'well-known-sailor'].map(
+    (name) => sampleTruth(name).words,
+  );
+  const words: WordTiming[] = [];
+  let offset = 0;
+  for (let sentence = 0; offset < 120; sentence++) {
+    const truth = sentences[sentence % sentences.length]!;
+    for (const { word: text, start, end } of truth) {
+      const i = words.length;
+      const score = i % 7 === 3 ? 0.3 : 0.9;
+      words.push(word(text, offset + start, offset + end, { score, aligned: i % 11 !== 5 }));
+    }
+    offset += truth[truth.length - 1]!.end + 0.3;
+  }
+  return makeResult(words, { durationSec: offset });
+}
+
+/** Each word box in view: its index, label, font size, and whether the label's text overflows the box. */
+const LABELS_IN_VIEW = `[...document.querySelectorAll('.word')].map((box) => {
+  const style = getComputedStyle(box);
+  const room = box.getBoundingClientRect().width - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight)
+    - parseFloat(style.borderLeftWidth) - parseFloat(style.borderRightWidth);
+  const text = document.createRange();
+  text.selectNodeContents(box);
+  // Half a pixel is sub-pixel rounding, not a visibly cut letter.
+  const overflows = text.getBoundingClientRect().width > room + 0.5;
+  return { index: Number(box.dataset.index), label: box.textContent, fontPx: parseFloat(style.fontSize), overflows };
+})`;
 
 /**
  * Instruments the page's audio element: every position the page seeks to is kept in `window.__testSeeks`,
@@ -126,11 +160,94 @@ describeInBrowser('the HTML viewer in chromium', () => {
       renderHtmlViewer(result, { samples: audio.samples, sampleRate: audio.sampleRate }),
     );
 
-    const labels = await page.locator('.word').allTextContents();
+    const names = await inPage<string[]>(
+      page,
+      `[...document.querySelectorAll('.word')].map((box) => box.getAttribute('aria-label'))`,
+    );
     const images = await page.locator('img').count();
 
-    expect(labels.join(' ')).toContain(HOSTILE);
+    expect(names.join(' ')).toContain(HOSTILE);
     expect(images).toBe(0);
+    expect(problems).toEqual({ consoleErrors: [], pageErrors: [], outsideRequests: [], dialogs: [] });
+    await page.close();
+  });
+
+  it('labels each word box of a 2-minute result at the opening zoom with its whole word or a prefix ending in "…", never a cut one', async () => {
+    // Prepare
+    const result = twoMinuteRead();
+    const { page, problems } = await openViewerPage(browser, renderHtmlViewer(result));
+    const view = await inPage<{ width: number; scrollWidth: number; pxPerSec: number }>(
+      page,
+      `(() => {
+        const timeline = document.getElementById('timeline');
+        return { width: timeline.clientWidth, scrollWidth: timeline.scrollWidth, pxPerSec: Number(timeline.dataset.pxPerSec) };
+      })()`,
+    );
+
+    // Act: scroll through the file a view at a time, reading the labels drawn in each
+    const labels = new Map<number, { label: string; fontPx: number; overflows: boolean }>();
+    for (let scroll = 0; scroll < view.scrollWidth; scroll += view.width) {
+      await inPage(page, `document.getElementById('timeline').scrollLeft = ${scroll}`);
+      await inPage(page, TWO_FRAMES);
+      const inView = await inPage<{ index: number; label: string; fontPx: number; overflows: boolean }[]>(
+        page,
+        LABELS_IN_VIEW,
+      );
+      for (const { index, ...label } of inView) labels.set(index, label);
+    }
+    const cut = [...labels].filter(([index, { label }]) => {
+      const whole = result.words[index]!.word;
+      const shortened = label.endsWith('…') && whole.startsWith(label.slice(0, -1));
+      return label !== '' && label !== whole && !shortened;
+    });
+    const kinds = [...labels].map(([index, { label, fontPx }]) => {
+      if (label === '') return 'none';
+      if (label !== result.words[index]!.word) return 'shortened';
+      return fontPx < 12 ? 'smaller' : 'whole';
+    });
+
+    // Assess: every word got a box, and each label fits it
+    expect(view.pxPerSec).toBe(100);
+    expect(labels.size).toBe(result.words.length);
+    expect(cut).toEqual([]);
+    expect([...labels.values()].filter((label) => label.overflows)).toEqual([]);
+    expect(new Set(kinds)).toEqual(new Set(['whole', 'smaller', 'shortened', 'none']));
+    expect(problems).toEqual({ consoleErrors: [], pageErrors: [], outsideRequests: [], dialogs: [] });
+    await page.close();
+  });
+
+  it('shows the whole word over a shortened label while the box is hovered or highlighted', async () => {
+    // Prepare: at the opening 100 px/s, 0.3 s leaves "harbour" and "morning" 22 px, "sea" 72 px
+    const words = [word('harbour', 1, 1.3), word('morning', 1.5, 1.8), word('sea', 2, 2.8)];
+    const { page, problems } = await openViewerPage(
+      browser,
+      renderHtmlViewer(makeResult(words, { durationSec: 60 })),
+    );
+    const shown = () =>
+      inPage<{ label: string; over: string }[]>(
+        page,
+        `[...document.querySelectorAll('.word')].map((box) => ({
+          label: box.textContent,
+          over: getComputedStyle(box, '::after').content,
+        }))`,
+      );
+
+    // Act
+    const resting = await shown();
+    await page.hover('.word[data-index="0"]');
+    const hovering = await shown();
+    await page.click('.word[data-index="1"]');
+    await page.mouse.move(1, 1);
+    const highlighted = await shown();
+
+    // Assess
+    expect(resting).toEqual([
+      { label: expect.stringMatching(/^h[a-z]*…$/), over: 'none' },
+      { label: expect.stringMatching(/^m[a-z]*…$/), over: 'none' },
+      { label: 'sea', over: 'none' },
+    ]);
+    expect(hovering.map(({ over }) => over)).toEqual(['"harbour"', 'none', 'none']);
+    expect(highlighted.map(({ over }) => over)).toEqual(['none', '"morning"', 'none']);
     expect(problems).toEqual({ consoleErrors: [], pageErrors: [], outsideRequests: [], dialogs: [] });
     await page.close();
   });

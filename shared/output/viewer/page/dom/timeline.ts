@@ -1,4 +1,5 @@
-import type { AlignmentResult } from '../../../result';
+import type { AlignmentResult, WordTiming } from '../../../result';
+import { fitLabel, LABEL_FONT_PX, labelRoom } from '../label-fit';
 import { hintText } from '../page-text';
 import { clockText } from '../time-format';
 import {
@@ -11,7 +12,7 @@ import {
 } from '../timeline-geometry';
 import type { Envelope } from '../waveform-envelope';
 import type { WordIndex } from '../word-index';
-import { scoreColor, wordBoxClass, wordBoxTitle } from '../word-style';
+import { isLowScore, scoreColor, wordBoxClass, wordBoxTitle } from '../word-style';
 import {
   clampZoom,
   openingZoom,
@@ -22,6 +23,7 @@ import {
   zoomToSlider,
 } from '../zoom';
 import { byId } from './elements';
+import { canvasTextMeasure } from './text-measure';
 import { drawTimelineCanvas } from './waveform-canvas';
 
 /**
@@ -44,6 +46,10 @@ export class Timeline {
   private renderPending = false;
   private renderedRange: [first: number, last: number] | null = null;
   private readonly boxes = new Map<number, HTMLButtonElement>();
+  /** The scale the existing boxes were placed and labelled at. */
+  private boxesPxPerSec = 0;
+  private readonly measure = canvasTextMeasure(false);
+  private readonly measureItalic = canvasTextMeasure(true);
   private current = -1;
 
   constructor(
@@ -168,9 +174,13 @@ export class Timeline {
       }
     });
     if (drawn) {
+      // Boxes kept from the last render stay as they are unless the scale changed since.
+      const rescaled = this.boxesPxPerSec !== this.pxPerSec;
+      this.boxesPxPerSec = this.pxPerSec;
       const fragment = document.createDocumentFragment();
       for (let index = first; index < last; index++) {
         let box = this.boxes.get(index);
+        if (box && !rescaled) continue;
         if (!box) {
           box = this.makeBox(index);
           this.boxes.set(index, box);
@@ -179,6 +189,7 @@ export class Timeline {
         const extent = wordBoxExtent(this.index.starts[index]!, this.index.ends[index]!, this.pxPerSec);
         box.style.left = `${extent.left}px`;
         box.style.width = `${extent.width}px`;
+        this.labelBox(box, this.result.words[index]!, extent.width);
       }
       this.layer.appendChild(fragment);
     }
@@ -192,9 +203,20 @@ export class Timeline {
     box.type = 'button';
     box.className = wordBoxClass(word, index, this.threshold);
     box.dataset.index = String(index);
-    box.textContent = word.word;
+    // The whole word, for the stylesheet to show over a shortened label on hover and highlight.
+    box.dataset.word = word.word;
+    box.setAttribute('aria-label', word.word);
     box.style.background = scoreColor(word, this.threshold);
     box.title = wordBoxTitle(word);
     return box;
+  }
+
+  /** Writes the label that fits a box `width` px wide: the word, smaller, shortened with "…", or none. */
+  private labelBox(box: HTMLButtonElement, word: WordTiming, width: number): void {
+    const room = labelRoom(width, isLowScore(word, this.threshold));
+    const label = fitLabel(word.word, room, word.aligned ? this.measure : this.measureItalic);
+    box.textContent = label.text;
+    box.style.fontSize = label.fontPx === LABEL_FONT_PX ? '' : `${label.fontPx}px`;
+    box.classList.toggle('cut', label.text !== word.word);
   }
 }

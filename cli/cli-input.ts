@@ -2,15 +2,16 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { AlignError, InvalidInputError } from '../shared/errors';
 import { MAX_TRANSCRIPT_BYTES } from '../shared/pipeline/transcript-discovery';
+import { transcriptText } from '../shared/text/transcript-bytes';
 
-/** The transcript from `--text` or `--text-file` (exactly one of them), UTF-8 with any BOM removed. */
+/** The transcript from `--text` or `--text-file` (exactly one of them): a file must be UTF-8 text, any BOM removed. */
 export async function readTextArgument(
   text: string | undefined,
   textFile: string | undefined,
 ): Promise<string> {
   if (text !== undefined && textFile === undefined) return text;
   if (textFile !== undefined && text === undefined) {
-    return (await readInputFile(textFile, 'transcript')).toString('utf8').replace(/^\uFEFF/, '');
+    return transcriptText(await readInputFile(textFile, 'transcript'), `transcript file "${textFile}"`);
   }
   throw new InvalidInputError('give the transcript with exactly one of --text "..." or --text-file FILE');
 }

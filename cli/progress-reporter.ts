@@ -13,6 +13,8 @@ export interface FileOutcome {
   audioSec: number;
   wallMs: number;
   detail?: string;
+  /** The result's warnings (a transcript that does not fit, a file passed over, ...), one line each. */
+  warnings?: readonly string[];
 }
 
 /** Terminals get a redrawn bar at most this often; each redraw is one write. */
@@ -63,11 +65,13 @@ export class ProgressReporter {
     if (outcome.status === 'skipped') this.bytesTotal -= bytes;
     else this.bytesFinished += bytes;
     this.audioSecDone += outcome.audioSec;
+    const warnings = (outcome.warnings ?? []).map((warning) => `warning: ${name}: ${warning}`);
     if (this.stream.isTTY === true) {
       if (outcome.status === 'failed') this.printAbove(`failed  ${name}: ${outcome.detail ?? ''}`);
+      for (const warning of warnings) this.printAbove(warning);
       this.redraw(true);
     } else {
-      this.stream.write(`${this.plainLine(name, outcome)}\n`);
+      this.stream.write(`${[this.plainLine(name, outcome), ...warnings].join('\n')}\n`);
     }
   }
 

@@ -79,6 +79,25 @@ export class AlignmentUnreachableError extends AlignError {
   }
 }
 
+/**
+ * The alignment exists but its mean word score is below the minimum the caller asked for (`--min-score`). Same
+ * stable code as the two above: all three say "this transcript does not fit this audio", the user's to fix, and
+ * the SPEC's closed set of codes has no other that does (INVALID_INPUT is a malformed request).
+ */
+export class ScoreBelowMinimumError extends AlignError {
+  public constructor(
+    public readonly meanWordScore: number,
+    public readonly minScore: number,
+  ) {
+    super(
+      'ALIGNMENT_IMPOSSIBLE',
+      `mean word score ${meanWordScore} is below the minimum of ${minScore} asked for: the transcript does not ` +
+        'fit the audio well enough (is it the transcript of this audio?)',
+    );
+    this.name = 'ScoreBelowMinimumError';
+  }
+}
+
 /** Transcript characters that have no token in the model vocabulary (DECODER_ROBUST_MODE=false). */
 export class UnknownTokensError extends AlignError {
   public constructor(public readonly tokens: readonly string[]) {

@@ -243,6 +243,7 @@ export class AlignmentObservability extends Construct {
       graph('Confidence', perBackend('MeanWordScore', 'Average'), [
         ...perBackend('LowScoreWords', 'Sum'),
         ...perBackend('SkippedTokens', 'Sum'),
+        ...perBackend('SuspectAlignment', 'Sum'),
       ]),
       graph(
         'Ingest queue',

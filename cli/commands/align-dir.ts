@@ -17,6 +17,7 @@ import { type ObjectContext, processObject } from '../../shared/pipeline/object-
 import type { ActivityTelemetry } from '../../shared/telemetry/activity-metrics';
 import type { PipelineLog } from '../../shared/telemetry/pipeline-logger';
 import { type CliCommand, type CliIo, parseCommandArgs } from '../cli-command';
+import { checkOutputFolder } from '../cli-output';
 import { closeCliModel, openCliModel } from '../open-model';
 import { formatClock } from '../progress-bar';
 import { type FileOutcome, ProgressReporter } from '../progress-reporter';
@@ -58,6 +59,7 @@ export class FilesFailedError extends AlignError {
  * pipeline as the S3 activities (a folder store, the folder layout of `<name>.align.<ext>` results).
  */
 export const alignDirCommand: CliCommand = {
+  summary: 'aligns every audio file under a folder with its sidecar transcript, resumably',
   usage: '<dir> [--model DIR] [--quantize] [--format json,html,...] [--out DIR] [--force] [--jobs N]',
   async run(args, env, io) {
     const { values, positionals } = parseCommandArgs(args, OPTIONS);
@@ -69,6 +71,7 @@ export const alignDirCommand: CliCommand = {
     const root = resolve(dir);
     const info = await stat(root).catch(() => undefined);
     if (info?.isDirectory() !== true) throw new InvalidInputError(`"${root}" is not a folder`);
+    if (values.out !== undefined) await checkOutputFolder(values.out);
     const store = new FolderStore({
       [INPUT]: root,
       [RESULTS]: values.out === undefined ? root : resolve(values.out),
@@ -194,7 +197,12 @@ async function alignFiles(files: FolderEntry[], options: BatchOptions): Promise<
 function fileOutcome(outcome: ActivityOutcome, wallMs: number): FileOutcome {
   switch (outcome.status) {
     case 'succeeded':
-      return { status: 'ok', audioSec: outcome.result.audio.durationSec, wallMs };
+      return {
+        status: 'ok',
+        audioSec: outcome.result.audio.durationSec,
+        wallMs,
+        warnings: outcome.result.warnings,
+      };
     case 'failed': {
       const lost = outcome.failureKey === undefined ? ' (its <name>.error.json could not be written)' : '';
       return {

@@ -7,16 +7,18 @@ import { loadConfig } from '../../shared/config/app-config';
 import { InvalidInputError } from '../../shared/errors';
 import { readNpy } from '../../shared/io/npy-reader';
 import { buildResult } from '../../shared/output/build-result';
-import { parseFormats, renderResult } from '../../shared/output/render';
+import { renderResult } from '../../shared/output/render';
 import { createVocabulary, type ModelTextConfig } from '../../shared/text/vocabulary';
 import { type CliCommand, parseCommandArgs, positiveNumberOption } from '../cli-command';
 import { readJsonFile, readTextArgument } from '../cli-input';
+import { outputFormat } from '../cli-output';
 
 const DEFAULT_FRAME_SEC = 0.02;
 const DEFAULT_SAMPLE_RATE = 16_000;
 
 /** `align-logits`: aligns a transcript against saved raw logits (a .npy of [T, V] or [1, T, V]). */
 export const alignLogitsCommand: CliCommand = {
+  summary: 'aligns a transcript against saved raw logits (.npy), no model needed',
   usage:
     '<logits.npy> --vocab <vocab.json> (--text "..." | --text-file F) [--config config.json] ' +
     '[--format json|textgrid|vtt|srt|ctm] [--frame-sec 0.02] [--star]',
@@ -36,9 +38,7 @@ export const alignLogitsCommand: CliCommand = {
       throw new InvalidInputError('align-logits takes exactly one logits file (.npy)');
     }
     if (values.vocab === undefined) throw new InvalidInputError('--vocab <vocab.json> is required');
-    const [format, ...moreFormats] = parseFormats(values.format ?? 'json');
-    if (format === undefined || moreFormats.length > 0)
-      throw new InvalidInputError('--format takes one format');
+    const format = outputFormat(values.format, undefined, io);
     const frameSec = positiveNumberOption('frame-sec', values['frame-sec'], DEFAULT_FRAME_SEC);
     const text = await readTextArgument(values.text, values['text-file']);
 

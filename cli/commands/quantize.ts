@@ -12,6 +12,7 @@ const MAX_MODEL_BYTES = 2 ** 31;
 
 /** `quantize`: writes an int8 copy of an fp32 ONNX model (MatMul/Gemm weights int8, activations dynamic). */
 export const quantizeCommand: CliCommand = {
+  summary: 'writes an int8 copy of an fp32 ONNX model',
   usage:
     '<in.onnx> <out.onnx> [--activations per-row|per-tensor] [--form fused|integer] [--weight-type int8|uint8] ' +
     '[--full-range] [--min-columns 128] [--conv] [--exclude NODE,...] [--json]',

@@ -8,6 +8,7 @@ import { startTritonDevServer, type TritonDevServerOptions } from '../triton-dev
 
 /** `triton-dev-server`: the local HTTPS Triton stand-in, until SIGINT or SIGTERM. */
 export const tritonDevServerCommand: CliCommand = {
+  summary: 'a local HTTPS Triton stand-in serving a model, until Ctrl-C',
   usage: '[--model DIR] [--port N] [--host H] [--name w2v2] [--max-batch-size 8] [--tls-cert F --tls-key F]',
   async run(args, _env, io) {
     const { values, positionals } = parseCommandArgs(args, {

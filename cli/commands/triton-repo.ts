@@ -9,6 +9,7 @@ const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 
 /** `triton-repo`: a Triton model repository entry (config.pbtxt + 1/model.onnx) for a model directory. */
 export const tritonRepoCommand: CliCommand = {
+  summary: 'writes a Triton model repository entry (config.pbtxt, 1/model.onnx) for a model folder',
   usage:
     '<modelDir> <outDir> [--name w2v2] [--max-batch-size 8] [--max-queue-delay-us 100] [--instances 1] ' +
     '[--tensorrt] [--fp16]',

@@ -2,6 +2,7 @@ import type { CharTiming, WordTiming } from '../output/result';
 import { tokenizeTranscript } from '../text/tokenizer';
 import type { Vocabulary } from '../text/vocabulary';
 import type { AlignmentPath } from './alignment-path';
+import { alignmentWarning } from './alignment-quality';
 import { frameConfidence } from './confidence';
 import { type ForcedAlignStats, forcedAlign } from './ctc-viterbi';
 import type { Emissions } from './emissions';
@@ -65,11 +66,13 @@ export function alignTranscript(
     startOffsetSec: options.timingCorrection?.startSec ?? 0,
     endOffsetSec: options.timingCorrection?.endSec ?? 0,
   });
+  // A transcript of other audio still aligns (CTC always finds a path); its result must not pass for a good one.
+  const doubt = alignmentWarning(timings.words);
   return {
     words: timings.words,
     chars: timings.chars,
     skippedTokens: transcript.skippedTokens,
-    warnings: [...transcript.warnings],
+    warnings: doubt === undefined ? [...transcript.warnings] : [...transcript.warnings, doubt],
     meanWordScore: timings.meanWordScore,
     lowScoreWords: timings.lowScoreWords,
     path: { states: path.states, score: path.score },

@@ -47,7 +47,8 @@ interface Placed<T extends Span | null> {
   span: T;
 }
 
-const DEFAULT_LOW_SCORE_THRESHOLD = 0.5;
+/** Aligned words scoring below this are low-score words unless a caller sets its own threshold. */
+export const DEFAULT_LOW_SCORE_THRESHOLD = 0.5;
 
 /** Turns the frame path into per-word and per-character times and confidence scores. */
 export function wordTimings(

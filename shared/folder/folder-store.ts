@@ -66,12 +66,12 @@ export class FolderStore implements ObjectStore {
     }
   }
 
-  /** A whole small file as UTF-8 text, or undefined when there is none; larger than `maxBytes` is refused. */
+  /** A whole small file as UTF-8 text and as stored, or undefined when there is none; larger than `maxBytes` is refused. */
   public async readText(
     bucket: string,
     key: string,
     maxBytes: number,
-  ): Promise<{ text: string; etag: string } | undefined> {
+  ): Promise<{ text: string; bytes: Uint8Array; etag: string } | undefined> {
     const path = await this.confined(bucket, key);
     let handle: FileHandle;
     try {
@@ -86,7 +86,8 @@ export class FolderStore implements ObjectStore {
       if (info.size > BigInt(maxBytes)) {
         throw new InvalidInputError(`${path} is ${info.size} bytes; at most ${maxBytes} are read`);
       }
-      return { text: (await handle.readFile()).toString('utf8'), etag: versionOf(info) };
+      const bytes = await handle.readFile();
+      return { text: bytes.toString('utf8'), bytes, etag: versionOf(info) };
     } catch (error) {
       if (error instanceof AlignError) throw error;
       throw new FolderAccessError('read', path, error);

@@ -1,3 +1,4 @@
+import { closestName } from '../config/closest-name';
 import { InvalidInputError } from '../errors';
 import { renderCtm } from './ctm';
 import type { AlignmentResult, OutputFormat } from './result';
@@ -48,13 +49,19 @@ export function parseFormats(value: string): OutputFormat[] {
   const unknown = names.filter((name) => name !== 'all' && !isOutputFormat(name));
   if (unknown.length > 0) {
     throw new InvalidInputError(
-      `unknown output format(s) ${unknown.map((name) => JSON.stringify(name)).join(', ')}; ${expected}`,
+      `unknown output format(s) ${unknown.map(withSuggestion).join(', ')}; ${expected}`,
     );
   }
   const all = names.includes('all');
   return KNOWN_OUTPUT_FORMATS.filter(
     (format) => names.includes(format) || (all && OUTPUT_FORMATS.includes(format)),
   );
+}
+
+/** `"vt" (did you mean "vtt"?)`, or the quoted name alone when nothing is close. */
+function withSuggestion(name: string): string {
+  const meant = closestName(name, [...KNOWN_OUTPUT_FORMATS, 'all']);
+  return `${JSON.stringify(name)}${meant === undefined ? '' : ` (did you mean "${meant}"?)`}`;
 }
 
 function isOutputFormat(name: string): name is OutputFormat {

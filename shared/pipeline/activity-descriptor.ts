@@ -21,8 +21,12 @@ export interface ActivityDescriptor {
   formats: OutputFormat[] | undefined;
 }
 
-/** Parses a descriptor's JSON text; InvalidInputError states the expected shape. */
-export function parseActivityDescriptor(json: string, key: string): ActivityDescriptor {
+/**
+ * Parses a descriptor's JSON text; InvalidInputError states the expected shape. Undefined: the JSON is an
+ * alignment result (SPEC §4), such as `align --out speech.json` saved beside its audio, which has a `text` too but
+ * is never a transcript.
+ */
+export function parseActivityDescriptor(json: string, key: string): ActivityDescriptor | undefined {
   const expected =
     'expected {"text": "...", "activityId"?: "...", "language"?: "en", "backend"?: "cpu"|"triton", "formats"?: ["json", "vtt", ...]}';
   let value: unknown;
@@ -33,6 +37,7 @@ export function parseActivityDescriptor(json: string, key: string): ActivityDesc
       cause: error,
     });
   }
+  if (isResultDocument(value)) return undefined;
   const parsed = descriptorSchema.safeParse(value);
   if (!parsed.success) {
     const problems = parsed.error.issues.map(
@@ -51,4 +56,11 @@ export function parseActivityDescriptor(json: string, key: string): ActivityDesc
     formats:
       formats === undefined ? undefined : parseFormats(Array.isArray(formats) ? formats.join(',') : formats),
   };
+}
+
+/** A result document: `"version": 1` with the result's `words` list or `source` object, which no descriptor has. */
+function isResultDocument(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const { version, words, source } = value as Record<string, unknown>;
+  return version === 1 && (Array.isArray(words) || (typeof source === 'object' && source !== null));
 }

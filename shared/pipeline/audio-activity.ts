@@ -14,7 +14,7 @@ import type { ObjectHead, ObjectLocation, ObjectStore } from './object-store';
 import { sourceOf } from './result-source';
 import { isResultUpToDate, type SourceVersions, writeResult } from './result-store';
 import { changedSource, SourceChangedError } from './source-check';
-import type { FoundTranscript } from './transcript-discovery';
+import { type FoundTranscript, type PassedOver, passedOverWarning } from './transcript-discovery';
 
 /** Who follows activities as they run (`align-dir`'s progress bar); keyed by the audio's key. */
 export interface ActivityProgress {
@@ -47,6 +47,8 @@ export interface AudioRequest {
   transcript: FoundTranscript | undefined;
   /** The rerun's explicit transcript key, which replaces discovery. */
   transcriptKey: string | undefined;
+  /** Result documents discovery passed over as descriptors; each is a warning in the result. */
+  passedOver: readonly PassedOver[];
   force: boolean;
   backend: 'cpu' | 'triton' | undefined;
 }
@@ -91,6 +93,9 @@ export async function runAudioActivity(
   });
   log.debug('transcript', { key, text: transcript?.text });
 
+  const ignored = request.passedOver.map((passed) => passedOverWarning(passed, transcript));
+  for (const warning of ignored)
+    log.warn('result document ignored as a descriptor', { bucket, key, warning });
   const warnings: string[] = [];
   const wantsGpu =
     request.backend === 'triton' ||
@@ -145,7 +150,7 @@ export async function runAudioActivity(
     model,
     settings.align,
   );
-  result.warnings.push(...warnings);
+  result.warnings.push(...ignored, ...warnings);
   const resultKeys = await commitResult(context, request, () =>
     writeResult(store, outputBucket, keyFor, result, formats, versions, {
       samples: audio.samples,
@@ -191,6 +196,7 @@ async function commitResult(
     audioEtag: request.head.etag,
     transcript: request.transcript,
     transcriptKey: request.transcriptKey,
+    passedOver: request.passedOver,
   };
   const { store, settings } = context;
   const before = await changedSource(store, settings.layout, read);

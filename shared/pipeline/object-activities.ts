@@ -162,7 +162,15 @@ async function processAudio(
         if (head === undefined) {
           return { status: 'skipped' as const, bucket, key, reason: 'the audio object no longer exists' };
         }
-        transcript = await findTranscript(store, bucket, settings.layout, audio.stem, head, transcriptKey);
+        const discovery = await findTranscript(
+          store,
+          bucket,
+          settings.layout,
+          audio.stem,
+          head,
+          transcriptKey,
+        );
+        transcript = discovery.transcript;
         return runAudioActivity(activityContext, {
           bucket,
           key,
@@ -170,6 +178,7 @@ async function processAudio(
           head,
           transcript,
           transcriptKey,
+          passedOver: discovery.passedOver,
           force: options.force,
           backend: options.backend,
         });

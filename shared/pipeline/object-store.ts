@@ -27,12 +27,15 @@ export interface ObjectStore {
    * a retryable error, so nothing computed from it is labelled with the old version.
    */
   download(bucket: string, key: string, knownSize?: number, expectedEtag?: string): Promise<ObjectDownload>;
-  /** A whole small object as UTF-8 text with its version, or undefined when it does not exist; larger than `maxBytes` is refused. */
+  /**
+   * A whole small object as UTF-8 text with its version, or undefined when it does not exist; larger than
+   * `maxBytes` is refused. `bytes` are the object as stored, for callers that must tell text from binary data.
+   */
   readText(
     bucket: string,
     key: string,
     maxBytes: number,
-  ): Promise<{ text: string; etag: string } | undefined>;
+  ): Promise<{ text: string; bytes: Uint8Array; etag: string } | undefined>;
   /**
    * Writes an object whole: a reader sees the old object or the new one, never part of one. `metadata` comes back
    * in `head` where the store keeps metadata (S3); a folder keeps none.

@@ -1,7 +1,7 @@
 import { AlignError } from '../errors';
 import type { ActivityLayout } from './activity-layout';
 import type { ObjectStore } from './object-store';
-import { currentTranscript, type FoundTranscript } from './transcript-discovery';
+import { currentTranscript, type FoundTranscript, type PassedOver } from './transcript-discovery';
 
 /** The inputs an activity read, at the versions it read them. */
 export interface ReadSources {
@@ -12,6 +12,8 @@ export interface ReadSources {
   transcript: FoundTranscript | undefined;
   /** The rerun's explicit transcript key, which replaces discovery. */
   transcriptKey: string | undefined;
+  /** The result documents discovery passed over as descriptors. */
+  passedOver: readonly PassedOver[];
 }
 
 /**
@@ -26,7 +28,7 @@ export async function changedSource(
 ): Promise<'audio' | 'transcript' | undefined> {
   const [audio, transcript] = await Promise.all([
     store.head(read.bucket, read.key),
-    currentTranscript(store, read.bucket, layout, read.stem, read.transcriptKey),
+    currentTranscript(store, read.bucket, layout, read.stem, read.transcriptKey, read.passedOver),
   ]);
   if (audio?.etag !== read.audioEtag) return 'audio';
   if (transcript?.key !== read.transcript?.key || transcript?.etag !== read.transcript?.etag) {

@@ -1,4 +1,5 @@
 import { InvalidInputError } from '../errors';
+import { transcriptText } from '../text/transcript-bytes';
 import { type ActivityDescriptor, parseActivityDescriptor } from './activity-descriptor';
 import type { ActivityLayout } from './activity-layout';
 import { TRANSCRIPT_EXTENSIONS } from './input-extensions';
@@ -16,10 +17,23 @@ export interface FoundTranscript {
   descriptor: ActivityDescriptor | undefined;
 }
 
+/** A `<name>.json` that discovery passed over because it is an alignment result, at the version it read. */
+export interface PassedOver {
+  key: string;
+  etag: string;
+}
+
+/** What discovery found: the transcript (undefined: transcribe mode) and the result documents it passed over. */
+export interface Discovery {
+  transcript: FoundTranscript | undefined;
+  passedOver: PassedOver[];
+}
+
 /**
  * SPEC §3 discovery, first found wins: `<name>.json` descriptor, `<name>.txt`, the audio's
- * `x-amz-meta-transcript` (URL-encoded; only S3 keeps metadata); undefined means transcribe mode. A rerun's
- * `explicitKey` (SPEC §7) replaces discovery and must exist.
+ * `x-amz-meta-transcript` (URL-encoded; only S3 keeps metadata); no transcript means transcribe mode. A
+ * `<name>.json` that is an alignment result is passed over: an earlier `align --out <name>.json` must not
+ * silently become the transcript. A rerun's `explicitKey` (SPEC §7) replaces discovery and must exist.
  */
 export async function findTranscript(
   store: ObjectStore,
@@ -28,13 +42,36 @@ export async function findTranscript(
   stem: string,
   audio: ObjectHead,
   explicitKey?: string,
-): Promise<FoundTranscript | undefined> {
-  if (explicitKey !== undefined) return readExplicitTranscript(store, bucket, layout, explicitKey);
+): Promise<Discovery> {
+  if (explicitKey !== undefined) {
+    return { transcript: await readExplicitTranscript(store, bucket, layout, explicitKey), passedOver: [] };
+  }
+  const passedOver: PassedOver[] = [];
   for (const extension of TRANSCRIPT_EXTENSIONS) {
     const key = layout.inputKey(stem, extension);
     const found = await store.readText(bucket, key, MAX_TRANSCRIPT_BYTES);
-    if (found !== undefined) return transcriptOf(key, extension, found);
+    if (found === undefined) continue;
+    const transcript = transcriptOf(key, extension, found);
+    if (transcript !== undefined) return { transcript, passedOver };
+    passedOver.push({ key, etag: found.etag });
   }
+  return { transcript: metadataTranscript(audio), passedOver };
+}
+
+/** What the result says about a passed-over result document, naming what was aligned instead. */
+export function passedOverWarning(passed: PassedOver, transcript: FoundTranscript | undefined): string {
+  const instead =
+    transcript === undefined
+      ? 'no other transcript was found, so the audio was transcribed'
+      : `the transcript is ${transcript.key ?? "the audio's x-amz-meta-transcript"}`;
+  return (
+    `${passed.key} is an alignment result ("version": 1 with "words" or "source"), not an activity ` +
+    `descriptor: ignored; ${instead}`
+  );
+}
+
+/** The audio's `x-amz-meta-transcript`, URL-decoded, if it has one. */
+function metadataTranscript(audio: ObjectHead): FoundTranscript | undefined {
   const metadata = audio.metadata.transcript;
   if (metadata === undefined) return undefined;
   let decoded: string;
@@ -55,13 +92,15 @@ export async function findTranscript(
 /**
  * The transcript object that discovery (or the rerun's `explicitKey`) would take now, by key and version,
  * without reading it; undefined when there is none (metadata or transcribe mode: the audio's version covers them).
+ * A result document discovery passed over still is one while its version is the same, so it is passed over again.
  */
 export async function currentTranscript(
   store: ObjectStore,
   bucket: string,
   layout: ActivityLayout,
   stem: string,
-  explicitKey?: string,
+  explicitKey: string | undefined,
+  passedOver: readonly PassedOver[],
 ): Promise<{ key: string; etag: string } | undefined> {
   const keys =
     explicitKey === undefined
@@ -69,7 +108,8 @@ export async function currentTranscript(
       : [explicitKey];
   for (const key of keys) {
     const head = await store.head(bucket, key);
-    if (head !== undefined) return { key, etag: head.etag };
+    const passed = passedOver.some((result) => result.key === key && result.etag === head?.etag);
+    if (head !== undefined && !passed) return { key, etag: head.etag };
   }
   return undefined;
 }
@@ -90,19 +130,29 @@ async function readExplicitTranscript(
   const found = await store.readText(bucket, key, MAX_TRANSCRIPT_BYTES);
   if (found === undefined)
     throw new InvalidInputError(`transcriptKey "${key}" does not exist in bucket ${bucket}`);
-  return transcriptOf(key, classified.extension, found);
+  const transcript = transcriptOf(key, classified.extension, found);
+  if (transcript === undefined) {
+    throw new InvalidInputError(
+      `transcriptKey "${key}" is an alignment result ("version": 1 with "words" or "source"), not an activity descriptor`,
+    );
+  }
+  return transcript;
 }
 
-/** A descriptor's text, or a text file's; a leading byte-order mark (Windows editors write one) is dropped. */
+/**
+ * A descriptor's text, or a text file's, from bytes that must be UTF-8 text (a leading byte-order mark, which
+ * Windows editors write, is dropped); undefined for a `.json` that is an alignment result.
+ */
 function transcriptOf(
   key: string,
   extension: (typeof TRANSCRIPT_EXTENSIONS)[number],
-  found: { text: string; etag: string },
-): FoundTranscript {
-  const text = found.text.replace(/^\uFEFF/, '');
+  found: { bytes: Uint8Array; etag: string },
+): FoundTranscript | undefined {
+  const text = transcriptText(found.bytes, `transcript ${key}`);
   if (extension === 'txt') {
     return { text, origin: 'text-file', key, etag: found.etag, descriptor: undefined };
   }
   const descriptor = parseActivityDescriptor(text, key);
+  if (descriptor === undefined) return undefined;
   return { text: descriptor.text, origin: 'descriptor', key, etag: found.etag, descriptor };
 }

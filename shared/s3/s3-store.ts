@@ -122,12 +122,12 @@ export class S3Store implements ObjectStore {
     }
   }
 
-  /** A whole small object as UTF-8 text, or undefined when it does not exist; larger than `maxBytes` is refused. */
+  /** A whole small object as UTF-8 text and as stored, or undefined when it does not exist; larger than `maxBytes` is refused. */
   public async readText(
     bucket: string,
     key: string,
     maxBytes: number,
-  ): Promise<{ text: string; etag: string } | undefined> {
+  ): Promise<{ text: string; bytes: Uint8Array; etag: string } | undefined> {
     const head = await this.head(bucket, key);
     if (head === undefined) return undefined;
     if (head.size > maxBytes) {
@@ -145,7 +145,8 @@ export class S3Store implements ObjectStore {
     }
     const chunks: Uint8Array[] = [];
     for await (const chunk of download.body) chunks.push(chunk);
-    return { text: Buffer.concat(chunks).toString('utf8'), etag: download.etag };
+    const bytes = Buffer.concat(chunks);
+    return { text: bytes.toString('utf8'), bytes, etag: download.etag };
   }
 
   /** Writes an object (whole, in memory: results and failure records are small). */

@@ -1,4 +1,5 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { isSuspectResult } from '../align/alignment-quality';
 import type { AlignmentResult } from '../output/result';
 import { errorCodeMetric, FAILURE_RECORDS_LOST } from './metric-names';
 
@@ -33,6 +34,8 @@ export class ActivityMetrics implements ActivityTelemetry {
       metrics.addMetric('SkippedTokens', MetricUnit.Count, stats.skippedTokens.length);
       metrics.addMetric('MeanWordScore', MetricUnit.NoUnit, stats.meanWordScore);
       metrics.addMetric('LowScoreWords', MetricUnit.Count, stats.lowScoreWords);
+      // 0 or 1 per activity, so its Sum counts the results that look wrong and its Average is their share.
+      metrics.addMetric('SuspectAlignment', MetricUnit.Count, isSuspectResult(result) ? 1 : 0);
     });
   }
 

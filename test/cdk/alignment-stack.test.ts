@@ -309,7 +309,7 @@ describe.each(variants)('AlignmentStack with %s', (name) => {
     expect('TritonModelRepository' in outputs).toBe(name === 'the Triton service');
   });
 
-  it('charts every SPEC §6 metric for each backend the stack runs', () => {
+  it('charts every SPEC §6 metric, and SuspectAlignment, for each backend the stack runs', () => {
     // Prepare
     const built = stack();
     const body = JSON.parse(placeholder(onlyResource(built, 'AWS::CloudWatch::Dashboard').DashboardBody));
@@ -342,6 +342,7 @@ describe.each(variants)('AlignmentStack with %s', (name) => {
       'SkippedTokens',
       'MeanWordScore',
       'LowScoreWords',
+      'SuspectAlignment',
     ]
       .flatMap((metric) => backends.map((backend) => `${metric} ${backend} ${SERVICE_NAME}`))
       .filter((metric) => !charted.has(metric));

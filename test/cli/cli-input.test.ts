@@ -16,13 +16,25 @@ describe('w2v2-align --text-file', () => {
 
     // Assess
     expect(run.killed).toBeUndefined();
-    expect(run.stderr).toBe(
+    expect(run.stderr.split('\n')[0]).toBe(
       `error INVALID_INPUT: transcript file "/dev/zero" sent more than ${MAX_TRANSCRIPT_BYTES} bytes; ` +
-        `at most ${MAX_TRANSCRIPT_BYTES} bytes are read\n`,
+        `at most ${MAX_TRANSCRIPT_BYTES} bytes are read`,
     );
     expect(run.code).toBe(2);
     expect(run.peakRssBytes).toBeGreaterThan(0);
     expect(run.peakRssBytes).toBeLessThan(256 * 1024 ** 2);
+  });
+
+  it('refuses an audio file passed as the transcript, saying what it looks like, before loading the model', async () => {
+    // Act
+    const run = await runCliProcess(['align', AUDIO, '--text-file', AUDIO], {}, LIMITS);
+
+    // Assess
+    expect(run.stderr.split('\n')[0]).toBe(
+      `error INVALID_INPUT: transcript file "${AUDIO}" is not text (it looks like a WAV file)`,
+    );
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
   });
 
   it('refuses a regular transcript file over the limit by its size', async () => {
@@ -34,9 +46,9 @@ describe('w2v2-align --text-file', () => {
     const run = await runCliProcess(['align', AUDIO, '--text-file', file], {}, LIMITS);
 
     // Assess
-    expect(run.stderr).toBe(
+    expect(run.stderr.split('\n')[0]).toBe(
       `error INVALID_INPUT: transcript file "${file}" is ${MAX_TRANSCRIPT_BYTES + 1} bytes; ` +
-        `at most ${MAX_TRANSCRIPT_BYTES} bytes are read\n`,
+        `at most ${MAX_TRANSCRIPT_BYTES} bytes are read`,
     );
     expect(run.code).toBe(2);
   });

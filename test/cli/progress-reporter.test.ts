@@ -30,6 +30,29 @@ describe('ProgressReporter', () => {
     );
   });
 
+  it("prints a file's warnings after its line, and above the bar on a terminal", () => {
+    // Prepare
+    const plain = stream(false);
+    const terminal = stream(true);
+    const outcome = { status: 'ok' as const, audioSec: 3, wallMs: 100, warnings: ['first doubt', 'second'] };
+
+    // Act
+    for (const out of [plain, terminal]) {
+      const reporter = new ProgressReporter(out, 1, 100, () => 0);
+      reporter.fileFinished('a.wav', 100, outcome);
+      reporter.finish();
+    }
+
+    // Assess
+    expect(plain.text).toMatch(
+      /^\[1\/1\] ok {6}a\.wav .*\nwarning: a\.wav: first doubt\nwarning: a\.wav: second\n$/,
+    );
+    expect(terminal.text).toBe(
+      '\r\x1b[2Kwarning: a.wav: first doubt\n\r\x1b[2Kwarning: a.wav: second\n' +
+        '\r\x1b[2K[########################] 1/1 files, 0.00 h audio, ETA --:--\r\x1b[2K',
+    );
+  });
+
   it('redraws one bar in place on a terminal, counting a file part-way through', () => {
     const out = stream(true);
     let now = 0;

@@ -40,15 +40,19 @@ function statusBytes(pid: number, field: 'VmHWM' | 'VmRSS'): number {
   }
 }
 
-/** Runs `w2v2-align args` in a child process with only `env` (and PATH) set, sampling its memory as it runs. */
+/**
+ * Runs `w2v2-align args` (the checkout's, or the bin script `cli` of a copy) in a child process with only `env`
+ * (and PATH) set, sampling its memory as it runs.
+ */
 export function runCliProcess(
   args: readonly string[],
   env: Readonly<Record<string, string>>,
   limits: CliLimits,
+  cli = CLI,
 ): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, [CLI, ...args], {
+    const child = spawn(process.execPath, [cli, ...args], {
       env: { PATH: process.env.PATH ?? '', ...env },
       // Files a run leaves in its working folder (onnxruntime's session file without a HOME) stay out of the checkout.
       cwd: tmpdir(),

@@ -1,6 +1,6 @@
 /** @jest-environment ./test/helpers/onnxruntime-environment.js */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../../cli/run-cli';
@@ -9,6 +9,8 @@ import { runCliProcess } from '../../helpers/cli-process';
 import { SAMPLES_DIR } from '../../helpers/demo-model';
 import { bareOnnxRuntimeStderr, unwritableHome } from '../../helpers/unwritable-home';
 import { buildWav, chunk } from '../../shared/audio/wav-fixture';
+
+const PUPPY_AUDIO = join(SAMPLES_DIR, 'puppy-tail.wav');
 
 function sink(): { text: string; write(chunk: string): void } {
   return {
@@ -46,6 +48,76 @@ describe('w2v2-align align --format html', () => {
     expect(page).toContain('<title>puppy-tail.wav · w2v2-align</title>');
     expect(page).toMatch(/"audio":\{"src":"data:audio\/wav;base64,UklGR/);
     expect(io.stdout.text).toBe('');
+  });
+});
+
+describe('w2v2-align align with a transcript that does not fit the audio', () => {
+  const puppyText = join(SAMPLES_DIR, 'puppy-tail.txt');
+  const sailorText = join(SAMPLES_DIR, 'well-known-sailor.txt');
+
+  it('warns on stderr why the alignment looks wrong, and still writes it', async () => {
+    // Prepare
+    const io = { stdout: sink(), stderr: sink() };
+    const matching = { stdout: sink(), stderr: sink() };
+
+    // Act
+    const code = await runCli(['align', PUPPY_AUDIO, '--text-file', sailorText], {}, io);
+    await runCli(['align', PUPPY_AUDIO, '--text-file', puppyText], {}, matching);
+
+    // Assess
+    expect(code).toBe(0);
+    expect(io.stderr.text).toMatch(
+      /^warning: alignment looks wrong \(is the transcript the one of this audio\?\): mean word score 0\.16 is below 0\.6; 11 of 11 words score under 0\.5\n$/,
+    );
+    expect((JSON.parse(io.stdout.text) as AlignmentResult).warnings).toHaveLength(1);
+    expect(matching.stderr.text).toBe('');
+  });
+
+  it('fails with ALIGNMENT_IMPOSSIBLE and writes nothing when the mean score is below --min-score', async () => {
+    // Prepare
+    const dir = mkdtempSync(join(tmpdir(), 'w2v2-min-score-'));
+    const io = { stdout: sink(), stderr: sink() };
+    const matching = { stdout: sink(), stderr: sink() };
+
+    // Act
+    const code = await runCli(
+      ['align', PUPPY_AUDIO, '--text-file', sailorText, '--min-score', '0.6', '--out', join(dir, 'bad.json')],
+      {},
+      io,
+    );
+    const matchingCode = await runCli(
+      ['align', PUPPY_AUDIO, '--text-file', puppyText, '--min-score', '0.6', '--out', join(dir, 'good.json')],
+      {},
+      matching,
+    );
+
+    // Assess
+    expect(code).toBe(1);
+    expect(io.stderr.text.split('\n')[1]).toBe(
+      'error ALIGNMENT_IMPOSSIBLE: mean word score 0.1626 is below the minimum of 0.6 asked for: the transcript ' +
+        'does not fit the audio well enough (is it the transcript of this audio?)',
+    );
+    expect(existsSync(join(dir, 'bad.json'))).toBe(false);
+    expect(matchingCode).toBe(0);
+    expect(existsSync(join(dir, 'good.json'))).toBe(true);
+  });
+
+  it.each(['1.5', '-0.1', 'high', ''])('refuses --min-score %j as a usage error', async (value) => {
+    // Prepare
+    const io = { stdout: sink(), stderr: sink() };
+
+    // Act
+    const code = await runCli(
+      ['align', PUPPY_AUDIO, '--text-file', puppyText, `--min-score=${value}`],
+      {},
+      io,
+    );
+
+    // Assess
+    expect(code).toBe(2);
+    expect(io.stderr.text).toMatch(
+      `error INVALID_INPUT: --min-score must be a number from 0 to 1, got "${value}"`,
+    );
   });
 });
 

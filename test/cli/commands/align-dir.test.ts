@@ -127,6 +127,37 @@ describe('w2v2-align align-dir', () => {
     expect(io.stderr.text).toMatch(/error INVALID_INPUT: 1 of 1 files failed/);
   });
 
+  it('takes a result saved as <name>.json beside the audio for no descriptor, aligns <name>.txt and warns', async () => {
+    // Prepare: as the README's `align speech.wav --text-file speech.txt --out speech.json` leaves one; a
+    // transcription's text differs from the transcript, so taking it would show.
+    const dir = mkdtempSync(join(tmpdir(), 'w2v2-align-dir-result-'));
+    copyFileSync(join(SAMPLES_DIR, 'puppy-tail.wav'), join(dir, 'puppy-tail.wav'));
+    writeFileSync(join(dir, 'puppy-tail.txt'), 'The children laughed.');
+    await runCli(
+      ['transcribe', join(dir, 'puppy-tail.wav'), '--out', join(dir, 'puppy-tail.json')],
+      {},
+      buffers(),
+    );
+    const io = buffers();
+
+    // Act
+    const code = await runCli(['align-dir', dir, '--format', 'json'], {}, io);
+
+    // Assess
+    expect(code).toBe(0);
+    const result = readResult(join(dir, 'puppy-tail.align.json'));
+    expect([result.mode, result.text, result.source.transcriptPath]).toEqual([
+      'align',
+      'The children laughed.',
+      join(dir, 'puppy-tail.txt'),
+    ]);
+    const warning =
+      'puppy-tail.json is an alignment result ("version": 1 with "words" or "source"), not an activity ' +
+      'descriptor: ignored; the transcript is puppy-tail.txt';
+    expect(result.warnings).toContain(warning);
+    expect(io.stderr.text).toContain(`\nwarning: puppy-tail.wav: ${warning}\n`);
+  });
+
   it('writes under --out, mirroring the subfolders, and leaves the input folder untouched', async () => {
     const dir = sampleFolder();
     const out = mkdtempSync(join(tmpdir(), 'w2v2-align-dir-out-'));

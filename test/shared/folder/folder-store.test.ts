@@ -49,7 +49,7 @@ describe('FolderStore', () => {
     // Assess
     expect(readFileSync(join(root, 'a', 'b', 'c.txt'), 'utf8')).toBe('hello');
     expect(head).toEqual({ etag: expect.stringMatching(/^5-\d+$/), size: 5, metadata: {} });
-    expect(text).toEqual({ text: 'hello', etag: head!.etag });
+    expect(text).toEqual({ text: 'hello', bytes: Buffer.from('hello'), etag: head!.etag });
     expect(download.etag).toBe(head!.etag);
     expect(await drain(download.body)).toBe('hello');
     expect(store.locate('files', 'a/b/c.txt')).toEqual({ path: join(root, 'a', 'b', 'c.txt') });

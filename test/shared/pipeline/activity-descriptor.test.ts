@@ -25,6 +25,25 @@ describe('parseActivityDescriptor', () => {
   });
 
   it.each([
+    ['an alignment result', { version: 1, mode: 'align', text: 'hi', words: [{ word: 'hi' }], source: {} }],
+    ['a result cut down to its source', { version: 1, text: 'hi', source: { path: '/a.wav' } }],
+  ])('takes %s for no descriptor, though it has a text', (_name, document) => {
+    // Act
+    const descriptor = parseActivityDescriptor(JSON.stringify(document), 'incoming/a.json');
+
+    // Assess
+    expect(descriptor).toBeUndefined();
+  });
+
+  it("reads a descriptor that has a version of its own but none of the result's lists", () => {
+    // Act
+    const descriptor = parseActivityDescriptor('{"text": "hi", "version": 1}', 'incoming/a.json');
+
+    // Assess
+    expect(descriptor?.text).toBe('hi');
+  });
+
+  it.each([
     ['{"text": 5}', 'text'],
     ['{"txt": "hello"}', 'text'],
     ['{"text": "x", "backend": "gpu"}', 'backend'],

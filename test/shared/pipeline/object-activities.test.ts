@@ -243,6 +243,88 @@ describe.each([
     );
   });
 
+  it('passes over a <name>.json that is an earlier result, aligns to <name>.txt and says so in the warnings', async () => {
+    // Prepare: an earlier result saved beside the audio as <name>.json, as `align --out <name>.json` does.
+    await store.put(store.inputKey('kept/a', 'txt'), 'the words');
+    await store.put(store.audioKey('kept/a'), toneWav(2));
+    const model = new StandInModel();
+    const { context } = store.context({ formats: ['json'], model });
+    await run(context, store.audioKey('kept/a'));
+    await store.put(store.inputKey('kept/a', 'json'), (await store.read(store.resultKey('kept/a', 'json')))!);
+
+    // Act
+    const forced = await run(context, store.audioKey('kept/a'), true);
+    const again = await run(context, store.audioKey('kept/a'));
+
+    // Assess
+    expect([forced.status, again.status]).toEqual(['succeeded', 'skipped']);
+    const result = parseJsonObject('result', await store.read(store.resultKey('kept/a', 'json')));
+    expect(result.text).toBe('the words');
+    expect(result.source).toMatchObject(
+      store.source(store.audioKey('kept/a'), store.inputKey('kept/a', 'txt')),
+    );
+    expect(result.warnings).toContain(
+      `${store.inputKey('kept/a', 'json')} is an alignment result ("version": 1 with "words" or "source"), ` +
+        `not an activity descriptor: ignored; the transcript is ${store.inputKey('kept/a', 'txt')}`,
+    );
+    expect(model.calls).toBe(2);
+  });
+
+  it('transcribes when the only <name>.json beside the audio is an earlier result, and says so', async () => {
+    // Prepare
+    await store.put(store.audioKey('kept/b'), toneWav(2));
+    const earlier = { version: 1, mode: 'transcribe', text: 'old words', words: [], source: {} };
+    await store.put(store.inputKey('kept/b', 'json'), JSON.stringify(earlier));
+    const { context } = store.context({ formats: ['json'], model: new StandInModel() });
+
+    // Act
+    const outcome = await run(context, store.audioKey('kept/b'));
+
+    // Assess
+    expect(outcome.status).toBe('succeeded');
+    const result = parseJsonObject('result', await store.read(store.resultKey('kept/b', 'json')));
+    expect(result.mode).toBe('transcribe');
+    expect(result.warnings).toEqual([
+      expect.stringMatching(/ignored; no other transcript was found, so the audio was transcribed$/),
+    ]);
+  });
+
+  it('fails a transcript that is not text with INVALID_INPUT saying what it looks like, without inference', async () => {
+    // Prepare
+    await store.put(store.inputKey('binary/c', 'txt'), toneWav(1));
+    await store.put(store.audioKey('binary/c'), toneWav(2));
+    const model = new StandInModel();
+    const { context } = store.context({ formats: ['json'], model });
+
+    // Act
+    const outcome = await run(context, store.audioKey('binary/c'));
+
+    // Assess
+    const message = `transcript ${store.inputKey('binary/c', 'txt')} is not text (it looks like a WAV file)`;
+    expect(outcome).toMatchObject({ status: 'failed', error: { code: 'INVALID_INPUT', message } });
+    const record = parseJsonObject('failure', await store.read(store.failureKey('binary/c')));
+    expect(record.error).toEqual({ code: 'INVALID_INPUT', message });
+    expect(model.calls).toBe(0);
+  });
+
+  it('warns in the result when the alignment looks wrong', async () => {
+    // Prepare: the stand-in model finds every token equally likely, so no word scores well.
+    await store.put(store.inputKey('doubt/d', 'txt'), 'words the audio does not say');
+    await store.put(store.audioKey('doubt/d'), toneWav(2));
+    const { context } = store.context({ formats: ['json'], model: new StandInModel() });
+
+    // Act
+    await run(context, store.audioKey('doubt/d'));
+
+    // Assess
+    const result = parseJsonObject('result', await store.read(store.resultKey('doubt/d', 'json')));
+    expect(result.warnings).toEqual([
+      expect.stringMatching(
+        /^alignment looks wrong \(is the transcript the one of this audio\?\): mean word score/,
+      ),
+    ]);
+  });
+
   it("aligns to the audio's metadata transcript where the store keeps metadata, else transcribes", async () => {
     // Prepare
     await store.put(store.audioKey('order/c'), toneWav(2), { transcript: encodeURIComponent('héllo wörld') });

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FolderStore } from '../../../shared/folder/folder-store';
@@ -191,26 +191,59 @@ describe('changedSource', () => {
   /** What an activity read of `talk.wav` and its transcript, now. */
   async function readNow(): Promise<ReadSources> {
     const audio = (await store().head('input', 'talk.wav'))!;
+    const discovery = await findTranscript(store(), 'input', folderLayout(), 'talk', audio);
     return {
       bucket: 'input',
       key: 'talk.wav',
       stem: 'talk',
       audioEtag: audio.etag,
-      transcript: await findTranscript(store(), 'input', folderLayout(), 'talk', audio),
+      transcript: discovery.transcript,
       transcriptKey: undefined,
+      passedOver: discovery.passedOver,
     };
   }
 
+  /** An alignment result saved beside the audio as `talk.json`, which discovery passes over. */
+  const RESULT_DOCUMENT = JSON.stringify({
+    version: 1,
+    mode: 'align',
+    text: 'old words',
+    words: [],
+    source: {},
+  });
+  const later = new Date(Date.now() + 5000);
+
   it.each([
-    ['nothing changed', () => undefined, undefined],
-    ['the audio was rewritten', () => writeFileSync(join(dir, 'talk.wav'), 'a longer version'), 'audio'],
-    ['the audio was removed', () => unlinkSync(join(dir, 'talk.wav')), 'audio'],
-    ['a descriptor arrived beside the text', () => writeFileSync(join(dir, 'talk.json'), '{}'), 'transcript'],
-    ['the text was removed', () => unlinkSync(join(dir, 'talk.txt')), 'transcript'],
-  ])('answers %s', async (_name, change, expected) => {
+    ['nothing changed', () => undefined, undefined, undefined],
+    [
+      'the audio was rewritten',
+      () => writeFileSync(join(dir, 'talk.wav'), 'a longer version'),
+      'audio',
+      undefined,
+    ],
+    ['the audio was removed', () => unlinkSync(join(dir, 'talk.wav')), 'audio', undefined],
+    [
+      'a descriptor arrived beside the text',
+      () => writeFileSync(join(dir, 'talk.json'), '{}'),
+      'transcript',
+      undefined,
+    ],
+    ['the text was removed', () => unlinkSync(join(dir, 'talk.txt')), 'transcript', undefined],
+    ['nothing changed beside a result document passed over', () => undefined, undefined, RESULT_DOCUMENT],
+    [
+      'the result document passed over was replaced by a descriptor',
+      () => {
+        writeFileSync(join(dir, 'talk.json'), '{"text": "new words"}');
+        utimesSync(join(dir, 'talk.json'), later, later);
+      },
+      'transcript',
+      RESULT_DOCUMENT,
+    ],
+  ])('answers %s', async (_name, change, expected, resultDocument) => {
     // Prepare
     writeFileSync(join(dir, 'talk.wav'), 'audio');
     writeFileSync(join(dir, 'talk.txt'), 'the words');
+    if (resultDocument !== undefined) writeFileSync(join(dir, 'talk.json'), resultDocument);
     const read = await readNow();
     change();
 

@@ -35,7 +35,7 @@ describe('S3Store against a local S3 server', () => {
     // Assess
     expect(head).toMatchObject({ size: Buffer.byteLength('héllo'), metadata: { transcript: 'x%20y' } });
     expect(head?.etag).toMatch(/^[0-9a-f]{32}$/);
-    expect(text).toEqual({ text: 'héllo', etag: head?.etag });
+    expect(text).toEqual({ text: 'héllo', bytes: Buffer.from('héllo'), etag: head?.etag });
     expect(missing).toBeUndefined();
   });
 

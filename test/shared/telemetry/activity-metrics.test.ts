@@ -85,7 +85,8 @@ describe('ActivityMetrics', () => {
     ).CloudWatchMetrics[0]!;
     expect(directive.Namespace).toBe('W2V2Align');
     expect(directive.Dimensions[0]?.sort()).toEqual(['Backend', 'service']);
-    expect(directive.Metrics.map((m) => m.Name).sort()).toEqual([...SPEC_METRICS].sort());
+    // SPEC §6's metrics, and this project's SuspectAlignment.
+    expect(directive.Metrics.map((m) => m.Name).sort()).toEqual([...SPEC_METRICS, 'SuspectAlignment'].sort());
     expect(doc).toMatchObject({
       service: 'w2v2-align',
       Backend: 'triton',
@@ -95,6 +96,33 @@ describe('ActivityMetrics', () => {
       AudioDurationSeconds: 2.5,
     });
     expect(doc?.line).not.toContain('secret words');
+  });
+
+  it('emits SuspectAlignment=1 for an alignment that looks wrong and 0 for one that looks right', () => {
+    // Prepare
+    const word = (score: number) => ({
+      word: 'w',
+      normalized: 'W',
+      start: 0,
+      end: 0.2,
+      score,
+      aligned: true,
+    });
+    const wrong = { ...result('cpu'), words: [word(0.1), word(0.2)] };
+    const right = { ...result('cpu'), words: [word(0.9), word(0.8)] };
+
+    // Act
+    const [wrongDoc] = emitted(() => metrics.succeeded(wrong));
+    const [rightDoc] = emitted(() => metrics.succeeded(right));
+    const [transcribedDoc] = emitted(() => metrics.succeeded({ ...wrong, mode: 'transcribe' }));
+
+    // Assess
+    expect(emfProblems(wrongDoc!.line)).toEqual([]);
+    expect([
+      wrongDoc?.SuspectAlignment,
+      rightDoc?.SuspectAlignment,
+      transcribedDoc?.SuspectAlignment,
+    ]).toEqual([1, 0, 0]);
   });
 
   it('emits ActivitySuccess=0, AlignFailure=1 and the error-code metric for a failure', () => {

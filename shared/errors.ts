@@ -1,4 +1,4 @@
-/** Stable failure codes (SPEC §8); they appear in failure records, metrics and CLI errors. */
+/** Stable failure codes (docs/errors.md#codes); they appear in failure records, metrics and CLI errors. */
 export const ERROR_CODES = [
   'AUDIO_DECODE',
   'AUDIO_TOO_LONG',
@@ -82,7 +82,7 @@ export class AlignmentUnreachableError extends AlignError {
 /**
  * The alignment exists but its mean word score is below the minimum the caller asked for (`--min-score`). Same
  * stable code as the two above: all three say "this transcript does not fit this audio", the user's to fix, and
- * the SPEC's closed set of codes has no other that does (INVALID_INPUT is a malformed request).
+ * the closed set of codes (docs/errors.md) has no other that does (INVALID_INPUT is a malformed request).
  */
 export class ScoreBelowMinimumError extends AlignError {
   public constructor(

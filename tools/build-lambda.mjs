@@ -39,7 +39,9 @@ const modelDir =
       : resolve(process.cwd(), modelVar);
 for (const file of ['config.json', 'vocab.json']) {
   if (!existsSync(join(modelDir, file))) {
-    throw new Error(`W2V2_MODEL_DIR "${modelDir}" has no ${file}: expected a wav2vec2 CTC export (SPEC §2)`);
+    throw new Error(
+      `W2V2_MODEL_DIR "${modelDir}" has no ${file}: expected a wav2vec2 CTC export (see docs/model-directory.md)`,
+    );
   }
 }
 

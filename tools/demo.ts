@@ -23,7 +23,7 @@ export interface DemoOptions {
   outputDir: string;
   out: { write(text: string): unknown };
   err: { write(text: string): unknown };
-  /** Settings (SPEC §5 names) for the pipeline, e.g. MODEL_DIR to try another model. */
+  /** Settings (docs/configuration.md names) for the pipeline, e.g. MODEL_DIR to try another model. */
   env?: Readonly<Record<string, string | undefined>>;
   overrides?: RuntimeOverrides;
 }

@@ -38,8 +38,9 @@ export interface AlignmentObservabilityProps {
 const PERIOD = Duration.minutes(5);
 
 /**
- * A CloudWatch dashboard of the SPEC §6 activity metrics (per backend) and of the queue, functions, state
- * machines and Triton; alarms on system failures (never on users' bad files), dead letters and Triton health.
+ * A CloudWatch dashboard of the activity metrics of docs/metrics.md (per backend) and of the queue, functions,
+ * state machines and Triton; alarms on system failures (never on users' bad files), dead letters and Triton
+ * health.
  */
 export class AlignmentObservability extends Construct {
   public readonly dashboard: cloudwatch.Dashboard;
@@ -67,7 +68,7 @@ export class AlignmentObservability extends Construct {
     this.dashboard = this.createDashboard(signals);
   }
 
-  /** One SPEC §6 activity metric of one backend, as the pipeline emits it. */
+  /** One activity metric (docs/metrics.md) of one backend, as the pipeline emits it. */
   private activity(metricName: string, backend: string, statistic: string): cloudwatch.Metric {
     return new cloudwatch.Metric({
       namespace: this.props.namespace,

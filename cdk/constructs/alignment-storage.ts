@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import { asIBucket } from './construct-interfaces';
 import { acknowledge } from './nag-findings';
 
-/** The bucket's key layout (SPEC §3); each prefix ends with "/". */
+/** The bucket's key layout (docs/s3-layout.md#prefixes); each prefix ends with "/". */
 export interface KeyPrefixes {
   incoming: string;
   results: string;

@@ -45,10 +45,11 @@ export interface AlignmentWorkflowProps {
 }
 
 /**
- * The Step Functions Standard state machine (JSONPath) of SPEC §7: validate the input, run the activity on
- * Triton (or on the CPU Lambda when `backend` is "cpu", or always when there is no GPU branch), wait for
- * Triton to answer ready first, retry transient failures with jittered backoff, and end a failed file with a
- * failure record, failure metrics and a Fail state whose Error is the SPEC §8 code.
+ * The Step Functions Standard state machine (JSONPath) of docs/reruns.md: validate the input, run the
+ * activity on Triton (or on the CPU Lambda when `backend` is "cpu", or always when there is no GPU branch),
+ * wait for Triton to answer ready first, retry transient failures with jittered backoff, and end a failed
+ * file with a failure record, failure metrics and a Fail state whose Error is the error code
+ * (docs/errors.md#codes).
  */
 export class AlignmentWorkflow extends Construct {
   /** The state machine. */
@@ -138,8 +139,8 @@ export class AlignmentWorkflow extends Construct {
       definitionBody: sfn.DefinitionBody.fromChainable(validateInput),
       comment:
         props.triton === undefined
-          ? 'w2v2-align: one file on the CPU Lambda, with retries and a failure record (SPEC §7)'
-          : 'w2v2-align: one file on Triton (default) or CPU, with retries and a failure record (SPEC §7)',
+          ? 'w2v2-align: one file on the CPU Lambda, with retries and a failure record (docs/reruns.md)'
+          : 'w2v2-align: one file on Triton (default) or CPU, with retries and a failure record (docs/reruns.md)',
       logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
       tracingEnabled: true,
     });
@@ -183,7 +184,8 @@ export class AlignmentWorkflow extends Construct {
   private align(stateId: string, fn: lambda.IFunction, record: sfn.IChainable): tasks.LambdaInvoke {
     const task = new tasks.LambdaInvoke(this, stateId, {
       lambdaFunction: fn,
-      // The execution's own input (SPEC §7), untouched by what earlier states added (the readiness probes).
+      // The execution's own input (docs/reruns.md#the-input), untouched by what earlier states added (the
+      // readiness probes).
       payload: sfn.TaskInput.fromJsonPathAt('$$.Execution.Input'),
       resultSelector: { 'response.$': '$.Payload' },
       resultPath: '$.outcome',

@@ -24,7 +24,7 @@ export interface BulkRerunProps {
   incomingPrefix: string;
   /** Where each run's report goes (a temporary prefix, expired by lifecycle). */
   reportPrefix: string;
-  /** The CPU alignment Lambda; it answers the SPEC §7 input and hands Triton work to the GPU workflow. */
+  /** The CPU alignment Lambda; it answers the rerun input (docs/reruns.md) and hands Triton work to the GPU workflow. */
   alignFunction: lambda.IFunction;
   /** Files aligned at once. */
   maxConcurrency: number;

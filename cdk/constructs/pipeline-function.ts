@@ -12,7 +12,7 @@ import { acknowledge, arnWildcard } from './nag-findings';
 
 /** The pipeline's `service` name (shared/pipeline SERVICE_NAME): the metrics' dimension and the logs' service. */
 export const SERVICE_NAME = 'w2v2-align';
-/** The pipeline's default metrics namespace (SPEC §6). */
+/** The pipeline's default metrics namespace (docs/metrics.md#namespace-and-dimensions). */
 export const METRICS_NAMESPACE = 'W2V2Align';
 
 /**

@@ -30,7 +30,8 @@ interface Run {
 
 /**
  * Best-path (greedy) CTC decoding: the most likely token per frame, repeats merged, blanks and special tokens
- * dropped, words split at the delimiter. Used when an activity has no transcript (SPEC §3 transcribe mode).
+ * dropped, words split at the delimiter. Used when an activity has no transcript (transcribe mode,
+ * docs/s3-layout.md#transcripts).
  */
 export function greedyTranscribe(
   logProbs: Emissions,

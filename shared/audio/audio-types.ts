@@ -1,7 +1,7 @@
 /** Container formats the decoder recognises from their magic bytes. */
 export type AudioFormat = 'wav' | 'flac' | 'mp3' | 'ogg';
 
-/** How to decode: target rate, limits and the per-step timeout (SPEC §5 `AUDIO_READ_TIMEOUT_SEC`). */
+/** How to decode: target rate, limits and the per-step timeout (docs/configuration.md `AUDIO_READ_TIMEOUT_SEC`). */
 export interface DecodeOptions {
   /** The model's sample rate, e.g. 16000. */
   targetSampleRate: number;

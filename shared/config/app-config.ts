@@ -4,7 +4,7 @@ import type { OutputFormat } from '../output/result';
 import { httpsUrl } from './https-url';
 import { SettingsSource } from './settings-source';
 
-/** S3 client behaviour (SPEC §5); times in seconds. */
+/** S3 client behaviour (docs/configuration.md); times in seconds. */
 export interface S3Config {
   warmClients: number;
   poolSize: number;
@@ -95,7 +95,7 @@ export type TritonAppConfig = Extract<AppConfig, { useTriton: true }>;
 
 /**
  * The default of every setting that has one, by variable name: the one table each default is read from, and
- * the one the README's configuration table is tested against. Absent here: settings without a default
+ * the one docs/configuration.md's table of variables is tested against. Absent here: settings without a default
  * (TRITON_URL, S3_ENDPOINT, ...) and S3_MAX_CONNECTIONS_PER_HOST, which defaults to S3_MAX_CONNECTIONS.
  */
 export const DEFAULTS = {
@@ -140,8 +140,8 @@ export const DEFAULTS = {
 } as const;
 
 /**
- * Settings SPEC §5 names that this implementation accepts but cannot act on, with the reason the startup
- * warning gives.
+ * Settings this implementation accepts but cannot act on, with the reason the startup warning gives
+ * (docs/configuration.md#settings-that-do-nothing).
  */
 const INERT_SETTINGS: Readonly<Record<string, string>> = {
   CUDA_EMPTY_CACHE:

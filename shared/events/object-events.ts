@@ -17,7 +17,7 @@ export interface ObjectCreated {
   size: number | undefined;
   etag: string | undefined;
   keyError?: string;
-  /** A rerun's explicit transcript key (SPEC §7); undefined: discover it. */
+  /** A rerun's explicit transcript key (docs/reruns.md#the-input); undefined: discover it. */
   transcriptKey?: string;
 }
 
@@ -132,7 +132,7 @@ function sqsItem(record: SqsRecord): EventItem {
 /**
  * Recognises the three shapes AWS delivers object-created events in: a direct S3 notification, SQS messages
  * carrying S3 notifications (or EventBridge events), and an EventBridge "Object Created" event; plus the
- * SPEC §7 rerun input that the state machine (or a person, from the console) sends.
+ * rerun input (docs/reruns.md#the-input) that the state machine (or a person, from the console) sends.
  * A malformed SQS body becomes an item with an `error` so that one bad message does not sink the batch.
  */
 export function parseObjectEvents(event: unknown): ObjectEventBatch {

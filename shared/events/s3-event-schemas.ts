@@ -50,8 +50,9 @@ export const sqsRecordSchema = z.object({
 export const sqsEventSchema = z.object({ Records: z.array(sqsRecordSchema).min(1) });
 
 /**
- * The state machine's input (SPEC §7), also pasted into "Start execution" to rerun one file. Keys here are
- * plain object keys (no URL encoding). Strict, so that a mistyped field is an error, not silently ignored.
+ * The state machine's input (docs/reruns.md#the-input), also pasted into "Start execution" to rerun one file.
+ * Keys here are plain object keys (no URL encoding). Strict, so that a mistyped field is an error, not
+ * silently ignored.
  */
 export const rerunInputSchema = z.strictObject({
   bucket: z.string().min(1),

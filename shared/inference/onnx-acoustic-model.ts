@@ -26,7 +26,10 @@ export { DEFAULT_WINDOW };
 const INPUT_NAME = 'input_values';
 const OUTPUT_NAME = 'logits';
 
-/** Opens (or reuses) the ONNX Runtime session for a model and checks it has the SPEC §2 input and output. */
+/**
+ * Opens (or reuses) the ONNX Runtime session for a model and checks its input and output
+ * (docs/model-directory.md#graph-input-and-output).
+ */
 export async function openOnnxModel(spec: ModelSpec, options: OnnxModelOptions): Promise<OnnxAcousticModel> {
   const session = await cachedSession(
     options.modelPath,
@@ -35,7 +38,8 @@ export async function openOnnxModel(spec: ModelSpec, options: OnnxModelOptions):
   if (!session.inputNames.includes(INPUT_NAME) || !session.outputNames.includes(OUTPUT_NAME)) {
     throw new AlignError(
       'MODEL',
-      `${options.modelPath} must take "${INPUT_NAME}" and give "${OUTPUT_NAME}" (SPEC §2); it takes ` +
+      `${options.modelPath} must take "${INPUT_NAME}" and give "${OUTPUT_NAME}" ` +
+        '(see docs/model-directory.md); it takes ' +
         `[${session.inputNames.join(', ')}] and gives [${session.outputNames.join(', ')}]`,
     );
   }

@@ -24,6 +24,8 @@ export function handlerModelDir(configured: string | undefined, handlerDir: stri
   try {
     return bundledModelDir(handlerDir);
   } catch (error) {
-    throw new AlignError('MODEL', `no model: set MODEL_DIR to ${need} (SPEC §2)`, { cause: error });
+    throw new AlignError('MODEL', `no model: set MODEL_DIR to ${need} (see docs/model-directory.md)`, {
+      cause: error,
+    });
   }
 }

@@ -12,9 +12,10 @@ export interface ModelFile {
 }
 
 /**
- * Picks the graph for a run (SPEC §2 / `W2V2_QUANTIZE`): the fp32 `model.onnx`; with quantization, the shipped
- * `model.int8.onnx`, or else an int8 copy made now and cached in `cacheDir` under a key of the fp32 file, so a
- * warm process (or a later one sharing the cache) quantizes each model only once.
+ * Picks the graph for a run (docs/model-directory.md#the-int8-copy, `W2V2_QUANTIZE`): the fp32 `model.onnx`;
+ * with quantization, the shipped `model.int8.onnx`, or else an int8 copy made now and cached in `cacheDir`
+ * under a key of the fp32 file, so a warm process (or a later one sharing the cache) quantizes each model
+ * only once.
  */
 export async function resolveModelFile(
   spec: ModelSpec,

@@ -9,7 +9,7 @@ export interface ConvLayer {
   stride: number;
 }
 
-/** Everything the pipeline needs to know about a model directory (SPEC §2). */
+/** Everything the pipeline needs to know about a model directory (docs/model-directory.md). */
 export interface ModelSpec {
   name: string;
   dir: string;

@@ -22,7 +22,7 @@ export interface ResultParts {
   timings: StageTimings;
 }
 
-/** Assembles the version-1 result document (SPEC §4) and its summary statistics. */
+/** Assembles the version-1 result document (docs/result-document.md) and its summary statistics. */
 export function buildResult(parts: ResultParts): AlignmentResult {
   const { alignment, timings, audio } = parts;
   const wordsAligned = alignment.words.filter((w) => w.aligned).length;

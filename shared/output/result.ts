@@ -1,4 +1,4 @@
-/** The result document written to `results/<path>/<name>.json` (SPEC §4, version 1). */
+/** The result document written to `results/<path>/<name>.json` (docs/result-document.md, version 1). */
 export interface AlignmentResult {
   version: 1;
   mode: 'align' | 'transcribe';

@@ -3,7 +3,7 @@ import { InvalidInputError } from '../errors';
 import { parseFormats } from '../output/render';
 import type { OutputFormat } from '../output/result';
 
-/** `incoming/<path>/<name>.json` (SPEC §3); unknown extra fields are allowed and ignored. */
+/** `incoming/<path>/<name>.json` (docs/s3-layout.md#activity-descriptors); unknown extra fields are ignored. */
 const descriptorSchema = z.looseObject({
   text: z.string(),
   activityId: z.string().optional(),
@@ -23,8 +23,8 @@ export interface ActivityDescriptor {
 
 /**
  * Parses a descriptor's JSON text; InvalidInputError states the expected shape. Undefined: the JSON is an
- * alignment result (SPEC §4), such as `align --out speech.json` saved beside its audio, which has a `text` too but
- * is never a transcript.
+ * alignment result (docs/result-document.md), such as `align --out speech.json` saved beside its audio, which
+ * has a `text` too but is never a transcript.
  */
 export function parseActivityDescriptor(json: string, key: string): ActivityDescriptor | undefined {
   const expected =

@@ -17,7 +17,7 @@ export interface AlignJob {
   onProgress?: ((framesDone: number, totalFrames: number) => void) | undefined;
 }
 
-/** The alignment settings of SPEC §5 that change results. */
+/** The alignment settings that change results (docs/configuration.md#variables). */
 export interface AlignSettings {
   robustMode: boolean;
   confidenceWeighting: boolean;

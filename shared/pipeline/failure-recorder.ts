@@ -3,7 +3,7 @@ import type { ResultSource } from '../output/result';
 import type { ObjectContext } from './object-activities';
 import { CONTENT_TYPES } from './result-store';
 
-/** `failed/<path>/<name>.json` in a bucket, `<name>.error.json` in a folder (SPEC §3). */
+/** `failed/<path>/<name>.json` in a bucket, `<name>.error.json` in a folder (docs/errors.md#failure-records). */
 export interface FailureRecord {
   error: { code: string; message: string };
   source: ResultSource;

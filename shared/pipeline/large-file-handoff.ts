@@ -9,7 +9,7 @@ import { isRetryableError } from '../concurrency/retry';
 import { AlignError } from '../errors';
 import { attemptExecutionName, executionArn, executionName, forcedExecutionName } from './execution-names';
 
-/** The state machine's input (SPEC §7); the same document reruns one file from the console. */
+/** The state machine's input (docs/reruns.md#the-input); the same document reruns one file from the console. */
 export interface StepFunctionsInput {
   bucket: string;
   key: string;

@@ -1,6 +1,6 @@
 import { type ActivityLayout, type ClassifiedKey, classifyInputKey, keyDigest } from './activity-layout';
 
-/** Where inputs, results and failure records live in the bucket (SPEC §3). */
+/** Where inputs, results and failure records live in the bucket (docs/s3-layout.md). */
 export interface BucketPrefixes {
   incomingPrefix: string;
   resultsPrefix: string;

@@ -87,7 +87,7 @@ export async function processEvent(context: ObjectContext, event: unknown): Prom
   return { kind: 'sqs', outcomes, response };
 }
 
-/** What a rerun (SPEC §7 input, from the state machine or the console) answers: the file's outcome. */
+/** What a rerun (docs/reruns.md#the-input, from the state machine or the console) answers: the file's outcome. */
 export interface RerunResponse {
   status: ActivityOutcome['status'];
   key: string;

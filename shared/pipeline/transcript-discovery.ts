@@ -30,10 +30,11 @@ export interface Discovery {
 }
 
 /**
- * SPEC §3 discovery, first found wins: `<name>.json` descriptor, `<name>.txt`, the audio's
- * `x-amz-meta-transcript` (URL-encoded; only S3 keeps metadata); no transcript means transcribe mode. A
- * `<name>.json` that is an alignment result is passed over: an earlier `align --out <name>.json` must not
- * silently become the transcript. A rerun's `explicitKey` (SPEC §7) replaces discovery and must exist.
+ * Transcript discovery (docs/s3-layout.md#transcripts), first found wins: `<name>.json` descriptor,
+ * `<name>.txt`, the audio's `x-amz-meta-transcript` (URL-encoded; only S3 keeps metadata); no transcript
+ * means transcribe mode. A `<name>.json` that is an alignment result is passed over: an earlier `align --out
+ * <name>.json` must not silently become the transcript. A rerun's `explicitKey` (docs/reruns.md#the-input)
+ * replaces discovery and must exist.
  */
 export async function findTranscript(
   store: ObjectStore,

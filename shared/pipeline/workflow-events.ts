@@ -18,7 +18,7 @@ const recordFailureSchema = z.strictObject({
 /** The state machine's poll before aligning on Triton (scale-from-zero takes minutes): is it ready? */
 const readinessProbeSchema = z.strictObject({ probe: z.literal('triton-ready') });
 
-/** The SPEC §7 input of one file (also a console rerun). */
+/** The state machine's input of one file, also a console rerun (docs/reruns.md#the-input). */
 export type AlignInput = z.infer<typeof rerunInputSchema>;
 /** What the RecordFailure step sends. */
 export type RecordFailureInput = z.infer<typeof recordFailureSchema>['recordFailure'];

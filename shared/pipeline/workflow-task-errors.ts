@@ -4,8 +4,9 @@ import { AlignError, type ErrorCode, isErrorCode, toAlignError } from '../errors
 export const TASK_ERROR_NAMES = { transient: 'TransientFailure', permanent: 'PermanentFailure' } as const;
 
 /**
- * What a workflow task throws. Lambda reports only `name` (as errorType) and `message`, so the SPEC §8 code
- * leads the message (`TRITON_UNAVAILABLE: ...`), where the RecordFailure step reads it back.
+ * What a workflow task throws. Lambda reports only `name` (as errorType) and `message`, so the error code
+ * (docs/errors.md#codes) leads the message (`TRITON_UNAVAILABLE: ...`), where the RecordFailure step reads it
+ * back.
  */
 export class WorkflowTaskError extends Error {
   public constructor(
@@ -33,7 +34,7 @@ export interface CaughtFailure {
 }
 
 /**
- * The SPEC §8 error behind a caught task failure. Lambda's Cause is the JSON
+ * The coded error (docs/errors.md#codes) behind a caught task failure. Lambda's Cause is the JSON
  * `{"errorType","errorMessage","trace"}`; other Causes are plain text.
  */
 export function errorOfCaughtFailure(failure: CaughtFailure): AlignError {

@@ -36,8 +36,9 @@ export function bareEtag(etag: string | undefined): string {
 }
 
 /**
- * S3 operations for the pipeline with the SPEC §5 behaviour: retries with randomized exponential backoff,
- * semaphores for downloads/uploads/all operations, progress logs, and deletes refused unless allowed.
+ * S3 operations for the pipeline with the behaviour docs/configuration.md describes: retries with randomized
+ * exponential backoff, semaphores for downloads/uploads/all operations, progress logs, and deletes refused
+ * unless allowed.
  */
 export class S3Store implements ObjectStore {
   public readonly limits: StoreLimits;

@@ -11,8 +11,9 @@ export interface ActivityTelemetry {
 }
 
 /**
- * SPEC §6 metrics through Powertools Metrics (EMF on stdout), one EMF document per activity: the Backend
- * dimension differs between activities of one invocation, and Powertools keeps one dimension set per flush.
+ * The activity metrics of docs/metrics.md through Powertools Metrics (EMF on stdout), one EMF document per
+ * activity: the Backend dimension differs between activities of one invocation, and Powertools keeps one
+ * dimension set per flush.
  */
 export class ActivityMetrics implements ActivityTelemetry {
   public constructor(private readonly options: { namespace: string; serviceName: string }) {}

@@ -4,8 +4,9 @@ import { ConfigError } from '../errors';
 import type { TritonModelOptions } from './triton-acoustic-model';
 
 /**
- * The Triton backend's options from the configuration (SPEC §5): TRITON_URL, TRITON_MODEL, the transport
- * settings, FP16 tensors for USE_FLOAT16 or USE_MIXED_PRECISION, and the CA bundle read from TRITON_CA_BUNDLE.
+ * The Triton backend's options from the configuration (docs/configuration.md): TRITON_URL, TRITON_MODEL, the
+ * transport settings, FP16 tensors for USE_FLOAT16 or USE_MIXED_PRECISION, and the CA bundle read from
+ * TRITON_CA_BUNDLE.
  */
 export async function tritonModelOptions(config: TritonAppConfig): Promise<TritonModelOptions> {
   const { caBundlePath, timeoutSec, retryMax, maxInFlight, batchWindows, binaryData } = config.triton;

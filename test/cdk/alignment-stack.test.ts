@@ -309,7 +309,7 @@ describe.each(variants)('AlignmentStack with %s', (name) => {
     expect('TritonModelRepository' in outputs).toBe(name === 'the Triton service');
   });
 
-  it('charts every SPEC §6 metric, and SuspectAlignment, for each backend the stack runs', () => {
+  it('charts every activity metric, SuspectAlignment included, for each backend the stack runs', () => {
     // Prepare
     const built = stack();
     const body = JSON.parse(placeholder(onlyResource(built, 'AWS::CloudWatch::Dashboard').DashboardBody));

@@ -103,7 +103,7 @@ describe('BulkRerun state machine', () => {
     expect(events).toEqual([]);
   });
 
-  it('fails the item with the SPEC error code when the file failed', async () => {
+  it("fails the item with the file's error code when the file failed", async () => {
     // Prepare
     const item = {
       bucket: 'data',

@@ -181,7 +181,7 @@ describe('loadConfig', () => {
     expect(configError({ CONFIG_FILE: file }).message).toContain('must hold a JSON object');
   });
 
-  it('uses the SPEC §3 key layout and every output format by default', () => {
+  it('uses the documented key layout and every output format but html by default', () => {
     // Act
     const { pipeline, s3 } = loadConfig({});
 

@@ -81,7 +81,7 @@ describe('parseObjectEvents', () => {
     ]);
   });
 
-  it('reads the SPEC §7 rerun input with plain (not URL-encoded) keys', () => {
+  it('reads the rerun input with plain (not URL-encoded) keys', () => {
     const batch = parseObjectEvents({
       bucket: 'b',
       key: 'incoming/a+b c.wav',

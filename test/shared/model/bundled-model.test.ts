@@ -42,7 +42,9 @@ describe('handlerModelDir', () => {
     const attempt = (): string => handlerModelDir(undefined, outside, 'the vocabulary Triton serves');
 
     // Assess
-    expect(attempt).toThrow('no model: set MODEL_DIR to the vocabulary Triton serves (SPEC §2)');
+    expect(attempt).toThrow(
+      'no model: set MODEL_DIR to the vocabulary Triton serves (see docs/model-directory.md)',
+    );
     try {
       attempt();
     } catch (error) {

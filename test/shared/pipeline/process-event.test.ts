@@ -384,7 +384,7 @@ describe('processEvent against a local S3 server', () => {
     expect(transient).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-flaky' }] });
   });
 
-  it('reruns one file from the SPEC §7 input: forced, with an explicit transcript, answering its outcome', async () => {
+  it('reruns one file from the rerun input: forced, with an explicit transcript, answering its outcome', async () => {
     // Prepare
     await upload('incoming/rerun/j.txt', 'first text');
     await upload('incoming/rerun/j-other.txt', 'other text');

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULTS, loadConfig } from '../../../shared/config/app-config';
 
-/** One variable of the README's configuration table and the literal default it documents, if any. */
+/** One variable of docs/configuration.md's table and the literal default it documents, if any. */
 interface DocumentedDefault {
   name: string;
   /** The first `code` span of the default cell; undefined for "—" or prose ("bundled demo model"). */
@@ -12,13 +12,15 @@ interface DocumentedDefault {
 }
 
 /**
- * Reads the table under "## Configuration". A cell may list several variables split by " / "; a name written
+ * Reads the table under "## Variables". A cell may list several variables split by " / "; a name written
  * `_SUFFIX` shares the first name's prefix. As many defaults as names pair up in order; a single default for
  * several names documents aliases, of which the first is the canonical one.
  */
 function documentedDefaults(): DocumentedDefault[] {
-  const readme = readFileSync(join(__dirname, '..', '..', '..', 'README.md'), 'utf8');
-  const section = readme.slice(readme.indexOf('\n## Configuration\n'));
+  const page = readFileSync(join(__dirname, '..', '..', '..', 'docs', 'configuration.md'), 'utf8');
+  const start = page.indexOf('\n## Variables\n');
+  if (start < 0) throw new Error('docs/configuration.md has no "## Variables" section');
+  const section = page.slice(start);
   const table = section.slice(0, section.indexOf('\n## ', 1));
   const rows = table.split('\n').filter((line) => line.startsWith('| `'));
   return rows.flatMap((row) => {
@@ -32,7 +34,7 @@ function documentedDefaults(): DocumentedDefault[] {
     const documented: DocumentedDefault[] = [];
     for (const [i, cell] of cells.entries()) {
       const name = names[i];
-      if (name === undefined) throw new Error(`README row has more defaults than variables: ${row}`);
+      if (name === undefined) throw new Error(`a row has more defaults than variables: ${row}`);
       const derived = cell.trim() === 'same';
       const value = derived ? documented[i - 1]?.value : /`([^`]+)`/.exec(cell)?.[1];
       documented.push({ name, value, derived });
@@ -41,7 +43,7 @@ function documentedDefaults(): DocumentedDefault[] {
   });
 }
 
-describe("README's configuration table", () => {
+describe("docs/configuration.md's table of variables", () => {
   const documented = documentedDefaults();
   const defaults: Readonly<Record<string, unknown>> = DEFAULTS;
 

@@ -16,7 +16,7 @@ import { createPipelineLogger } from '../../shared/telemetry/pipeline-logger';
 import { loadTritonModel } from '../../shared/triton/load-triton-model';
 
 /**
- * An invocation handler for S3, SQS and EventBridge object-created events, SPEC §7 reruns, and the
+ * An invocation handler for S3, SQS and EventBridge object-created events, reruns (docs/reruns.md), and the
  * workflow's RecordFailure step (for files of either branch).
  */
 export type AlignHandler = (
@@ -50,11 +50,13 @@ export function createHandler(
     try {
       const record = recordFailureRequest(event);
       if (record !== undefined) return await recordWorkflowFailure(runtime.context, record);
+      return await handleEvent(runtime.context, event);
     } catch (error) {
-      // Named as the state machine's Retry expects them (TransientFailure / PermanentFailure).
+      // As the state machine's Retry and Record…Failure steps read them: TransientFailure or PermanentFailure,
+      // the code leading the message (a malformed rerun is then INVALID_INPUT, not INTERNAL). SQS and direct
+      // invocations only need the error thrown.
       throw toWorkflowTaskError(error);
     }
-    return handleEvent(runtime.context, event);
   };
 }
 

@@ -569,6 +569,22 @@ describe('AlignmentWorkflow executions (aws-local-stepfunctions, real handlers, 
       expect(cpuTelemetry.failures).toEqual([{ code: 'AUDIO_TOO_LONG', backend: 'cpu' }]);
     });
 
+    it("fails a rerun input with a field the Lambda does not know as INVALID_INPUT, the user's, not INTERNAL", async () => {
+      // Prepare
+      const { handlers, cpuTelemetry } = workflowHandlers({ machine: cpuOnlyDefinition, cpuEnv: cpuOnlyEnv });
+
+      // Act
+      const execution = await runLocalExecution(
+        cpuOnlyDefinition,
+        { bucket, key: 'incoming/wf/cpu-only.wav', colour: 'red' },
+        handlers,
+      );
+
+      // Assess
+      expect(execution).toMatchObject({ status: 'FAILED', error: 'INVALID_INPUT' });
+      expect(cpuTelemetry.failures).toEqual([{ code: 'INVALID_INPUT', backend: 'cpu' }]);
+    });
+
     it('fails a file whose descriptor asks for Triton with INVALID_INPUT, saying the GPU branch is off', async () => {
       // Prepare
       const { handlers } = workflowHandlers({ machine: cpuOnlyDefinition, cpuEnv: cpuOnlyEnv });

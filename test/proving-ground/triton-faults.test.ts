@@ -101,7 +101,10 @@ describe('Triton faults end to end: the GPU path through the local S3 and the HT
         ]),
       );
     } catch (error) {
-      ending.thrown = error instanceof RedeliveryNeededError ? 'redelivery' : String(error);
+      // The handler throws it as a TransientFailure (the name every caller retries), caused by the redelivery.
+      const transient = error instanceof Error && error.name === 'TransientFailure';
+      ending.thrown =
+        transient && error.cause instanceof RedeliveryNeededError ? 'redelivery' : String(error);
     } finally {
       Object.assign(triton.faults, {
         status503Times: 0,

@@ -32,7 +32,7 @@ export async function readJsonFile<T>(path: string, what: string): Promise<T> {
  * A file's bytes, at most the pipeline's transcript limit (descriptors and JSON alike): a regular file is refused
  * by its size, a FIFO or device (`/dev/zero`, stdin) once it has sent more.
  */
-async function readInputFile(path: string, what: string): Promise<Buffer> {
+export async function readInputFile(path: string, what: string): Promise<Buffer> {
   const tooLarge = (found: string) =>
     new InvalidInputError(`${what} file "${path}" ${found}; at most ${MAX_TRANSCRIPT_BYTES} bytes are read`);
   try {

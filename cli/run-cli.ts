@@ -5,6 +5,8 @@ import type { CliCommand, CliIo } from './cli-command';
 import { alignCommand, transcribeCommand } from './commands/align-audio';
 import { alignDirCommand, FilesFailedError } from './commands/align-dir';
 import { alignLogitsCommand } from './commands/align-logits';
+import { calibrateCommand } from './commands/calibrate';
+import { checkModelCommand } from './commands/check-model';
 import { quantizeCommand } from './commands/quantize';
 import { tritonDevServerCommand } from './commands/triton-dev-server';
 import { tritonRepoCommand } from './commands/triton-repo';
@@ -14,6 +16,8 @@ const COMMANDS: Readonly<Record<string, CliCommand>> = {
   transcribe: transcribeCommand,
   'align-dir': alignDirCommand,
   'align-logits': alignLogitsCommand,
+  calibrate: calibrateCommand,
+  'check-model': checkModelCommand,
   quantize: quantizeCommand,
   'triton-dev-server': tritonDevServerCommand,
   'triton-repo': tritonRepoCommand,

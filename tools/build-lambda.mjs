@@ -1,7 +1,8 @@
 // Stages the align-cpu container image's files in lambdas/align-cpu/dist/, which its Dockerfile COPYs:
 //   index.js         the handler bundled by esbuild (onnxruntime-node stays external: it loads a native binary)
 //   node_modules/    onnxruntime-node pruned to one Linux architecture's binaries, and onnxruntime-common
-//   model/           config.json, vocab.json and model.int8.onnx made by `w2v2-align quantize`
+//   model/           config.json, vocab.json, the Hugging Face side files (tools/stage-model-files.mjs) and
+//                    model.int8.onnx made by `w2v2-align quantize`
 // cdk/app.ts runs it before every synth and deploy. Environment:
 //   W2V2_MODEL_DIR    model directory to bake in (default: the demo model, models/demo-en)
 //   W2V2_LAMBDA_ARCH  x64 (default) or arm64; cdk/app.ts sets it from the cpuArchitecture context
@@ -17,10 +18,11 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { buildViewerScript } from './build-viewer-script.mjs';
+import { stageModelFiles } from './stage-model-files.mjs';
 import { stageOnnxRuntime } from './stage-onnxruntime.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -68,13 +70,7 @@ await build({
 stageOnnxRuntime(out, arch);
 
 const modelOut = join(out, 'model');
-copyFileSync(join(modelDir, 'vocab.json'), join(modelOut, 'vocab.json'));
-// Results name the model by config.json's "name", else by its folder, which in the image is always "model".
-const config = JSON.parse(readFileSync(join(modelDir, 'config.json'), 'utf8'));
-writeFileSync(
-  join(modelOut, 'config.json'),
-  `${JSON.stringify({ name: basename(modelDir), ...config }, null, 2)}\n`,
-);
+stageModelFiles(modelDir, modelOut);
 const int8Out = join(modelOut, 'model.int8.onnx');
 const shipped = join(modelDir, 'model.int8.onnx');
 const fp32 = join(modelDir, 'model.onnx');

@@ -2,6 +2,7 @@ import { access, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { AlignError } from '../errors';
 import { createVocabulary, type ModelTextConfig, type Vocabulary } from '../text/vocabulary';
+import { type MergedSetting, readModelSettings } from './model-settings';
 
 /** One convolution of the feature extractor: how many samples it reads and how far it moves. */
 export interface ConvLayer {
@@ -27,7 +28,7 @@ export interface ModelSpec {
   timingCorrection: { startSec: number; endSec: number };
 }
 
-/** The `config.json` fields this project reads (Hugging Face names, plus `timing_correction`). */
+/** The settings this project reads (Hugging Face names, plus `timing_correction`), merged from the folder's files. */
 interface ModelConfigFile extends ModelTextConfig {
   name?: unknown;
   sampling_rate?: unknown;
@@ -41,27 +42,33 @@ interface ModelConfigFile extends ModelTextConfig {
 
 const MAX_SAMPLE_RATE = 384_000;
 
-/** Reads and validates a model directory: model.onnx, vocab.json, config.json (and model.int8.onnx if present). */
+/**
+ * Reads and validates a model directory: model.onnx, vocab.json, config.json (and model.int8.onnx if present),
+ * with the settings a Hugging Face export keeps in preprocessor_config.json, tokenizer_config.json and
+ * special_tokens_map.json.
+ */
 export async function loadModelSpec(dir: string): Promise<ModelSpec> {
   const onnxPath = join(dir, 'model.onnx');
   const int8Candidate = join(dir, 'model.int8.onnx');
-  const [config, tokenToId, hasFp32, hasInt8] = await Promise.all([
-    readJson<ModelConfigFile>(join(dir, 'config.json')),
+  const [settings, tokenToId, hasFp32, hasInt8] = await Promise.all([
+    readModelSettings(dir),
     readJson<Record<string, number>>(join(dir, 'vocab.json')),
     exists(onnxPath),
     exists(int8Candidate),
   ]);
   if (!hasFp32 && !hasInt8)
     throw modelError(`model directory "${dir}" has neither model.onnx nor model.int8.onnx`);
-  const vocabulary = createVocabulary(tokenToId, config);
+  const config = settings.values as ModelConfigFile;
+  const field = (name: MergedSetting) => `${settings.sources[name] ?? 'config.json'} ${name}`;
+  const vocabulary = createVocabulary(tokenToId, config, settings.sources);
   if (config.vocab_size !== undefined && config.vocab_size !== vocabulary.size) {
     throw modelError(
       `config.json says vocab_size ${String(config.vocab_size)} but vocab.json has ${vocabulary.size} tokens`,
     );
   }
-  const sampleRate = positiveInteger(config.sampling_rate ?? 16_000, 'sampling_rate');
+  const sampleRate = positiveInteger(config.sampling_rate ?? 16_000, field('sampling_rate'));
   if (sampleRate > MAX_SAMPLE_RATE)
-    throw modelError(`config.json sampling_rate ${sampleRate} is implausible`);
+    throw modelError(`${field('sampling_rate')} ${sampleRate} is implausible`);
   const convLayers = convGeometry(config);
   const samplesPerFrame = convLayers.reduce((product, layer) => product * layer.stride, 1);
   return {
@@ -70,7 +77,8 @@ export async function loadModelSpec(dir: string): Promise<ModelSpec> {
     onnxPath,
     int8Path: hasInt8 ? int8Candidate : undefined,
     sampleRate,
-    doNormalize: config.do_normalize === undefined ? true : booleanField(config.do_normalize, 'do_normalize'),
+    doNormalize:
+      config.do_normalize === undefined ? true : booleanField(config.do_normalize, field('do_normalize')),
     convLayers,
     samplesPerFrame,
     frameSec: samplesPerFrame / sampleRate,
@@ -112,7 +120,7 @@ function convGeometry(config: ModelConfigFile): ConvLayer[] {
   }
   if (config.inputs_to_logits_ratio !== undefined) {
     // An explicit stride with no kernel sizes: treat the front-end as one convolution as wide as its stride.
-    const stride = positiveInteger(config.inputs_to_logits_ratio, 'inputs_to_logits_ratio');
+    const stride = positiveInteger(config.inputs_to_logits_ratio, 'config.json inputs_to_logits_ratio');
     return [{ kernel: stride, stride }];
   }
   throw modelError(
@@ -124,12 +132,13 @@ function integerList(value: unknown, field: string): number[] {
   if (!Array.isArray(value) || value.length === 0 || value.length > 64) {
     throw modelError(`config.json ${field} must be a non-empty list of positive integers`);
   }
-  return value.map((entry) => positiveInteger(entry, field));
+  return value.map((entry) => positiveInteger(entry, `config.json ${field}`));
 }
 
+/** `field` names the file as well, since some settings come from the Hugging Face side files. */
 function positiveInteger(value: unknown, field: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
-    throw modelError(`config.json ${field} must be a positive integer, got ${JSON.stringify(value)}`);
+    throw modelError(`${field} must be a positive integer, got ${JSON.stringify(value)}`);
   }
   return value;
 }
@@ -144,7 +153,7 @@ function finiteNumber(value: unknown, field: string): number {
 }
 
 function booleanField(value: unknown, field: string): boolean {
-  if (typeof value !== 'boolean') throw modelError(`config.json ${field} must be true or false`);
+  if (typeof value !== 'boolean') throw modelError(`${field} must be true or false`);
   return value;
 }
 

@@ -1,11 +1,16 @@
 import { AlignError } from '../errors';
 
-/** The text-related fields of a model's `config.json` (Hugging Face names). */
+/** The text-related settings of a model (Hugging Face names), from `config.json` or the tokenizer's files. */
 export interface ModelTextConfig {
   pad_token_id?: number;
+  /** The blank by name, as the tokenizer's files give it; used when there is no `pad_token_id`. */
+  pad_token?: string;
   word_delimiter_token?: string;
   unk_token?: string;
 }
+
+/** The file each setting was read from, for error messages; a setting without an entry is config.json's. */
+export type TextConfigSources = Readonly<Partial<Record<keyof ModelTextConfig, string>>>;
 
 /** Which case the vocabulary writes its letters in, so transcripts can be folded to match. */
 export type LetterCase = 'upper' | 'lower' | 'mixed' | 'none';
@@ -46,17 +51,22 @@ const DEFAULT_UNK = '<unk>';
 const DEFAULT_PAD = '<pad>';
 
 /** Builds the vocabulary from vocab.json's token->id map and the model config, validating ids are 0..n-1. */
-export function createVocabulary(tokenToId: Record<string, number>, config: ModelTextConfig): Vocabulary {
+export function createVocabulary(
+  tokenToId: Record<string, number>,
+  config: ModelTextConfig,
+  sources: TextConfigSources = {},
+): Vocabulary {
   const idToToken = validateIds(tokenToId);
   const tokenIds = new Map(idToToken.map((token, id) => [token, id]));
-  const blankId = resolveBlank(config, tokenIds, idToToken.length);
-  const delimiterId = resolveDelimiter(config, tokenIds);
+  const field = (name: keyof ModelTextConfig) => `${sources[name] ?? 'config.json'} ${name}`;
+  const blankId = resolveBlank(config, tokenIds, idToToken.length, field);
+  const delimiterId = resolveDelimiter(config, tokenIds, field);
   if (delimiterId === blankId) {
     throw modelError(
       `the word delimiter ${JSON.stringify(idToToken[blankId])} is also the blank (pad) token`,
     );
   }
-  const unkToken = optionalString(config.unk_token, 'unk_token') ?? DEFAULT_UNK;
+  const unkToken = optionalString(config.unk_token, field('unk_token')) ?? DEFAULT_UNK;
   const unkId = tokenIds.get(unkToken) ?? null;
 
   const specialIds = new Set<number>([blankId]);
@@ -116,10 +126,24 @@ function validateIds(tokenToId: Record<string, number>): string[] {
   return idToToken as string[];
 }
 
-function resolveBlank(config: ModelTextConfig, tokenIds: Map<string, number>, size: number): number {
+/** Names a setting with the file it came from, as error messages show it. */
+type FieldName = (name: keyof ModelTextConfig) => string;
+
+function resolveBlank(
+  config: ModelTextConfig,
+  tokenIds: Map<string, number>,
+  size: number,
+  field: FieldName,
+): number {
   const configured = config.pad_token_id as unknown;
   if (configured === undefined || configured === null) {
-    const pad = tokenIds.get(DEFAULT_PAD);
+    const named = optionalString(config.pad_token, field('pad_token'));
+    const pad = tokenIds.get(named ?? DEFAULT_PAD);
+    if (pad === undefined && named !== undefined) {
+      throw modelError(
+        `${field('pad_token')} is ${JSON.stringify(named)} but vocab.json has no such token to use as the CTC blank`,
+      );
+    }
     if (pad === undefined) {
       throw modelError(
         `config.json has no pad_token_id and vocab.json has no ${DEFAULT_PAD} token to use as the CTC blank`,
@@ -134,19 +158,23 @@ function resolveBlank(config: ModelTextConfig, tokenIds: Map<string, number>, si
     configured >= size
   ) {
     throw modelError(
-      `config.json pad_token_id is ${JSON.stringify(configured)}; it must be an integer id in 0..${size - 1} (the CTC blank)`,
+      `${field('pad_token_id')} is ${JSON.stringify(configured)}; it must be an integer id in 0..${size - 1} (the CTC blank)`,
     );
   }
   return configured;
 }
 
-function resolveDelimiter(config: ModelTextConfig, tokenIds: Map<string, number>): number | null {
-  const configured = optionalString(config.word_delimiter_token, 'word_delimiter_token');
+function resolveDelimiter(
+  config: ModelTextConfig,
+  tokenIds: Map<string, number>,
+  field: FieldName,
+): number | null {
+  const configured = optionalString(config.word_delimiter_token, field('word_delimiter_token'));
   if (configured === undefined) return tokenIds.get(DEFAULT_DELIMITER) ?? null;
   const id = tokenIds.get(configured);
   if (id === undefined) {
     throw modelError(
-      `config.json word_delimiter_token is ${JSON.stringify(configured)} but vocab.json has no such token; ` +
+      `${field('word_delimiter_token')} is ${JSON.stringify(configured)} but vocab.json has no such token; ` +
         'set it to the token the model writes between words (usually "|")',
     );
   }
@@ -156,7 +184,7 @@ function resolveDelimiter(config: ModelTextConfig, tokenIds: Map<string, number>
 function optionalString(value: unknown, field: string): string | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string' || value.length === 0) {
-    throw modelError(`config.json ${field} is ${JSON.stringify(value)}; it must be a non-empty string`);
+    throw modelError(`${field} is ${JSON.stringify(value)}; it must be a non-empty string`);
   }
   return value;
 }

@@ -10,6 +10,8 @@ const COMMANDS = [
   'transcribe',
   'align-dir',
   'align-logits',
+  'calibrate',
+  'check-model',
   'quantize',
   'triton-dev-server',
   'triton-repo',

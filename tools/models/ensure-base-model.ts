@@ -8,7 +8,7 @@ export const BASE_MODEL_DIR = join(__dirname, '..', '..', '.cache', 'models', 'w
 
 const EXPORT_SCRIPT = join(__dirname, 'export_wav2vec2_base.py');
 // Debian's interpreter is the one with torch and torchaudio on this project's machines; PYTHON overrides it.
-const DEFAULT_PYTHON = '/usr/bin/python3';
+export const DEFAULT_PYTHON = '/usr/bin/python3';
 const EXPORT_TIMEOUT_MS = 10 * 60_000;
 
 /** The model directory, or why it could not be made (no python, no torch). */

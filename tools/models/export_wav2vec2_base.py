@@ -11,6 +11,7 @@ Run with an interpreter that has torch and torchaudio (Debian's /usr/bin/python3
 
 import argparse
 import json
+import os
 from pathlib import Path
 
 import torch
@@ -72,8 +73,9 @@ def export(out_dir: Path, opset: int, seed: int) -> None:
     torch.manual_seed(seed)
     model = LogitsOnly(torchaudio.models.wav2vec2_base(aux_num_out=len(VOCAB))).eval()
     out_dir.mkdir(parents=True, exist_ok=True)
-    # Written under a temporary name and renamed last, so an interrupted export never leaves a half model behind.
-    partial = out_dir / "model.onnx.partial"
+    # Written under a temporary name of this process and renamed last, so an interrupted export never leaves a
+    # half model behind, and two exports at once (test workers) never write into one file.
+    partial = out_dir / f"model.onnx.partial-{os.getpid()}"
     example = torch.randn(1, 16000)
     with torch.no_grad():
         torch.onnx.export(
@@ -81,9 +83,16 @@ def export(out_dir: Path, opset: int, seed: int) -> None:
             dynamic_axes={"input_values": {0: "batch", 1: "samples"}, "logits": {0: "batch", 1: "frames"}},
             opset_version=opset, do_constant_folding=True,
         )
-    (out_dir / "vocab.json").write_text(json.dumps(VOCAB) + "\n")
-    (out_dir / "config.json").write_text(json.dumps(hf_config(), indent=2) + "\n")
+    write_atomically(out_dir / "vocab.json", json.dumps(VOCAB) + "\n")
+    write_atomically(out_dir / "config.json", json.dumps(hf_config(), indent=2) + "\n")
     partial.rename(out_dir / "model.onnx")
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """A reader of the folder (another export's caller) never sees half a file."""
+    partial = path.with_name(f"{path.name}.partial-{os.getpid()}")
+    partial.write_text(text)
+    partial.rename(path)
 
 
 def main() -> None:

@@ -1,5 +1,6 @@
 import { InvalidInputError } from '../../../shared/errors';
 import { renderTextGrid } from '../../../shared/output/textgrid';
+import { readTextGrid } from '../../../shared/output/textgrid-reader';
 import {
   char,
   evenChars,
@@ -9,7 +10,6 @@ import {
   smallRead,
   word,
 } from './support/result-fixture';
-import { readTextGrid } from './support/textgrid-reader';
 
 function labels(source: string, tier: number): string[] {
   return readTextGrid(source)

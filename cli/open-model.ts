@@ -24,7 +24,7 @@ export async function openCliModel(
       io.stderr.write('warning: --quantize applies to the CPU backend; ignored with USE_TRITON=true\n');
     return openConfiguredTritonModel(spec, config);
   }
-  return openCpuModel(spec, quantizeFlag || config.quantize);
+  return openCpuModel(spec, quantizeFlag || config.quantize, config.inferenceThreads);
 }
 
 /** Releases the Triton client's sockets so the command can exit; the CPU session stays cached for the process. */

@@ -2,7 +2,7 @@
 //   index.js         the handler bundled by esbuild (onnxruntime-node stays external: it loads a native binary)
 //   node_modules/    onnxruntime-node pruned to one Linux architecture's binaries, and onnxruntime-common
 //   model/           config.json, vocab.json, the Hugging Face side files (tools/stage-model-files.mjs) and
-//                    model.int8.onnx made by `w2v2-align quantize`
+//                    model.int8.onnx and model.int8-dot.onnx made by `w2v2-align quantize --variant`
 // cdk/app.ts runs it before every synth and deploy. Environment:
 //   W2V2_MODEL_DIR    model directory to bake in (default: the demo model, models/demo-en)
 //   W2V2_LAMBDA_ARCH  x64 (default) or arm64; cdk/app.ts sets it from the cpuArchitecture context
@@ -71,24 +71,39 @@ stageOnnxRuntime(out, arch);
 
 const modelOut = join(out, 'model');
 stageModelFiles(modelDir, modelOut);
-const int8Out = join(modelOut, 'model.int8.onnx');
-const shipped = join(modelDir, 'model.int8.onnx');
 const fp32 = join(modelDir, 'model.onnx');
-// Names the graph the staged int8 copy came from, so a changed or different model is quantized again.
-const stampFile = join(out, 'model-source.txt');
-if (existsSync(shipped)) {
-  copyFileSync(shipped, int8Out);
-  rmSync(stampFile, { force: true });
-} else {
+// Both int8 variants of shared/model/quantize/int8-variant.ts: the image runs on whichever host Lambda gives it,
+// and the handler picks the variant for that host's CPU at load.
+for (const [variant, file] of [
+  ['portable', 'model.int8.onnx'],
+  ['dot-product', 'model.int8-dot.onnx'],
+]) {
+  const int8Out = join(modelOut, file);
+  const shipped = join(modelDir, file);
+  // Names the graph the staged copy came from, so a changed or different model is quantized again.
+  const stampFile = join(out, `model-source.${variant}.txt`);
+  if (existsSync(shipped)) {
+    copyFileSync(shipped, int8Out);
+    rmSync(stampFile, { force: true });
+    continue;
+  }
+  if (!existsSync(fp32)) {
+    // A folder that ships only model.int8.onnx: that graph runs on every CPU.
+    rmSync(int8Out, { force: true });
+    rmSync(stampFile, { force: true });
+    continue;
+  }
   const { size, mtimeMs } = statSync(fp32);
   const stamp = `${fp32}\n${size}\n${mtimeMs}\n`;
   if (!existsSync(int8Out) || !existsSync(stampFile) || readFileSync(stampFile, 'utf8') !== stamp) {
-    // The image ships only the int8 graph (W2V2_QUANTIZE=true): quantizing at build keeps it off the cold start.
+    // The image ships only int8 graphs (W2V2_QUANTIZE=true): quantizing at build keeps it off the cold start.
     execFileSync(process.execPath, [join(root, 'tools', 'build.mjs')], { stdio: 'inherit' });
     const partial = `${int8Out}.partial`;
-    execFileSync(process.execPath, [join(root, 'bin', 'w2v2-align.js'), 'quantize', fp32, partial], {
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
+    execFileSync(
+      process.execPath,
+      [join(root, 'bin', 'w2v2-align.js'), 'quantize', fp32, partial, '--variant', variant],
+      { stdio: ['ignore', 'ignore', 'inherit'] },
+    );
     renameSync(partial, int8Out);
     writeFileSync(stampFile, stamp);
   }

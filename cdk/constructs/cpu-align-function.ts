@@ -7,6 +7,7 @@ import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { ConfigError } from '../../shared/errors';
+import { cpuSizing, type ModelSize } from './cpu-sizing';
 import { PipelineFunction } from './pipeline-function';
 
 /** The image's build context: the Dockerfile and the files `tools/build-lambda.mjs` stages in dist/. */
@@ -27,6 +28,8 @@ export interface CpuAlignFunctionProps {
   maxConcurrency: number;
   /** Messages per invocation; default 4, which PIPELINE_MAX_CONCURRENCY (4) runs side by side. */
   batchSize?: number;
+  /** The baked-in model's transformer, which scales the large-file threshold; wav2vec2-base's when undefined. */
+  model?: ModelSize | undefined;
   /** The image's build context; default CPU_IMAGE_DIR (staged by tools/build-lambda.mjs). */
   imageDir?: string | undefined;
 }
@@ -55,9 +58,20 @@ export class CpuAlignFunction extends PipelineFunction {
       // The model is in the image and pre-quantized; /tmp only holds downloads in flight, which stream.
       ephemeralStorageSize: 512,
     });
+    // Threads and large-file thresholds follow the measured speed and memory (docs/deploy.md#cpu-lambda-sizing).
+    const batchSize = props.batchSize ?? 4;
+    const sizing = cpuSizing({
+      memoryMb: props.memoryMb,
+      timeoutSec: CPU_TIMEOUT.toSeconds(),
+      batchSize,
+      model: props.model,
+    });
+    this.function.addEnvironment('W2V2_INFERENCE_THREADS', String(sizing.threads));
+    this.function.addEnvironment('LARGE_FILE_THRESHOLD_SEC', String(sizing.largeFileThresholdSec));
+    this.function.addEnvironment('LARGE_FILE_THRESHOLD_BYTES', String(sizing.largeFileThresholdBytes));
     this.function.addEventSource(
       new sources.SqsEventSource(props.queue, {
-        batchSize: props.batchSize ?? 4,
+        batchSize,
         maxBatchingWindow: CPU_BATCHING_WINDOW,
         reportBatchItemFailures: true,
         maxConcurrency: props.maxConcurrency,

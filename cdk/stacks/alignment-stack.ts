@@ -72,6 +72,7 @@ export class AlignmentStack extends Stack {
       architecture: settings.cpuArchitecture,
       memoryMb: settings.cpuMemoryMb,
       maxConcurrency: settings.cpuMaxConcurrency,
+      model: settings.modelSize,
       imageDir: props.cpuImageDir,
     });
     this.cpu.bindBucket(this.storage);

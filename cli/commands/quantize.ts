@@ -1,5 +1,6 @@
 import { readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { AlignError, InvalidInputError } from '../../shared/errors';
+import { INT8_VARIANTS, type Int8VariantName } from '../../shared/model/quantize/int8-variant';
 import {
   type QuantizeOptions,
   type QuantizeReport,
@@ -14,10 +15,11 @@ const MAX_MODEL_BYTES = 2 ** 31;
 export const quantizeCommand: CliCommand = {
   summary: 'writes an int8 copy of an fp32 ONNX model',
   usage:
-    '<in.onnx> <out.onnx> [--activations per-row|per-tensor] [--form fused|integer] [--weight-type int8|uint8] ' +
+    '<in.onnx> <out.onnx> [--variant portable|dot-product] [--activations per-row|per-tensor] [--form fused|integer] [--weight-type int8|uint8] ' +
     '[--full-range] [--min-columns 128] [--conv] [--exclude NODE,...] [--json]',
   async run(args, _env, io) {
     const { values, positionals } = parseCommandArgs(args, {
+      variant: { type: 'string' },
       activations: { type: 'string' },
       form: { type: 'string' },
       'weight-type': { type: 'string' },
@@ -31,12 +33,19 @@ export const quantizeCommand: CliCommand = {
     if (input === undefined || output === undefined || extra.length > 0) {
       throw new InvalidInputError('quantize takes exactly two files: <in.onnx> <out.onnx>');
     }
+    // A variant (docs/model-directory.md#the-int8-copy) gives the defaults; the other options refine it.
+    const variant =
+      values.variant === undefined
+        ? {}
+        : INT8_VARIANTS[
+            choice('variant', values.variant, Object.keys(INT8_VARIANTS) as Int8VariantName[], 'portable')
+          ].options;
     const options: QuantizeOptions = {
       activations: choice('activations', values.activations, ['per-row', 'per-tensor'] as const, 'per-row'),
       form: choice('form', values.form, ['fused', 'integer'] as const, 'fused'),
       weightType: choice('weight-type', values['weight-type'], ['int8', 'uint8'] as const, 'int8'),
-      reduceRange: values['full-range'] !== true,
-      convolutions: values.conv === true,
+      reduceRange: values['full-range'] !== true && variant.reduceRange !== false,
+      convolutions: values.conv === true || variant.convolutions === true,
       minColumns:
         values['min-columns'] === undefined ? undefined : wholeNumber('min-columns', values['min-columns']),
       excludeNodes: (values.exclude ?? '').split(',').filter((name) => name !== ''),

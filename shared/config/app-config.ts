@@ -72,6 +72,8 @@ interface CommonConfig {
   triton: TritonConfig;
   pipelineMaxConcurrency: number;
   quantize: boolean;
+  /** ONNX Runtime intra-op threads on CPU; undefined: every core the process may use. */
+  inferenceThreads: number | undefined;
   confidenceWeighting: boolean;
   robustMode: boolean;
   /** USE_MIXED_PRECISION / USE_FLOAT16: FP16 tensors to Triton; the CPU backend has no fp16 graph to run. */
@@ -181,6 +183,15 @@ function optionalTritonUrl(source: SettingsSource): string | undefined {
   return found?.value;
 }
 
+/** W2V2_INFERENCE_THREADS when set; a whole number from 1 to 256 (more threads than any Lambda or host has). */
+function optionalThreads(source: SettingsSource): number | undefined {
+  if (source.lookup(['W2V2_INFERENCE_THREADS']) === undefined) return undefined;
+  const threads = source.number(['W2V2_INFERENCE_THREADS'], 1, { integer: true, min: 1 });
+  if (threads > 256)
+    throw new ConfigError(`W2V2_INFERENCE_THREADS must be an integer from 1 to 256, got "${threads}"`);
+  return threads;
+}
+
 function commonConfig(source: SettingsSource, useTriton: boolean): CommonConfig {
   const mixedPrecision = source.boolean(['USE_MIXED_PRECISION'], DEFAULTS.USE_MIXED_PRECISION);
   const float16 = source.boolean(['USE_FLOAT16'], DEFAULTS.USE_FLOAT16);
@@ -195,6 +206,7 @@ function commonConfig(source: SettingsSource, useTriton: boolean): CommonConfig 
       min: 1,
     }),
     quantize: source.boolean(['W2V2_QUANTIZE'], DEFAULTS.W2V2_QUANTIZE),
+    inferenceThreads: optionalThreads(source),
     confidenceWeighting: source.boolean(
       ['ALIGNER_CONFIDENCE_WEIGHTING'],
       DEFAULTS.ALIGNER_CONFIDENCE_WEIGHTING,

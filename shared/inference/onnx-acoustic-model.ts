@@ -17,7 +17,7 @@ export interface OnnxModelOptions {
   modelPath: string;
   quantized: boolean;
   /** Intra-op threads; default: every core. */
-  threads?: number;
+  threads?: number | undefined;
   window?: WindowOptions;
 }
 

@@ -19,14 +19,20 @@ export interface WindowPlan {
   windows: InferenceWindow[];
 }
 
-/** Window length and context on each side, in seconds (ctc-forced-aligner uses 30 s with 2 s context). */
+/** Window length and context on each side, in seconds. */
 export interface WindowOptions {
   windowSec: number;
   contextSec: number;
 }
 
-/** The window every backend uses unless told otherwise: 30 s with 2 s of context on each side. */
-export const DEFAULT_WINDOW: WindowOptions = { windowSec: 30, contextSec: 2 };
+/**
+ * The window every backend uses unless told otherwise, picked by `npm run bench -- inference`
+ * (docs/benchmarks.md#inference): 20 s with 2 s of context on each side. On 60 s of audio with 2 threads,
+ * wav2vec2-base ran fastest at 20 s in int8 and fp32 (30 s windows cost 1.3x: attention grows with the square
+ * of the window) and wav2vec2-large the same (int8 RTF 0.187 / 0.175 / 0.204 at 15 / 20 / 30 s); shorter windows
+ * pay more context per kept frame. Triton uses it too, so both backends cut a file the same way.
+ */
+export const DEFAULT_WINDOW: WindowOptions = { windowSec: 20, contextSec: 2 };
 
 /**
  * Plans overlapping windows over `samples` input samples. Every window but a lone one has the same length

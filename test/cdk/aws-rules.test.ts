@@ -3,6 +3,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CPU_IMAGE_DIR } from '../../cdk/constructs/cpu-align-function';
+import { amdahlRtf, MEASURED_BASE } from '../../cdk/constructs/cpu-sizing';
 import { VPC_ACCESS_ACTIONS } from '../../cdk/constructs/pipeline-function';
 import { COLD_START_READINESS, WARM_READINESS } from '../../cdk/constructs/workflow-settings';
 import { DEFAULT_TRITON_IMAGE } from '../../cdk/stacks/stack-settings';
@@ -223,6 +224,35 @@ describe.each(Object.keys(VARIANTS))('AWS rules: the stack with %s', (name) => {
 
     // Assess
     expect(checked).toEqual([{ sixTimes: true, partial: ['ReportBatchItemFailures'] }]);
+  });
+
+  it('Lambda gives one vCPU-second per second per 1,769 MB: the CPU function runs that many threads, and a batch of files at its large-file threshold fits its timeout and memory at the measured speed', async () => {
+    // Prepare
+    const b = await get();
+    const [cpu] = ofType(b.template, 'AWS::Lambda::Function').filter(
+      ([, fn]) =>
+        (propertiesOf(fn).Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables
+          ?.W2V2_INFERENCE_THREADS !== undefined,
+    );
+    const [, mapping] = firstOfType(b.template, 'AWS::Lambda::EventSourceMapping');
+
+    // Act
+    const props = propertiesOf(cpu![1]);
+    const env = (props.Environment as { Variables: Record<string, string> }).Variables;
+    const memoryMb = props.MemorySize as number;
+    const threads = Number(env.W2V2_INFERENCE_THREADS);
+    const thresholdSec = Number(env.LARGE_FILE_THRESHOLD_SEC);
+    const batch = propertiesOf(mapping).BatchSize as number;
+    // A host twice as slow as the one measured still finishes the batch.
+    const rtf = 2 * amdahlRtf(MEASURED_BASE, threads);
+
+    // Assess
+    expect(threads).toBe(Math.round(memoryMb / 1769));
+    expect(batch * thresholdSec * rtf).toBeLessThanOrEqual(props.Timeout as number);
+    expect(
+      MEASURED_BASE.baseMemoryMb + (batch * thresholdSec * MEASURED_BASE.memoryMbPerAudioHour) / 3600,
+    ).toBeLessThanOrEqual(memoryMb);
+    expect(Number(env.LARGE_FILE_THRESHOLD_BYTES)).toBeGreaterThanOrEqual(thresholdSec * 16_000 * 2);
   });
 
   it('Step Functions names are at most 80 characters of letters, digits, "-" and "_"', async () => {

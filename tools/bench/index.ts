@@ -5,6 +5,7 @@ import { runDemoBench } from './demo';
 import { runInferenceBench } from './inference';
 import { runOutputBench } from './output';
 import { runPipelineBench } from './pipeline';
+import { runSizingBench } from './sizing';
 import { runTextBench } from './text';
 import { runTritonBench } from './triton';
 import { runViewerBench } from './viewer';
@@ -28,6 +29,7 @@ async function main(): Promise<void> {
         modelDir: values.model,
         quantize: values.quantize === true,
       }),
+    sizing: runSizingBench,
     triton: runTritonBench,
     text: runTextBench,
     output: runOutputBench,

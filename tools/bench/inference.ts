@@ -3,37 +3,53 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { decodeAudioFile } from '../../shared/audio/decode-audio';
+import {
+  type CpuInt8Support,
+  cpuInt8Support,
+  describeCpuInt8,
+} from '../../shared/inference/cpu-int8-support';
 import { normalizeAudio } from '../../shared/inference/normalize-audio';
-import { planWindows } from '../../shared/inference/window-plan';
+import { DEFAULT_WINDOW, planWindows, type WindowOptions } from '../../shared/inference/window-plan';
 import { computeWindowedLogits } from '../../shared/inference/windowed-logits';
 import { framesForSamples } from '../../shared/model/model-spec';
-import { type QuantizeOptions, quantizeModel } from '../../shared/model/quantize/quantize-dynamic';
+import { INT8_VARIANTS, type Int8Variant, int8VariantFor } from '../../shared/model/quantize/int8-variant';
+import { quantizeModel } from '../../shared/model/quantize/quantize-dynamic';
 import { ensureBaseModel } from '../models/ensure-base-model';
-import { cpuInt8Support, describeCpuInt8 } from './cpu-int8';
-import { forwardWork, int8Bound, WAV2VEC2_BASE } from './int8-ceiling';
+import {
+  forwardWork,
+  int8Bound,
+  int8CeilingFor,
+  sumWork,
+  WAV2VEC2_BASE,
+  type Wav2vec2Geometry,
+} from './int8-ceiling';
 import { loadAverage } from './load-average';
 import { wordBoundaryShift } from './word-boundary-shift';
 
 const ROOT = join(__dirname, '..', '..');
 const SAMPLE_RATE = 16_000;
 const THREADS = 2;
-const CONTEXT_SEC = 1;
 /** wav2vec2's feature extractor; both benchmarked models share it. */
 const CONV_LAYERS = WAV2VEC2_BASE.convLayers;
 const BASE_NAME = 'wav2vec2-base (random weights)';
-/** Without VNNI or AMX, int8 multiply-adds run at most twice as fast as fp32 ones (see int8Bound). */
-const INT8_CEILING_WITHOUT_DOT_PRODUCTS = 2;
-/** A precision under test: float32 (no `quantize`) or an int8 copy made with these options. */
+/** A precision under test: float32 (no `int8`) or one of the int8 variants. */
 interface Variant {
   label: string;
-  quantize?: QuantizeOptions;
+  int8?: Int8Variant;
 }
 
-/** fp32 first: it is the reference of speed-up and agreement. `int8` is what W2V2_QUANTIZE=true applies. */
+/** fp32 first: it is the reference of speed-up and agreement. W2V2_QUANTIZE=true runs the variant chosen for the CPU. */
 const VARIANTS: readonly Variant[] = [
   { label: 'fp32' },
-  { label: 'int8', quantize: {} },
-  { label: 'int8 +conv', quantize: { convolutions: true } },
+  ...Object.values(INT8_VARIANTS).map((int8) => ({ label: `int8 ${int8.name}`, int8 })),
+];
+/** Windows (length, context per side) measured on a minute of audio, to pick the default from. */
+const WINDOWS_TRIED: readonly WindowOptions[] = [
+  { windowSec: 10, contextSec: 1 },
+  { windowSec: 15, contextSec: 1 },
+  { windowSec: 15, contextSec: 2 },
+  { windowSec: 20, contextSec: 2 },
+  { windowSec: 30, contextSec: 2 },
 ];
 /** A case stops adding interleaved fp32/int8 rounds once it has used this much time (at least one round). */
 const CASE_BUDGET_MS = 20_000;
@@ -43,9 +59,9 @@ const TOTAL_BUDGET_MS = 210_000;
 
 interface BenchCase {
   audioSec: number;
-  /** Window length in seconds; equal to audioSec for one pass over the whole file. */
-  windowSec: number;
-  /** Only fp32 and the product's int8, to leave time for enough rounds of the long cases. */
+  /** Window length and context in seconds; a window of audioSec is one pass over the whole file. */
+  window: WindowOptions;
+  /** Only fp32 and the int8 variant chosen for this CPU, to leave time for enough rounds of the long cases. */
   productOnly?: boolean;
 }
 
@@ -55,14 +71,18 @@ interface ModelUnderTest {
   cases: BenchCase[];
   /** Compare the aligner's word boundaries on the sample utterances (a trained model only). */
   checkBoundaries: boolean;
+  /** The architecture, to compute the int8 ceiling from; none for the demo model, whose shapes differ. */
+  geometry?: Wav2vec2Geometry;
 }
 
 interface Row {
   model: string;
   precision: string;
   audioSec: number;
-  windowSec: number;
+  window: WindowOptions;
   rtf: number;
+  /** The best int8 RTF this CPU allows for the case (int8Bound from the fp32 time); undefined for fp32. */
+  ceilingRtf: number | undefined;
   /** CPU seconds (all threads) per audio second: the work done, which machine load does not inflate. */
   cpuPerSec: number;
   speedUp: number;
@@ -78,8 +98,9 @@ export async function runInferenceBench(): Promise<void> {
       `load ${loadAverage()}, ${new Date().toISOString()})\n` +
       'RTF = best wall time / audio length over interleaved rounds; CPU s/s = CPU time of all threads / audio length;\n' +
       "speed-up = best fp32 wall time / best wall time; agreement = frames whose argmax equals fp32's;\n" +
-      `int8 +conv also quantizes conv layers 1-6; windows overlap by ${CONTEXT_SEC} s of context per side.\n` +
-      `CPU: ${describeCpuInt8(cpu)}\n`,
+      `window = length (+ context per side) in s; ceiling = the int8 RTF this CPU allows: the fp32 time with every\n` +
+      `multiply-add but the waveform convolution's ${int8CeilingFor(cpu)}x faster (int8Bound); achieved = ceiling / RTF.\n` +
+      `CPU: ${describeCpuInt8(cpu)}; int8 variant chosen at load: ${int8VariantFor(cpu).name}\n`,
   );
   const models: ModelUnderTest[] = [];
   const demo = join(ROOT, 'models', 'demo-en', 'model.onnx');
@@ -89,8 +110,8 @@ export async function runInferenceBench(): Promise<void> {
       fp32Path: demo,
       checkBoundaries: true,
       cases: [
-        { audioSec: 10, windowSec: 10 },
-        { audioSec: 60, windowSec: 60 },
+        { audioSec: 10, window: { windowSec: 10, contextSec: 0 } },
+        { audioSec: 60, window: DEFAULT_WINDOW },
       ],
     });
   } else {
@@ -102,9 +123,10 @@ export async function runInferenceBench(): Promise<void> {
       name: BASE_NAME,
       fp32Path: join(base.dir, 'model.onnx'),
       checkBoundaries: false,
+      geometry: WAV2VEC2_BASE,
       cases: [
-        { audioSec: 10, windowSec: 10 },
-        ...[10, 15, 20, 30, 60].map((windowSec) => ({ audioSec: 60, windowSec, productOnly: true })),
+        { audioSec: 10, window: { windowSec: 10, contextSec: 0 } },
+        ...WINDOWS_TRIED.map((window) => ({ audioSec: 60, window, productOnly: true })),
       ],
     });
   } else {
@@ -114,29 +136,8 @@ export async function runInferenceBench(): Promise<void> {
   const deadline = performance.now() + TOTAL_BUDGET_MS;
   const rows: Row[] = [];
   const notes: string[] = [];
-  for (const model of models) rows.push(...(await benchModel(model, speech, deadline, notes)));
-  if (cpu.flagsKnown && cpu.dotProducts.length === 0) notes.push(int8BoundNote(rows));
+  for (const model of models) rows.push(...(await benchModel(model, speech, deadline, notes, cpu)));
   process.stdout.write(table(rows) + notes.join(''));
-}
-
-/** What the measured fp32 time of wav2vec2-base on 10 s leaves int8 on a CPU without int8 dot products. */
-function int8BoundNote(rows: readonly Row[]): string {
-  const audioSec = 10;
-  const fp32 = rows.find(
-    (r) =>
-      r.model === BASE_NAME && r.precision === 'fp32' && r.audioSec === audioSec && r.windowSec === audioSec,
-  );
-  if (fp32 === undefined) return '';
-  const work = forwardWork(WAV2VEC2_BASE, audioSec * SAMPLE_RATE);
-  const total = work.convFrontEnd + work.rest;
-  const bound = int8Bound(work, fp32.rtf * audioSec, INT8_CEILING_WITHOUT_DOT_PRODUCTS);
-  return (
-    `${BASE_NAME}, ${audioSec} s: ${(total / 1e9).toFixed(1)} G multiply-adds, ` +
-    `${((work.convFrontEnd / total) * 100).toFixed(0)}% of them in the fp32 conv front-end; fp32 ran ` +
-    `${(bound.fp32MacsPerSecond / 1e9).toFixed(1)} G/s. With the front-end at that rate and every other ` +
-    `multiply-add ${INT8_CEILING_WITHOUT_DOT_PRODUCTS}x faster (the int8 ceiling without VNNI), int8 could reach ` +
-    `at best RTF ${(bound.minSeconds / audioSec).toFixed(3)}, ${bound.maxSpeedUp.toFixed(2)}x fp32\n`
-  );
 }
 
 async function benchModel(
@@ -144,7 +145,9 @@ async function benchModel(
   speech: Float32Array,
   deadline: number,
   notes: string[],
+  cpu: CpuInt8Support,
 ): Promise<Row[]> {
+  const chosen = int8VariantFor(cpu);
   const options: InferenceSession.SessionOptions = {
     graphOptimizationLevel: 'all',
     intraOpNumThreads: THREADS,
@@ -156,20 +159,23 @@ async function benchModel(
   try {
     // Created one after the other from files in a warm page cache: what a warm Lambda container pays per model.
     for (const variant of VARIANTS) {
-      const path = variant.quantize === undefined ? model.fp32Path : await int8Model(model, variant);
+      const path = variant.int8 === undefined ? model.fp32Path : await int8Model(model, variant.int8);
       const started = performance.now();
       const session = await InferenceSession.create(path, options);
       sessions.push({ label: variant.label, session, sessionMs: performance.now() - started });
     }
-    for (const { audioSec, windowSec, productOnly } of model.cases) {
+    for (const { audioSec, window, productOnly } of model.cases) {
       if (performance.now() > deadline) {
         process.stdout.write(
-          `note: ${model.name} ${audioSec} s / ${windowSec} s window skipped: time budget used\n`,
+          `note: ${model.name} ${audioSec} s / ${window.windowSec} s window skipped: time budget used\n`,
         );
         continue;
       }
       const audio = normalizeAudio(loop(speech, audioSec * SAMPLE_RATE));
-      const measured = (productOnly ? sessions.slice(0, 2) : sessions).map((variant) => ({
+      const inCase = sessions.filter(
+        (session, i) => !productOnly || i === 0 || session.label === `int8 ${chosen.name}`,
+      );
+      const measured = inCase.map((variant) => ({
         variant,
         ms: [] as number[],
         cpuMs: [] as number[],
@@ -179,7 +185,7 @@ async function benchModel(
       for (let round = 0; round < MAX_ROUNDS; round++) {
         if (round > 0 && performance.now() - caseStarted > CASE_BUDGET_MS) break;
         for (const run of measured) {
-          const result = await timedLogits(run.variant.session, audio, windowSec);
+          const result = await timedLogits(run.variant.session, audio, window);
           run.ms.push(result.ms);
           run.cpuMs.push(result.cpuMs);
           run.logits = result.logits;
@@ -188,13 +194,18 @@ async function benchModel(
       // fp32 (the first variant) is what every precision is compared with.
       const [reference] = measured;
       if (reference === undefined) continue;
+      const ceilingRtf =
+        model.geometry === undefined
+          ? undefined
+          : int8CeilingRtf(model.geometry, audio.length, window, Math.min(...reference.ms) / 1000, cpu);
       for (const run of measured) {
         rows.push({
           model: model.name,
-          precision: run.variant.label,
+          precision: run.variant.label + (run.variant.label === `int8 ${chosen.name}` ? ' (chosen)' : ''),
           audioSec,
-          windowSec,
+          window,
           rtf: Math.min(...run.ms) / 1000 / audioSec,
+          ceilingRtf: run.variant.label === 'fp32' ? undefined : ceilingRtf,
           cpuPerSec: Math.min(...run.cpuMs) / 1000 / audioSec,
           speedUp: Math.min(...reference.ms) / Math.min(...run.ms),
           agreement: argmaxAgreement(reference.logits, run.logits),
@@ -225,15 +236,28 @@ async function benchModel(
   return rows;
 }
 
-/** An int8 copy of the model: the shipped `model.int8.onnx` for the product variant, else a cached quantization. */
-async function int8Model(model: ModelUnderTest, variant: Variant): Promise<string> {
-  const shipped = join(model.fp32Path, '..', 'model.int8.onnx');
-  if (variant.label === 'int8' && existsSync(shipped)) return shipped;
+/** The best int8 RTF the CPU allows for one case, from its measured fp32 time (see int8Bound). */
+function int8CeilingRtf(
+  geometry: Wav2vec2Geometry,
+  samples: number,
+  window: WindowOptions,
+  fp32Seconds: number,
+  cpu: CpuInt8Support,
+): number {
+  const plan = planWindows(samples, geometry.convLayers, SAMPLE_RATE, window);
+  const work = sumWork(plan.windows.map((w) => forwardWork(geometry, w.sampleEnd - w.sampleStart)));
+  return int8Bound(work, fp32Seconds, int8CeilingFor(cpu)).minSeconds / (samples / SAMPLE_RATE);
+}
+
+/** An int8 copy of the model: the variant's shipped file, else a cached quantization with the variant's options. */
+async function int8Model(model: ModelUnderTest, variant: Int8Variant): Promise<string> {
+  const shipped = join(model.fp32Path, '..', variant.file);
+  if (existsSync(shipped)) return shipped;
   const cacheDir = join(ROOT, '.cache', 'bench');
-  const key = `${model.name}-${variant.label}`.replace(/[^a-z0-9-]+/gi, '_');
+  const key = `${model.name}-int8-${variant.name}`.replace(/[^a-z0-9-]+/gi, '_');
   const cached = join(cacheDir, `${key}.onnx`);
   const options = join(cacheDir, `${key}.options.json`);
-  const wanted = JSON.stringify(variant.quantize);
+  const wanted = JSON.stringify(variant.options);
   const fresh =
     existsSync(cached) &&
     statSync(cached).mtimeMs >= statSync(model.fp32Path).mtimeMs &&
@@ -241,13 +265,13 @@ async function int8Model(model: ModelUnderTest, variant: Variant): Promise<strin
     readFileSync(options, 'utf8') === wanted;
   if (!fresh) {
     const started = performance.now();
-    const { model: bytes, report } = quantizeModel(readFileSync(model.fp32Path), variant.quantize);
+    const { model: bytes, report } = quantizeModel(readFileSync(model.fp32Path), variant.options);
     mkdirSync(cacheDir, { recursive: true });
     writeFileSync(cached, bytes);
     writeFileSync(options, wanted);
     const { matMul, gemm, conv } = report.rewritten;
     process.stdout.write(
-      `${model.name} ${variant.label}: quantized in ${((performance.now() - started) / 1000).toFixed(1)} s: ` +
+      `${model.name} int8 ${variant.name}: quantized in ${((performance.now() - started) / 1000).toFixed(1)} s: ` +
         `${matMul} MatMul, ${gemm} Gemm, ${conv} Conv rewritten, ${report.skipped.length} kept fp32, ` +
         `${(report.bytesBefore / 1e6).toFixed(0)} MB -> ${(report.bytesAfter / 1e6).toFixed(0)} MB\n`,
     );
@@ -258,9 +282,9 @@ async function int8Model(model: ModelUnderTest, variant: Variant): Promise<strin
 async function timedLogits(
   session: InferenceSession,
   audio: Float32Array,
-  windowSec: number,
+  window: WindowOptions,
 ): Promise<{ ms: number; cpuMs: number; logits: Float32Array }> {
-  const plan = planWindows(audio.length, CONV_LAYERS, SAMPLE_RATE, { windowSec, contextSec: CONTEXT_SEC });
+  const plan = planWindows(audio.length, CONV_LAYERS, SAMPLE_RATE, window);
   const started = performance.now();
   const cpuStarted = process.cpuUsage();
   const result = await computeWindowedLogits(
@@ -343,6 +367,8 @@ function table(rows: readonly Row[]): string {
     'audio s',
     'window s',
     'RTF',
+    'ceiling',
+    'achieved',
     'CPU s/s',
     'speed-up',
     'argmax agree',
@@ -352,8 +378,12 @@ function table(rows: readonly Row[]): string {
     r.model,
     r.precision,
     String(r.audioSec),
-    r.windowSec >= r.audioSec ? `${r.windowSec} (one pass)` : String(r.windowSec),
+    r.window.windowSec >= r.audioSec
+      ? `${r.audioSec} (one pass)`
+      : `${r.window.windowSec} (+${r.window.contextSec})`,
     r.rtf.toFixed(3),
+    r.ceilingRtf === undefined ? '' : r.ceilingRtf.toFixed(3),
+    r.ceilingRtf === undefined ? '' : `${((r.ceilingRtf / r.rtf) * 100).toFixed(0)}%`,
     r.cpuPerSec.toFixed(3),
     `${r.speedUp.toFixed(2)}x`,
     `${(r.agreement * 100).toFixed(1)}%`,

@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { startTritonDevServer } from '../../cli/triton-dev-server/dev-server';
 import type { Emissions } from '../../shared/align/emissions';
 import { decodeAudioFile } from '../../shared/audio/decode-audio';
+import { DEFAULT_WINDOW } from '../../shared/inference/window-plan';
 import { loadModelSpec, type ModelSpec } from '../../shared/model/model-spec';
 import { openTritonModel } from '../../shared/triton/triton-acoustic-model';
 import type { TritonClientStats } from '../../shared/triton/triton-client';
@@ -39,7 +40,7 @@ export async function runTritonBench(): Promise<void> {
   const samples = await minuteOfSpeech(spec);
   const server = await startTritonDevServer({ modelDir });
   process.stdout.write(
-    `\nTriton transport: ${AUDIO_SEC} s of speech, ${spec.name}, 30 s windows (2 s context), 4 windows per request, ` +
+    `\nTriton transport: ${AUDIO_SEC} s of speech, ${spec.name}, ${DEFAULT_WINDOW.windowSec} s windows (${DEFAULT_WINDOW.contextSec} s context), 4 windows per request, ` +
       `2 in flight, stand-in at ${server.url}\n`,
   );
   const rows: string[][] = [];

@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import type { InferenceSession } from 'onnxruntime-node';
 import { AlignError } from '../../errors';
+import { cpuInt8Support } from '../../inference/cpu-int8-support';
 import { normalizeAudio } from '../../inference/normalize-audio';
 import {
   compareOutputs,
@@ -11,6 +12,7 @@ import {
   runGraph,
 } from '../graph-probe';
 import { framesForSamples, type ModelSpec } from '../model-spec';
+import { int8VariantFor } from '../quantize/int8-variant';
 import { type CheckResult, ok, problem, skipped, warning } from './check-result';
 import type { FolderLayout } from './folder-checks';
 
@@ -137,8 +139,10 @@ export async function checkInt8(
 ): Promise<CheckResult> {
   if (layout.int8 === undefined && layout.fp32 === undefined) return skipped('int8', 'a graph file');
   if (layout.int8 === undefined) {
+    const variant = int8VariantFor(cpuInt8Support());
     return ok('int8', [
-      'no model.int8.onnx: with quantization on, an int8 copy is made from model.onnx on first use',
+      `no model.int8.onnx: with quantization on, the int8 variant for this CPU (${variant.name}) is made from ` +
+        'model.onnx on first use',
     ]);
   }
   if (layout.fp32 === undefined) {

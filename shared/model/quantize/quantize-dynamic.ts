@@ -56,7 +56,7 @@ export interface QuantizeOptions {
   reduceRange?: boolean;
   /**
    * Also run plain strided 1-D convolutions with more than one input channel (wav2vec2's feature-extractor
-   * layers 1-6) as quantized MatMuls over an im2col built from reshapes (default false).
+   * layers 1-6) as quantized MatMuls over blocks of `stride` frames (default false).
    */
   convolutions?: boolean;
   /**

@@ -6,7 +6,7 @@ import { InferenceSession } from 'onnxruntime-node';
 import { quantizeCommand } from '../../../cli/commands/quantize';
 import { AlignError, InvalidInputError } from '../../../shared/errors';
 import type { QuantizeReport } from '../../../shared/model/quantize/quantize-dynamic';
-import { buildTinyModel } from '../../shared/model/quantize/tiny-model';
+import { buildConvModel, buildTinyModel } from '../../shared/model/quantize/tiny-model';
 
 const workspaces: string[] = [];
 
@@ -72,6 +72,27 @@ describe('w2v2-align quantize', () => {
     expect(report.activations).toBe('per-tensor');
     expect(report.form).toBe('integer');
     expect(report.bytesAfter).toBe(readFileSync(output).length);
+  });
+
+  it('applies a variant with --variant: dot-product also rewrites convolutions, and a misspelt one is refused', async () => {
+    // Prepare
+    const { input, output } = workspace();
+    writeFileSync(input, buildConvModel());
+    const report = async (variant: string) =>
+      JSON.parse(
+        (await run([input, output, '--json', '--min-columns', '1', '--variant', variant])).stdout,
+      ) as QuantizeReport;
+
+    // Act
+    const portable = await report('portable');
+    const dot = await report('dot-product');
+
+    // Assess
+    expect(portable.rewritten.conv).toBe(0);
+    expect(dot.rewritten.conv).toBe(4);
+    await expect(run([input, output, '--variant', 'vnni'])).rejects.toThrow(
+      /--variant must be one of portable, dot-product, got "vnni"/,
+    );
   });
 
   it('fails with a MODEL error and writes nothing when the input is not an ONNX model', async () => {

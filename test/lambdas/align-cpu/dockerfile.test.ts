@@ -85,7 +85,7 @@ describe('align-cpu container image', () => {
     if (taskRoot !== undefined) rmSync(taskRoot, { recursive: true, force: true });
   });
 
-  it('builds on the Lambda Node.js 22 base image with the int8 model and one Linux binary set', () => {
+  it('builds on the Lambda Node.js 22 base image with both int8 variants of the model and one Linux binary set', () => {
     // Prepare
     const keywords = instructions.map((instruction) => instruction.keyword);
 
@@ -105,6 +105,7 @@ describe('align-cpu container image', () => {
         'index.js',
         'model/config.json',
         'model/model.int8.onnx',
+        'model/model.int8-dot.onnx',
         'model/vocab.json',
         'node_modules/onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime.so.1',
         'node_modules/onnxruntime-node/bin/napi-v6/linux/x64/onnxruntime_binding.node',

@@ -34,6 +34,25 @@ describe('loadConfig', () => {
     expect(config.s3.poolSize).toBeGreaterThanOrEqual(config.s3.warmClients);
   });
 
+  it('leaves the inference threads to the cores unless W2V2_INFERENCE_THREADS says, and refuses a bad count', () => {
+    // Act
+    const unset = loadConfig({});
+    const set = loadConfig({ W2V2_INFERENCE_THREADS: '6' });
+
+    // Assess
+    expect(unset.inferenceThreads).toBeUndefined();
+    expect(set.inferenceThreads).toBe(6);
+    expect(configError({ W2V2_INFERENCE_THREADS: '0' }).message).toBe(
+      'W2V2_INFERENCE_THREADS must be an integer >= 1, got "0"',
+    );
+    expect(configError({ W2V2_INFERENCE_THREADS: '2.5' }).message).toMatch(
+      /^W2V2_INFERENCE_THREADS must be an integer/,
+    );
+    expect(configError({ W2V2_INFERENCE_THREADS: '1000' }).message).toBe(
+      'W2V2_INFERENCE_THREADS must be an integer from 1 to 256, got "1000"',
+    );
+  });
+
   it('reads the Triton transport settings, binary tensors by default', () => {
     // Act
     const defaults = loadConfig({}).triton;

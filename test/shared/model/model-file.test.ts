@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveModelFile } from '../../../shared/model/model-file';
 import { loadModelSpec } from '../../../shared/model/model-spec';
+import { INT8_VARIANTS } from '../../../shared/model/quantize/int8-variant';
 import { DEMO_MODEL_DIR } from '../../helpers/demo-model';
 
 function copyOfDemoModel(): string {
@@ -43,14 +44,75 @@ describe('resolveModelFile', () => {
     expect(third.path).not.toBe(first.path);
   });
 
-  it('prefers a shipped model.int8.onnx', async () => {
+  it('quantizes each variant into its own cached copy, 8-bit weights and int8 convolutions for dot products', async () => {
+    // Prepare
+    const spec = await loadModelSpec(copyOfDemoModel());
+    const cacheDir = mkdtempSync(join(tmpdir(), 'w2v2-cache-'));
+
+    // Act
+    const portable = await resolveModelFile(spec, {
+      quantize: true,
+      cacheDir,
+      variant: INT8_VARIANTS.portable,
+    });
+    const dot = await resolveModelFile(spec, {
+      quantize: true,
+      cacheDir,
+      variant: INT8_VARIANTS['dot-product'],
+    });
+
+    // Assess
+    expect(portable).toMatchObject({ quantized: true, variant: 'portable' });
+    expect(dot).toMatchObject({ quantized: true, variant: 'dot-product' });
+    expect(dot.path).not.toBe(portable.path);
+    const convs = (path: string) =>
+      (
+        readFileSync(path)
+          .toString('latin1')
+          .match(/Conv_matmulintegertofloat/g) ?? []
+      ).length;
+    expect(convs(portable.path)).toBe(0);
+    expect(convs(dot.path)).toBeGreaterThan(0);
+  });
+
+  it('prefers the shipped file of the variant asked for', async () => {
+    // Prepare
+    const dir = copyOfDemoModel();
+    writeFileSync(join(dir, 'model.int8.onnx'), 'shipped portable');
+    writeFileSync(join(dir, 'model.int8-dot.onnx'), 'shipped dot-product');
+    const spec = await loadModelSpec(dir);
+
+    // Act
+    const dot = await resolveModelFile(spec, {
+      quantize: true,
+      cacheDir: tmpdir(),
+      variant: INT8_VARIANTS['dot-product'],
+    });
+    const portable = await resolveModelFile(spec, {
+      quantize: true,
+      cacheDir: tmpdir(),
+      variant: INT8_VARIANTS.portable,
+    });
+
+    // Assess
+    expect(dot).toEqual({ path: join(dir, 'model.int8-dot.onnx'), quantized: true, variant: 'dot-product' });
+    expect(portable).toEqual({ path: join(dir, 'model.int8.onnx'), quantized: true, variant: 'portable' });
+  });
+
+  it('runs a shipped model.int8.onnx rather than quantize at load when the variant asked for is not shipped', async () => {
+    // Prepare
     const dir = copyOfDemoModel();
     writeFileSync(join(dir, 'model.int8.onnx'), 'shipped');
     const spec = await loadModelSpec(dir);
 
-    await expect(resolveModelFile(spec, { quantize: true, cacheDir: tmpdir() })).resolves.toEqual({
-      path: join(dir, 'model.int8.onnx'),
-      quantized: true,
+    // Act
+    const file = await resolveModelFile(spec, {
+      quantize: true,
+      cacheDir: tmpdir(),
+      variant: INT8_VARIANTS['dot-product'],
     });
+
+    // Assess
+    expect(file).toEqual({ path: join(dir, 'model.int8.onnx'), quantized: true, variant: 'portable' });
   });
 });

@@ -1,4 +1,4 @@
-import { cpuInt8Support, describeCpuInt8 } from '../../../tools/bench/cpu-int8';
+import { cpuInt8Support, describeCpuInt8 } from '../../../shared/inference/cpu-int8-support';
 
 describe('describeCpuInt8', () => {
   it('says an AVX2 CPU without VNNI multiplies int8 with vpmaddubsw', () => {

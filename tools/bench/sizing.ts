@@ -1,0 +1,198 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { cpuSizing, type Measured, TRANSCRIBE_PRICE_PER_HOUR } from '../../cdk/constructs/cpu-sizing';
+import { decodeAudioFile } from '../../shared/audio/decode-audio';
+import { cpuInt8Support, describeCpuInt8 } from '../../shared/inference/cpu-int8-support';
+import { int8VariantFor } from '../../shared/model/quantize/int8-variant';
+import { encodeWav16 } from '../../shared/output/viewer/wav-encoder';
+import { ensureBaseModel } from '../models/ensure-base-model';
+import { loadAverage } from './load-average';
+import { printTable } from './table';
+
+const ROOT = join(__dirname, '..', '..');
+const SAMPLES = ['harbor-1999', 'well-known-sailor', 'blue-notebook', 'puppy-tail', 'quiet-rivers'];
+const SAMPLE_RATE = 16_000;
+/** Two lengths give memory's growth per audio hour as the slope between them. */
+const MINUTES = [5, 20];
+const THREADS = [1, 2];
+/** Lambda memory sizes at each whole vCPU count, and the largest. */
+const LAMBDA_SIZES = [1769, 3538, 5307, 7076, 8845, 10_240];
+
+/** One `w2v2-align align` run: wall time and peak resident memory of the process. */
+interface Run {
+  minutes: number;
+  threads: number;
+  wallSec: number;
+  peakMb: number;
+}
+
+/**
+ * `npm run bench -- sizing`: what the CPU Lambda's sizing (cdk/constructs/cpu-sizing.ts) is computed from.
+ * wav2vec2-base (random weights) aligns 5 and 20 minutes of the sample utterances, repeated, through the real
+ * command line with --quantize (the int8 variant chosen for this CPU) and 1 and 2 threads, in a child process
+ * whose peak resident memory (VmHWM) is read from /proc while it runs. Quantization at load is cached by a first,
+ * untimed run.
+ */
+export async function runSizingBench(): Promise<void> {
+  const cpu = cpuInt8Support();
+  process.stdout.write(
+    `\n## Sizing: wav2vec2-base int8 (${int8VariantFor(cpu).name}) end to end through w2v2-align align ` +
+      `(${availableParallelism()} CPUs, load ${loadAverage()})\nCPU: ${describeCpuInt8(cpu)}\n`,
+  );
+  const base = await ensureBaseModel();
+  if (!base.ok) {
+    process.stdout.write(`note: sizing skipped: ${base.reason}\n`);
+    return;
+  }
+  // The command line runs from its bundle, which must hold the source being measured.
+  execFileSync(process.execPath, [join(ROOT, 'tools', 'build.mjs')], { stdio: 'ignore' });
+  const work = mkdtempSync(join(tmpdir(), 'w2v2-sizing-'));
+  try {
+    const speech = await sampleSpeech();
+    const files = MINUTES.map((minutes) => writeInput(work, speech, minutes));
+    await alignOnce(work, base.dir, files[0]!.audio, files[0]!.text, 2);
+    const runs: Run[] = [];
+    for (const threads of THREADS) {
+      for (const [i, minutes] of MINUTES.entries()) {
+        const file = files[i]!;
+        runs.push({ minutes, threads, ...(await alignOnce(work, base.dir, file.audio, file.text, threads)) });
+      }
+    }
+    printTable(
+      ['audio min', 'threads', 'wall s', 'RTF', 'peak MB'],
+      runs.map((r) => [
+        String(r.minutes),
+        String(r.threads),
+        r.wallSec.toFixed(1),
+        (r.wallSec / (r.minutes * 60)).toFixed(4),
+        r.peakMb.toFixed(0),
+      ]),
+    );
+    const at = (threads: number, minutes: number) =>
+      runs.find((r) => r.threads === threads && r.minutes === minutes);
+    const [shortest, longest] = [MINUTES[0]!, MINUTES.at(-1)!];
+    const [one, two, short] = [at(1, longest), at(2, longest), at(2, shortest)];
+    if (one === undefined || two === undefined || short === undefined) return;
+    const perHour = ((two.peakMb - short.peakMb) / (longest - shortest)) * 60;
+    const measured: Measured = {
+      rtfOneThread: one.wallSec / (longest * 60),
+      rtfTwoThreads: two.wallSec / (longest * 60),
+      baseMemoryMb: short.peakMb - (perHour * shortest) / 60,
+      memoryMbPerAudioHour: perHour,
+    };
+    process.stdout.write(
+      `memory per audio hour (2 threads, slope ${shortest} -> ${longest} min): ${perHour.toFixed(0)} MB; ` +
+        `before audio: ${measured.baseMemoryMb.toFixed(0)} MB\n\nThe CPU Lambda at each size (cpuSizing with these ` +
+        `figures: threads = memory / 1,769 MB, RTF by Amdahl's law beyond 2 threads, a batch of 4, 15 min timeout; ` +
+        `cost = Lambda x86 duration at that RTF; Amazon Transcribe lists $${TRANSCRIBE_PRICE_PER_HOUR} per hour)\n`,
+    );
+    printTable(
+      ['memory MB', 'threads', 'RTF', 'large-file threshold', '$ per audio hour', 'of Transcribe'],
+      LAMBDA_SIZES.map((memoryMb) => {
+        const sizing = cpuSizing({ memoryMb, timeoutSec: 900, batchSize: 4, measured });
+        return [
+          String(memoryMb),
+          String(sizing.threads),
+          sizing.rtf.toFixed(4),
+          `${sizing.largeFileThresholdSec / 60} min`,
+          sizing.costPerAudioHour.toFixed(4),
+          `${((sizing.costPerAudioHour / TRANSCRIBE_PRICE_PER_HOUR) * 100).toFixed(2)}%`,
+        ];
+      }),
+    );
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** The sample utterances, decoded, with their transcripts, in order. */
+async function sampleSpeech(): Promise<{ samples: Float32Array; text: string }[]> {
+  const parts: { samples: Float32Array; text: string }[] = [];
+  for (const name of SAMPLES) {
+    const decoded = await decodeAudioFile(join(ROOT, 'samples', `${name}.wav`), {
+      targetSampleRate: SAMPLE_RATE,
+      maxDurationSec: 60,
+      timeoutMs: 10_000,
+    });
+    parts.push({
+      samples: decoded.samples,
+      text: readFileSync(join(ROOT, 'samples', `${name}.txt`), 'utf8').trim(),
+    });
+  }
+  return parts;
+}
+
+/** Whole utterances repeated until `minutes` are reached, as a WAV file and its transcript. */
+function writeInput(
+  dir: string,
+  speech: readonly { samples: Float32Array; text: string }[],
+  minutes: number,
+): { audio: string; text: string } {
+  const wanted = minutes * 60 * SAMPLE_RATE;
+  const chosen: { samples: Float32Array; text: string }[] = [];
+  for (let length = 0, i = 0; length < wanted; i++) {
+    const part = speech[i % speech.length]!;
+    chosen.push(part);
+    length += part.samples.length;
+  }
+  const samples = new Float32Array(chosen.reduce((sum, part) => sum + part.samples.length, 0));
+  let offset = 0;
+  for (const part of chosen) {
+    samples.set(part.samples, offset);
+    offset += part.samples.length;
+  }
+  const audio = join(dir, `speech-${minutes}min.wav`);
+  const text = join(dir, `speech-${minutes}min.txt`);
+  writeFileSync(audio, encodeWav16(samples, SAMPLE_RATE));
+  writeFileSync(text, `${chosen.map((part) => part.text).join(' ')}\n`);
+  return { audio, text };
+}
+
+/** Runs the command line on one file and watches its peak resident memory. */
+async function alignOnce(
+  cwd: string,
+  modelDir: string,
+  audio: string,
+  text: string,
+  threads: number,
+): Promise<{ wallSec: number; peakMb: number }> {
+  const started = performance.now();
+  const child = spawn(
+    process.execPath,
+    [
+      join(ROOT, 'bin', 'w2v2-align.js'),
+      'align',
+      audio,
+      '--text-file',
+      text,
+      '--model',
+      modelDir,
+      '--quantize',
+      '--out',
+      join(cwd, 'result.json'),
+    ],
+    {
+      cwd,
+      env: { ...process.env, W2V2_INFERENCE_THREADS: String(threads) },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  let peakKb = 0;
+  const watch = setInterval(() => {
+    try {
+      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+      peakKb = Math.max(peakKb, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0));
+    } catch {
+      // The process has just exited; the last reading stands.
+    }
+  }, 50);
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  clearInterval(watch);
+  if (code !== 0) throw new Error(`w2v2-align align exited ${code}: ${stderr.slice(-2000)}`);
+  return { wallSec: (performance.now() - started) / 1000, peakMb: peakKb / 1024 };
+}

@@ -9,14 +9,14 @@ export const MB_PER_VCPU = 1769;
 
 /**
  * What `npm run bench -- sizing` measured for wav2vec2-base (random weights, the `dot-product` int8 variant, the
- * default window) aligning 5 and 20 minutes of speech end to end through `w2v2-align align`, on a 2-core AMD EPYC
+ * default window) aligning 20 and 60 minutes of speech end to end through `w2v2-align align`, on a 2-core AMD EPYC
  * with AVX-512 VNNI (docs/benchmarks.md#sizing).
  */
 export const MEASURED_BASE: Measured = {
-  rtfOneThread: 0.112,
-  rtfTwoThreads: 0.073,
-  baseMemoryMb: 900,
-  memoryMbPerAudioHour: 1600,
+  rtfOneThread: 0.114,
+  rtfTwoThreads: 0.074,
+  baseMemoryMb: 1190,
+  memoryMbPerAudioHour: 640,
 };
 
 /** Speed and memory of one model on one machine, as the sizing bench prints them. */

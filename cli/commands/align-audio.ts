@@ -1,8 +1,7 @@
 import { writeFile } from 'node:fs/promises';
-import { extname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { requireMinScore } from '../../shared/align/alignment-quality';
-import { decodeAudioFile } from '../../shared/audio/decode-audio';
 import { type AppConfig, loadConfig } from '../../shared/config/app-config';
 import { InvalidInputError } from '../../shared/errors';
 import type { AcousticModel } from '../../shared/inference/acoustic-model';
@@ -15,6 +14,7 @@ import { runAlignJob } from '../../shared/pipeline/align-job';
 import { type CliCommand, type CliIo, parseCommandArgs } from '../cli-command';
 import { readTextArgument } from '../cli-input';
 import { checkOutputFile, FILE_OUTPUT_NOTES, outputFormat } from '../cli-output';
+import { decodeInputAudio } from '../decode-input-audio';
 import { closeCliModel, openCliModel } from '../open-model';
 import { FileProgressReporter } from '../progress-reporter';
 
@@ -105,13 +105,7 @@ async function alignWithModel(
 ): Promise<void> {
   const { spec } = model;
   const readStarted = performance.now();
-  const audio = await decodeAudioFile(audioPath, {
-    targetSampleRate: spec.sampleRate,
-    maxDurationSec: config.maxAudioDurationSec,
-    timeoutMs: config.audioReadTimeoutSec * 1000,
-    streamThresholdBytes: config.audioStreamThresholdBytes,
-    formatHint: extname(audioPath).slice(1),
-  });
+  const audio = await decodeInputAudio(audioPath, spec.sampleRate, config);
   const readMs = performance.now() - readStarted;
   const progress =
     audio.info.durationSec >= PROGRESS_MIN_SEC

@@ -1,6 +1,6 @@
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
-import { extname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { alignTranscript } from '../../shared/align/align-transcript';
 import {
   boundaryErrors,
@@ -14,7 +14,6 @@ import {
   summarizeErrors,
   type TimingCorrection,
 } from '../../shared/align/timing-fit';
-import { decodeAudioFile } from '../../shared/audio/decode-audio';
 import { type AppConfig, loadConfig } from '../../shared/config/app-config';
 import { InvalidInputError } from '../../shared/errors';
 import { FolderStore } from '../../shared/folder/folder-store';
@@ -31,6 +30,7 @@ import {
   formatCalibration,
 } from '../calibration-report';
 import { type CliCommand, parseCommandArgs } from '../cli-command';
+import { decodeInputAudio } from '../decode-input-audio';
 import { closeCliModel, openCliModel } from '../open-model';
 
 const OPTIONS = {
@@ -166,13 +166,7 @@ async function measureFile(
 ): Promise<MeasuredFile> {
   const { spec } = model;
   try {
-    const audio = await decodeAudioFile(path, {
-      targetSampleRate: spec.sampleRate,
-      maxDurationSec: config.maxAudioDurationSec,
-      timeoutMs: config.audioReadTimeoutSec * 1000,
-      streamThresholdBytes: config.audioStreamThresholdBytes,
-      formatHint: extname(path).slice(1),
-    });
+    const audio = await decodeInputAudio(path, spec.sampleRate, config);
     const logProbs = await model.logProbs(audio.samples);
     // Only the model's output is kept for the fitted correction's alignment, not the samples.
     const { durationSec } = audio.info;

@@ -6,7 +6,7 @@ import { AlignError } from '../errors';
 import { framesForSamples, type ModelSpec } from '../model/model-spec';
 import type { AcousticModel } from './acoustic-model';
 import { cpuSessionOptions } from './execution-settings';
-import { normalizeAudio } from './normalize-audio';
+import { type Normalization, utteranceNormalization } from './normalize-audio';
 import { cachedSession } from './onnx-session-cache';
 import { DEFAULT_WINDOW, planWindows, type WindowOptions } from './window-plan';
 import { type BatchLogits, computeWindowedLogits, stackWindows } from './windowed-logits';
@@ -66,12 +66,12 @@ export class OnnxAcousticModel implements AcousticModel {
     samples: Float32Array,
     onProgress?: (done: number, total: number) => void,
   ): Promise<Emissions> {
-    const input = this.spec.doNormalize ? normalizeAudio(samples) : samples;
-    const plan = planWindows(input.length, this.spec.convLayers, this.spec.sampleRate, this.window);
+    const normalization = this.spec.doNormalize ? utteranceNormalization(samples) : undefined;
+    const plan = planWindows(samples.length, this.spec.convLayers, this.spec.sampleRate, this.window);
     const { logits, frames, vocab } = await computeWindowedLogits(
-      input,
+      samples,
       plan,
-      (windows) => this.run(windows),
+      (windows) => this.run(windows, normalization),
       {
         batchSize: 1,
         maxInFlight: 1,
@@ -82,8 +82,8 @@ export class OnnxAcousticModel implements AcousticModel {
     return logSoftmax(logits, frames, vocab);
   }
 
-  private async run(windows: Float32Array[]): Promise<BatchLogits> {
-    const { batch, length } = stackWindows(windows);
+  private async run(windows: Float32Array[], normalization: Normalization | undefined): Promise<BatchLogits> {
+    const { batch, length } = stackWindows(windows, normalization);
     let output: Tensor | undefined;
     try {
       const result = await this.session.run({

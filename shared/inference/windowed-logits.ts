@@ -1,4 +1,5 @@
 import { AlignError, InternalError } from '../errors';
+import { type Normalization, normalizeInto } from './normalize-audio';
 import type { InferenceWindow, WindowPlan } from './window-plan';
 
 /** Raw logits of a batch of equally long windows, each frame-major [frames, vocab]. */
@@ -22,14 +23,22 @@ export interface WindowedInferenceOptions {
   onProgress?: ((framesDone: number, totalFrames: number) => void) | undefined;
 }
 
-/** A batch's windows (equally long, at least one) laid end to end as the body of a [windows, length] tensor. */
-export function stackWindows(windows: readonly Float32Array[]): { batch: Float32Array; length: number } {
+/**
+ * A batch's windows (equally long, at least one) laid end to end as the body of a [windows, length] tensor,
+ * normalised on the way when `normalization` is given: the tensor is a copy anyway, so the file is never
+ * normalised as a whole, which would hold a second copy of all its samples.
+ */
+export function stackWindows(
+  windows: readonly Float32Array[],
+  normalization?: Normalization | undefined,
+): { batch: Float32Array; length: number } {
   const [first] = windows;
   if (first === undefined) throw new InternalError('a batch of windows must hold at least one window');
   const { length } = first;
   const batch = new Float32Array(windows.length * length);
   windows.forEach((window, i) => {
-    batch.set(window, i * length);
+    if (normalization === undefined) batch.set(window, i * length);
+    else normalizeInto(window, normalization, batch, i * length);
   });
   return { batch, length };
 }

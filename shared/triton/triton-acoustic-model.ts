@@ -1,7 +1,7 @@
 import type { Emissions } from '../align/emissions';
 import { logSoftmax } from '../align/log-softmax';
 import type { AcousticModel } from '../inference/acoustic-model';
-import { normalizeAudio } from '../inference/normalize-audio';
+import { type Normalization, utteranceNormalization } from '../inference/normalize-audio';
 import { DEFAULT_WINDOW, planWindows, type WindowOptions } from '../inference/window-plan';
 import { type BatchLogits, computeWindowedLogits, stackWindows } from '../inference/windowed-logits';
 import { framesForSamples, type ModelSpec } from '../model/model-spec';
@@ -101,17 +101,17 @@ export class TritonAcousticModel implements AcousticModel {
     samples: Float32Array,
     onProgress?: (done: number, total: number) => void,
   ): Promise<Emissions> {
-    const input = this.spec.doNormalize ? normalizeAudio(samples) : samples;
+    const normalization = this.spec.doNormalize ? utteranceNormalization(samples) : undefined;
     const plan = planWindows(
-      input.length,
+      samples.length,
       this.spec.convLayers,
       this.spec.sampleRate,
       this.options.window ?? DEFAULT_WINDOW,
     );
     const { logits, frames, vocab } = await computeWindowedLogits(
-      input,
+      samples,
       plan,
-      (windows) => this.run(windows),
+      (windows) => this.run(windows, normalization),
       {
         batchSize: this.batchWindows,
         maxInFlight: this.options.maxInFlight ?? 2,
@@ -127,8 +127,8 @@ export class TritonAcousticModel implements AcousticModel {
     this.client.close();
   }
 
-  private async run(windows: Float32Array[]): Promise<BatchLogits> {
-    const { batch, length } = stackWindows(windows);
+  private async run(windows: Float32Array[], normalization: Normalization | undefined): Promise<BatchLogits> {
+    const { batch, length } = stackWindows(windows, normalization);
     const vocab = this.spec.vocabulary.size;
     const frames = framesForSamples(this.spec.convLayers, length);
     const result = await this.client.infer(

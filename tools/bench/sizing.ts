@@ -15,9 +15,14 @@ import { printTable } from './table';
 const ROOT = join(__dirname, '..', '..');
 const SAMPLES = ['harbor-1999', 'well-known-sailor', 'blue-notebook', 'puppy-tail', 'quiet-rivers'];
 const SAMPLE_RATE = 16_000;
-/** Two lengths give memory's growth per audio hour as the slope between them. */
-const MINUTES = [5, 20];
-const THREADS = [1, 2];
+/**
+ * Lengths run on two threads. Memory's growth per audio hour is the slope between the last two: the aligner's
+ * band buffer grows with the file up to its cap (512 MB of backpointers), which random weights reach by 20
+ * minutes, so a slope from shorter files would count that cap as growth.
+ */
+const MINUTES = [5, 20, 60];
+/** The length also run on one thread, for the parallel share of the work. */
+const ONE_THREAD_MINUTES = 20;
 /** Lambda memory sizes at each whole vCPU count, and the largest. */
 const LAMBDA_SIZES = [1769, 3538, 5307, 7076, 8845, 10_240];
 
@@ -31,8 +36,8 @@ interface Run {
 
 /**
  * `npm run bench -- sizing`: what the CPU Lambda's sizing (cdk/constructs/cpu-sizing.ts) is computed from.
- * wav2vec2-base (random weights) aligns 5 and 20 minutes of the sample utterances, repeated, through the real
- * command line with --quantize (the int8 variant chosen for this CPU) and 1 and 2 threads, in a child process
+ * wav2vec2-base (random weights) aligns 5, 20 and 60 minutes of the sample utterances, repeated, through the real
+ * command line with --quantize (the int8 variant chosen for this CPU) on 2 threads, and 20 minutes on 1, in a child process
  * whose peak resident memory (VmHWM) is read from /proc while it runs. Quantization at load is cached by a first,
  * untimed run.
  */
@@ -55,9 +60,9 @@ export async function runSizingBench(): Promise<void> {
     const files = MINUTES.map((minutes) => writeInput(work, speech, minutes));
     await alignOnce(work, base.dir, files[0]!.audio, files[0]!.text, 2);
     const runs: Run[] = [];
-    for (const threads of THREADS) {
-      for (const [i, minutes] of MINUTES.entries()) {
-        const file = files[i]!;
+    for (const [i, minutes] of MINUTES.entries()) {
+      const file = files[i]!;
+      for (const threads of minutes === ONE_THREAD_MINUTES ? [1, 2] : [2]) {
         runs.push({ minutes, threads, ...(await alignOnce(work, base.dir, file.audio, file.text, threads)) });
       }
     }
@@ -73,19 +78,24 @@ export async function runSizingBench(): Promise<void> {
     );
     const at = (threads: number, minutes: number) =>
       runs.find((r) => r.threads === threads && r.minutes === minutes);
-    const [shortest, longest] = [MINUTES[0]!, MINUTES.at(-1)!];
-    const [one, two, short] = [at(1, longest), at(2, longest), at(2, shortest)];
-    if (one === undefined || two === undefined || short === undefined) return;
-    const perHour = ((two.peakMb - short.peakMb) / (longest - shortest)) * 60;
+    const [middle, longest] = MINUTES.slice(-2) as [number, number];
+    const [one, two, short, long] = [
+      at(1, ONE_THREAD_MINUTES),
+      at(2, ONE_THREAD_MINUTES),
+      at(2, middle),
+      at(2, longest),
+    ];
+    if (one === undefined || two === undefined || short === undefined || long === undefined) return;
+    const perHour = ((long.peakMb - short.peakMb) / (longest - middle)) * 60;
     const measured: Measured = {
-      rtfOneThread: one.wallSec / (longest * 60),
-      rtfTwoThreads: two.wallSec / (longest * 60),
-      baseMemoryMb: short.peakMb - (perHour * shortest) / 60,
+      rtfOneThread: one.wallSec / (ONE_THREAD_MINUTES * 60),
+      rtfTwoThreads: two.wallSec / (ONE_THREAD_MINUTES * 60),
+      baseMemoryMb: short.peakMb - (perHour * middle) / 60,
       memoryMbPerAudioHour: perHour,
     };
     process.stdout.write(
-      `memory per audio hour (2 threads, slope ${shortest} -> ${longest} min): ${perHour.toFixed(0)} MB; ` +
-        `before audio: ${measured.baseMemoryMb.toFixed(0)} MB\n\nThe CPU Lambda at each size (cpuSizing with these ` +
+      `memory per audio hour (2 threads, slope ${middle} -> ${longest} min): ${perHour.toFixed(0)} MB; ` +
+        `intercept: ${measured.baseMemoryMb.toFixed(0)} MB\n\nThe CPU Lambda at each size (cpuSizing with these ` +
         `figures: threads = memory / 1,769 MB, RTF by Amdahl's law beyond 2 threads, a batch of 4, 15 min timeout; ` +
         `cost = Lambda x86 duration at that RTF; Amazon Transcribe lists $${TRANSCRIBE_PRICE_PER_HOUR} per hour)\n`,
     );

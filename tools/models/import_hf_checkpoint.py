@@ -25,6 +25,10 @@ import torch
 import torchaudio
 from torch import nn
 
+# The sibling export script's wrapper: the model directory's graph has one output, `logits`. Python puts this
+# script's folder on the import path when it runs it.
+from export_wav2vec2_base import LogitsOnly
+
 
 class CheckpointError(Exception):
     """A checkpoint this importer cannot turn into a model directory; the message names the file or tensor."""
@@ -381,18 +385,6 @@ def hf_name(torchaudio_name: str) -> str:
 # ---------------------------------------------------------------------------------------------------------------
 # Model, export and the model directory
 # ---------------------------------------------------------------------------------------------------------------
-
-
-class LogitsOnly(nn.Module):
-    """torchaudio's Wav2Vec2Model returns (logits, lengths); the model directory's graph has one output, `logits`."""
-
-    def __init__(self, model: nn.Module) -> None:
-        super().__init__()
-        self.model = model
-
-    def forward(self, input_values: torch.Tensor) -> torch.Tensor:
-        logits, _ = self.model(input_values)
-        return logits
 
 
 def build_model(cfg: dict, tensors: dict) -> nn.Module:

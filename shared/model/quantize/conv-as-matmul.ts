@@ -118,34 +118,18 @@ export function emitConvAsMatMul(writer: QuantizedNodeWriter, spec: ConvAsMatMul
     output,
     attribute,
   });
-  const [timeMajor, shape, length, minusKernel, steps, frames, blocks, needed, extra, pads, padded, grouped] =
-    [
-      'time_major',
-      'shape',
-      'length',
-      'minus_kernel',
-      'steps',
-      'frames',
-      'blocks',
-      'needed',
-      'extra',
-      'pads',
-      'padded',
-      'blocks_matrix',
-    ].map(fresh) as [
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-    ];
+  const timeMajor = fresh('time_major');
+  const shape = fresh('shape');
+  const length = fresh('length');
+  const minusKernel = fresh('minus_kernel');
+  const steps = fresh('steps');
+  const frames = fresh('frames');
+  const blocks = fresh('blocks');
+  const needed = fresh('needed');
+  const extra = fresh('extra');
+  const pads = fresh('pads');
+  const padded = fresh('padded');
+  const grouped = fresh('blocks_matrix');
   const strideConst = constant('stride', [stride]);
   // T' = (T - kernel) / stride + 1 output frames read T' + pieces - 1 blocks; T is padded (or cut, with a negative
   // pad) to that many blocks' frames, which differs from T by less than one block.

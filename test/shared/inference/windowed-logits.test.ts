@@ -1,3 +1,4 @@
+import { normalizeAudio, utteranceNormalization } from '../../../shared/inference/normalize-audio';
 import { planWindows } from '../../../shared/inference/window-plan';
 import {
   type BatchLogits,
@@ -72,5 +73,20 @@ describe('computeWindowedLogits', () => {
     // Assess
     expect({ batch: Array.from(batch), length }).toEqual({ batch: [1, 2, 3, 4], length: 2 });
     expect(() => stackWindows([])).toThrow(expect.objectContaining({ code: 'INTERNAL' }));
+  });
+
+  it('normalises windows as it stacks them to exactly the values of the whole file normalised at once', () => {
+    // Prepare
+    const samples = Float32Array.from({ length: 1000 }, (_, i) => Math.sin(i / 3) * 0.4 + 0.05);
+    const whole = normalizeAudio(samples);
+
+    // Act
+    const { batch } = stackWindows(
+      [samples.subarray(100, 400), samples.subarray(600, 900)],
+      utteranceNormalization(samples),
+    );
+
+    // Assess
+    expect(Array.from(batch)).toEqual([...whole.subarray(100, 400), ...whole.subarray(600, 900)]);
   });
 });

@@ -10,6 +10,8 @@ import { type CheckResult, ok, problem, type SettingOrigin, skipped, warning } f
 export interface FolderLayout {
   fp32: string | undefined;
   int8: string | undefined;
+  /** model.int8-dot.onnx, the int8 variant for CPUs with a fused int8 dot product. */
+  int8Dot: string | undefined;
   config: boolean;
   vocab: boolean;
   sideFiles: string[];
@@ -19,14 +21,15 @@ const DOCS = 'docs/model-directory.md';
 
 /** `files`: the graphs, config.json, vocab.json and the Hugging Face side files. */
 export async function checkFiles(dir: string): Promise<{ result: CheckResult; layout: FolderLayout }> {
-  const [fp32Bytes, int8Bytes, configBytes, vocabBytes, ...sideBytes] = await Promise.all(
-    ['model.onnx', 'model.int8.onnx', CONFIG_FILE, 'vocab.json', ...SIDE_FILES].map((name) =>
-      fileSize(join(dir, name)),
+  const [fp32Bytes, int8Bytes, int8DotBytes, configBytes, vocabBytes, ...sideBytes] = await Promise.all(
+    ['model.onnx', 'model.int8.onnx', 'model.int8-dot.onnx', CONFIG_FILE, 'vocab.json', ...SIDE_FILES].map(
+      (name) => fileSize(join(dir, name)),
     ),
   );
   const layout: FolderLayout = {
     fp32: fp32Bytes === undefined ? undefined : join(dir, 'model.onnx'),
     int8: int8Bytes === undefined ? undefined : join(dir, 'model.int8.onnx'),
+    int8Dot: int8DotBytes === undefined ? undefined : join(dir, 'model.int8-dot.onnx'),
     config: configBytes !== undefined,
     vocab: vocabBytes !== undefined,
     sideFiles: SIDE_FILES.filter((_, i) => sideBytes[i] !== undefined),
@@ -34,6 +37,7 @@ export async function checkFiles(dir: string): Promise<{ result: CheckResult; la
   const graphs = [
     ...(fp32Bytes === undefined ? [] : [`model.onnx (${megabytes(fp32Bytes)})`]),
     ...(int8Bytes === undefined ? [] : [`model.int8.onnx (${megabytes(int8Bytes)})`]),
+    ...(int8DotBytes === undefined ? [] : [`model.int8-dot.onnx (${megabytes(int8DotBytes)})`]),
   ];
   const found = [
     `graphs: ${graphs.length === 0 ? 'none' : graphs.join(', ')}`,

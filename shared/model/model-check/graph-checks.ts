@@ -33,7 +33,8 @@ const MIN_ARGMAX_AGREEMENT = 0.9;
 const MAX_PROBABILITY_DELTA = 0.1;
 
 const GRAPH_DOCS = 'docs/model-directory.md#graph-input-and-output';
-const REQUANTIZE = 'quantize it again (`w2v2-align quantize model.onnx model.int8.onnx`), or delete it';
+const REQUANTIZE =
+  'quantize it again (`w2v2-align quantize model.onnx model.int8.onnx`, or `model.int8-dot.onnx --variant dot-product`), or delete it';
 
 /** One probe signal and what the graph made of it. */
 export interface ProbeRun {
@@ -131,14 +132,21 @@ export function checkFrameCount(runs: ProbeRun[] | undefined, spec: ModelSpec | 
   );
 }
 
-/** `int8`: a shipped model.int8.onnx has the fp32 graph's interface and agrees with it on the probe. */
+/**
+ * `int8`: each shipped int8 graph (model.int8.onnx, model.int8-dot.onnx) has the fp32 graph's interface and
+ * agrees with it on the probe; the worst finding of the files decides the status.
+ */
 export async function checkInt8(
   layout: FolderLayout,
   spec: ModelSpec | undefined,
   fp32Runs: ProbeRun[] | undefined,
 ): Promise<CheckResult> {
   if (layout.int8 === undefined && layout.fp32 === undefined) return skipped('int8', 'a graph file');
-  if (layout.int8 === undefined) {
+  const shipped = [
+    ...(layout.int8 === undefined ? [] : [{ path: layout.int8, name: 'model.int8.onnx' }]),
+    ...(layout.int8Dot === undefined ? [] : [{ path: layout.int8Dot, name: 'model.int8-dot.onnx' }]),
+  ];
+  if (shipped.length === 0) {
     const variant = int8VariantFor(cpuInt8Support());
     return ok('int8', [
       `no model.int8.onnx: with quantization on, the int8 variant for this CPU (${variant.name}) is made from ` +
@@ -151,20 +159,28 @@ export async function checkInt8(
     ]);
   }
   if (spec === undefined || fp32Runs === undefined) return skipped('int8', 'the probe of model.onnx');
-  const opened = await openChecked(layout.int8);
+  const results: CheckResult[] = [];
+  for (const file of shipped) results.push(await checkInt8File(file.path, file.name, spec, fp32Runs));
+  return worstOf(results);
+}
+
+/** One int8 graph against the fp32 probe runs. */
+async function checkInt8File(
+  path: string,
+  name: string,
+  spec: ModelSpec,
+  fp32Runs: ProbeRun[],
+): Promise<CheckResult> {
+  const opened = await openChecked(path);
   if ('failure' in opened) return problem('int8', [opened.failure], REQUANTIZE);
   const { session } = opened;
   try {
     const interfaceProblems = graphInterfaceProblems(session);
     if (interfaceProblems.length > 0) {
-      return problem(
-        'int8',
-        [`model.int8.onnx: ${describeInterface(session)}`, ...interfaceProblems],
-        REQUANTIZE,
-      );
+      return problem('int8', [`${name}: ${describeInterface(session)}`, ...interfaceProblems], REQUANTIZE);
     }
     const ran = await runProbes(session, spec);
-    if ('failure' in ran) return problem('int8', [`model.int8.onnx: ${ran.failure}`], REQUANTIZE);
+    if ('failure' in ran) return problem('int8', [`${name}: ${ran.failure}`], REQUANTIZE);
     const shapes = ran.runs.map((run, i) => [run.output, fp32Runs[i]!.output] as const);
     const mismatch = shapes.find(([int8, fp32]) => int8.frames !== fp32.frames || int8.vocab !== fp32.vocab);
     if (mismatch !== undefined) {
@@ -172,20 +188,26 @@ export async function checkInt8(
       return problem(
         'int8',
         [
-          `model.int8.onnx gives ${int8.frames} frames × ${int8.vocab} where model.onnx gives ` +
-            `${fp32.frames} × ${fp32.vocab}`,
+          `${name} gives ${int8.frames} frames × ${int8.vocab} where model.onnx gives ${fp32.frames} × ${fp32.vocab}`,
         ],
         REQUANTIZE,
       );
     }
-    return int8Agreement(shapes);
+    return int8Agreement(name, shapes);
   } finally {
     await session.release();
   }
 }
 
+/** The findings of several files as one check: every line, the worst status, the first fix and code. */
+function worstOf(results: readonly CheckResult[]): CheckResult {
+  const rank = { ok: 0, skipped: 1, warning: 2, problem: 3 } as const;
+  const worst = results.reduce((a, b) => (rank[b.status] > rank[a.status] ? b : a));
+  return { ...worst, found: results.flatMap((result) => result.found) };
+}
+
 /** Agreement over all probe frames together: the share with the same argmax, and the largest probability move. */
-function int8Agreement(shapes: (readonly [ProbeOutput, ProbeOutput])[]): CheckResult {
+function int8Agreement(name: string, shapes: (readonly [ProbeOutput, ProbeOutput])[]): CheckResult {
   let agreeing = 0;
   let frames = 0;
   let maxDelta = 0;
@@ -197,7 +219,7 @@ function int8Agreement(shapes: (readonly [ProbeOutput, ProbeOutput])[]): CheckRe
   }
   const share = frames === 0 ? 1 : agreeing / frames;
   const found = [
-    `model.int8.onnx picks model.onnx's most likely token in ${(share * 100).toFixed(1)}% of ${frames} probe ` +
+    `${name} picks model.onnx's most likely token in ${(share * 100).toFixed(1)}% of ${frames} probe ` +
       `frames; largest probability difference ${maxDelta.toFixed(3)}`,
   ];
   if (share >= MIN_ARGMAX_AGREEMENT && maxDelta <= MAX_PROBABILITY_DELTA) return ok('int8', found);

@@ -17,6 +17,7 @@ import {
   type CheckStatus,
   type ModelCheckReport,
 } from '../../../shared/model/model-check/check-result';
+import { INT8_VARIANTS } from '../../../shared/model/quantize/int8-variant';
 import { quantizeModel } from '../../../shared/model/quantize/quantize-dynamic';
 import { BASE_MODEL_TIMEOUT_MS, baseModelAvailable, baseModelDir } from '../../helpers/base-model';
 import { DEMO_MODEL_DIR } from '../../helpers/demo-model';
@@ -273,6 +274,37 @@ describe('w2v2-align check-model', () => {
     expect(check(report, 'int8').found[0]).toMatch(
       /^model\.int8\.onnx picks model\.onnx's most likely token in (9\d|100)\.\d% of 123 probe frames; largest probability difference 0\.0\d\d$/,
     );
+  });
+
+  it('compares both shipped int8 variants with model.onnx, and a dot-product graph of another shape is a problem', async () => {
+    // Prepare
+    const dir = demoCopy();
+    const fp32 = new Uint8Array(readFileSync(join(DEMO_MODEL_DIR, 'model.onnx')));
+    writeFileSync(join(dir, 'model.int8.onnx'), quantizeModel(fp32).model);
+    writeFileSync(
+      join(dir, 'model.int8-dot.onnx'),
+      quantizeModel(fp32, INT8_VARIANTS['dot-product'].options).model,
+    );
+    const broken = demoCopy();
+    writeFileSync(join(broken, 'model.int8-dot.onnx'), unsqueezeGraph());
+
+    // Act
+    const both = await jsonReport(dir);
+    const wrong = await jsonReport(broken);
+
+    // Assess
+    expect(both.code).toBe(0);
+    expect(check(both.report, 'files').found[0]).toContain('model.int8-dot.onnx');
+    expect(check(both.report, 'int8')).toMatchObject({ status: 'ok' });
+    expect(check(both.report, 'int8').found.map((line) => line.split(' ')[0])).toEqual([
+      'model.int8.onnx',
+      'model.int8-dot.onnx',
+    ]);
+    expect(wrong.code).toBe(1);
+    expect(check(wrong.report, 'int8')).toMatchObject({
+      status: 'problem',
+      found: ['model.int8-dot.onnx gives 16000 frames × 1 where model.onnx gives 49 × 32'],
+    });
   });
 
   it('refuses a model.int8.onnx whose logits have another shape than model.onnx', async () => {

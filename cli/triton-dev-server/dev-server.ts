@@ -6,10 +6,11 @@ import type { InferenceSession } from 'onnxruntime-node';
 import { InvalidInputError } from '../../shared/errors';
 import { cpuSessionOptions } from '../../shared/inference/execution-settings';
 import { cachedSession } from '../../shared/inference/onnx-session-cache';
+import { INPUT_NAME, OUTPUT_NAME } from '../../shared/model/graph-contract';
 import { loadModelSpec, type ModelSpec } from '../../shared/model/model-spec';
 import { HEADER_LENGTH_HEADER, InferenceBodyError } from '../../shared/triton/inference-protocol';
 import { type TritonFaults, takeFault } from './dev-faults';
-import { INPUT_NAME, type InferLimits, OUTPUT_NAME, parseInferRequest, runInfer } from './infer-endpoint';
+import { type InferLimits, parseInferRequest, runInfer } from './infer-endpoint';
 import { selfSignedTls, type TlsMaterial } from './tls-material';
 
 /** How the stand-in serves one model directory. */

@@ -1,4 +1,5 @@
 import { type InferenceSession, Tensor } from 'onnxruntime-node';
+import { INPUT_NAME, OUTPUT_NAME } from '../../shared/model/graph-contract';
 import { type ModelSpec, samplesForFrames } from '../../shared/model/model-spec';
 import { decodeFloat16, encodeFloat16 } from '../../shared/triton/float16';
 import {
@@ -14,8 +15,6 @@ import {
 } from '../../shared/triton/inference-protocol';
 import { type TritonFaults, takeFault } from './dev-faults';
 
-export const INPUT_NAME = 'input_values';
-export const OUTPUT_NAME = 'logits';
 /** The binary extension keeps JSON headers small; a larger one is refused before parsing. */
 const MAX_BINARY_HEADER = 64 * 1024;
 

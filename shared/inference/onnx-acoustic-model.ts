@@ -3,6 +3,7 @@ import { type InferenceSession, Tensor } from 'onnxruntime-node';
 import type { Emissions } from '../align/emissions';
 import { logSoftmax } from '../align/log-softmax';
 import { AlignError } from '../errors';
+import { INPUT_NAME, OUTPUT_NAME } from '../model/graph-contract';
 import { framesForSamples, type ModelSpec } from '../model/model-spec';
 import type { AcousticModel } from './acoustic-model';
 import { cpuSessionOptions } from './execution-settings';
@@ -22,9 +23,6 @@ export interface OnnxModelOptions {
 }
 
 export { DEFAULT_WINDOW };
-
-const INPUT_NAME = 'input_values';
-const OUTPUT_NAME = 'logits';
 
 /**
  * Opens (or reuses) the ONNX Runtime session for a model and checks its input and output

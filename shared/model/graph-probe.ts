@@ -3,10 +3,7 @@ import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { AlignError } from '../errors';
 import { cpuSessionOptions } from '../inference/execution-settings';
 import { quietOnnxRuntimeLog } from '../inference/onnxruntime-log';
-
-/** The graph contract of docs/model-directory.md#graph-input-and-output. */
-export const INPUT_NAME = 'input_values';
-export const OUTPUT_NAME = 'logits';
+import { INPUT_NAME, OUTPUT_NAME } from './graph-contract';
 
 /** One run of the graph: its logits, frame-major. */
 export interface ProbeOutput {

@@ -92,7 +92,8 @@ function tokenContent(value: unknown): unknown {
   return value;
 }
 
-async function readJsonObject(path: string, required: boolean): Promise<Record<string, unknown> | undefined> {
+/** A model directory's JSON file parsed, or undefined when it is absent and not `required`; MODEL errors name it. */
+export async function readModelJson(path: string, required: boolean): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -101,12 +102,16 @@ async function readJsonObject(path: string, required: boolean): Promise<Record<s
     if (!required && code === 'ENOENT') return undefined;
     throw modelError(`cannot read ${path}: ${code ?? String(error)}`, error);
   }
-  let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    return JSON.parse(text) as unknown;
   } catch (error) {
     throw modelError(`${path} is not valid JSON: ${(error as Error).message}`, error);
   }
+}
+
+async function readJsonObject(path: string, required: boolean): Promise<Record<string, unknown> | undefined> {
+  const parsed = await readModelJson(path, required);
+  if (parsed === undefined) return undefined;
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw modelError(`${path} must hold a JSON object of settings`);
   }

@@ -1,8 +1,8 @@
-import { access, readFile } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { AlignError } from '../errors';
 import { createVocabulary, type ModelTextConfig, type Vocabulary } from '../text/vocabulary';
-import { type MergedSetting, readModelSettings } from './model-settings';
+import { type MergedSetting, readModelJson, readModelSettings } from './model-settings';
 
 /** One convolution of the feature extractor: how many samples it reads and how far it moves. */
 export interface ConvLayer {
@@ -52,7 +52,7 @@ export async function loadModelSpec(dir: string): Promise<ModelSpec> {
   const int8Candidate = join(dir, 'model.int8.onnx');
   const [settings, tokenToId, hasFp32, hasInt8] = await Promise.all([
     readModelSettings(dir),
-    readJson<Record<string, number>>(join(dir, 'vocab.json')),
+    readModelJson(join(dir, 'vocab.json'), true) as Promise<Record<string, number>>,
     exists(onnxPath),
     exists(int8Candidate),
   ]);
@@ -155,20 +155,6 @@ function finiteNumber(value: unknown, field: string): number {
 function booleanField(value: unknown, field: string): boolean {
   if (typeof value !== 'boolean') throw modelError(`${field} must be true or false`);
   return value;
-}
-
-async function readJson<T>(path: string): Promise<T> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw modelError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, error);
-  }
-  try {
-    return JSON.parse(text) as T;
-  } catch (error) {
-    throw modelError(`${path} is not valid JSON: ${(error as Error).message}`, error);
-  }
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -4,6 +4,7 @@ import type { AcousticModel } from '../inference/acoustic-model';
 import { type Normalization, utteranceNormalization } from '../inference/normalize-audio';
 import { DEFAULT_WINDOW, planWindows, type WindowOptions } from '../inference/window-plan';
 import { type BatchLogits, computeWindowedLogits, stackWindows } from '../inference/windowed-logits';
+import { INPUT_NAME, OUTPUT_NAME } from '../model/graph-contract';
 import { framesForSamples, type ModelSpec } from '../model/model-spec';
 import type { FloatDatatype } from './inference-protocol';
 import {
@@ -32,9 +33,7 @@ export interface TritonModelOptions extends TritonClientOptions {
   window?: WindowOptions;
 }
 
-const INPUT_NAME = 'input_values';
 const DEFAULT_BATCH_WINDOWS = 4;
-const OUTPUT_NAME = 'logits';
 const FLOAT_TYPES: readonly string[] = ['FP32', 'FP16'];
 
 /**

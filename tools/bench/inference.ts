@@ -2,7 +2,6 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'no
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
-import { decodeAudioFile } from '../../shared/audio/decode-audio';
 import {
   type CpuInt8Support,
   cpuInt8Support,
@@ -11,6 +10,7 @@ import {
 import { normalizeAudio } from '../../shared/inference/normalize-audio';
 import { DEFAULT_WINDOW, planWindows, type WindowOptions } from '../../shared/inference/window-plan';
 import { computeWindowedLogits } from '../../shared/inference/windowed-logits';
+import { compareOutputs } from '../../shared/model/graph-probe';
 import { framesForSamples } from '../../shared/model/model-spec';
 import { INT8_VARIANTS, type Int8Variant, int8VariantFor } from '../../shared/model/quantize/int8-variant';
 import { quantizeModel } from '../../shared/model/quantize/quantize-dynamic';
@@ -24,11 +24,14 @@ import {
   type Wav2vec2Geometry,
 } from './int8-ceiling';
 import { loadAverage } from './load-average';
+import { sampleUtterances } from './sample-utterances';
 import { wordBoundaryShift } from './word-boundary-shift';
 
 const ROOT = join(__dirname, '..', '..');
 const SAMPLE_RATE = 16_000;
 const THREADS = 2;
+/** Both benchmarked models' CTC vocabulary. */
+const VOCAB = 32;
 /** wav2vec2's feature extractor; both benchmarked models share it. */
 const CONV_LAYERS = WAV2VEC2_BASE.convLayers;
 const BASE_NAME = 'wav2vec2-base (random weights)';
@@ -208,7 +211,10 @@ async function benchModel(
           ceilingRtf: run.variant.label === 'fp32' ? undefined : ceilingRtf,
           cpuPerSec: Math.min(...run.cpuMs) / 1000 / audioSec,
           speedUp: Math.min(...reference.ms) / Math.min(...run.ms),
-          agreement: argmaxAgreement(reference.logits, run.logits),
+          agreement: compareOutputs(
+            { frames: reference.logits.length / VOCAB, vocab: VOCAB, logits: reference.logits },
+            { frames: run.logits.length / VOCAB, vocab: VOCAB, logits: run.logits },
+          ).argmaxAgreement,
           sessionMs: run.variant.sessionMs,
         });
       }
@@ -306,34 +312,9 @@ async function timedLogits(
   return { ms, cpuMs: (cpuUsed.user + cpuUsed.system) / 1000, logits: result.logits };
 }
 
-function argmaxAgreement(reference: Float32Array, candidate: Float32Array, vocab = 32): number {
-  const frames = reference.length / vocab;
-  let agree = 0;
-  for (let t = 0; t < frames; t++) {
-    if (argmax(reference, t, vocab) === argmax(candidate, t, vocab)) agree++;
-  }
-  return agree / frames;
-}
-
-function argmax(data: Float32Array, frame: number, vocab: number): number {
-  let best = 0;
-  for (let v = 1; v < vocab; v++) if (data[frame * vocab + v]! > data[frame * vocab + best]!) best = v;
-  return best;
-}
-
 /** Speech to feed the models: the repository's sample utterances, or a voiced synthetic signal without them. */
 async function speechSamples(): Promise<Float32Array> {
-  const parts: Float32Array[] = [];
-  for (const name of ['harbor-1999', 'puppy-tail', 'quiet-rivers', 'blue-notebook', 'well-known-sailor']) {
-    const path = join(ROOT, 'samples', `${name}.wav`);
-    if (!existsSync(path)) continue;
-    const decoded = await decodeAudioFile(path, {
-      targetSampleRate: SAMPLE_RATE,
-      maxDurationSec: 60,
-      timeoutMs: 10_000,
-    });
-    parts.push(decoded.samples);
-  }
+  const parts = (await sampleUtterances(SAMPLE_RATE)).map((utterance) => utterance.samples);
   if (parts.length > 0) return concat(parts);
   process.stdout.write('note: samples/*.wav missing; feeding a synthetic voiced signal instead of speech\n');
   return Float32Array.from({ length: 8 * SAMPLE_RATE }, (_, i) => {

@@ -4,16 +4,15 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { cpuSizing, type Measured, TRANSCRIBE_PRICE_PER_HOUR } from '../../cdk/constructs/cpu-sizing';
-import { decodeAudioFile } from '../../shared/audio/decode-audio';
 import { cpuInt8Support, describeCpuInt8 } from '../../shared/inference/cpu-int8-support';
 import { int8VariantFor } from '../../shared/model/quantize/int8-variant';
 import { encodeWav16 } from '../../shared/output/viewer/wav-encoder';
 import { ensureBaseModel } from '../models/ensure-base-model';
 import { loadAverage } from './load-average';
+import { type SampleUtterance, sampleUtterances } from './sample-utterances';
 import { printTable } from './table';
 
 const ROOT = join(__dirname, '..', '..');
-const SAMPLES = ['harbor-1999', 'well-known-sailor', 'blue-notebook', 'puppy-tail', 'quiet-rivers'];
 const SAMPLE_RATE = 16_000;
 /**
  * Lengths run on two threads. Memory's growth per audio hour is the slope between the last two: the aligner's
@@ -56,7 +55,11 @@ export async function runSizingBench(): Promise<void> {
   execFileSync(process.execPath, [join(ROOT, 'tools', 'build.mjs')], { stdio: 'ignore' });
   const work = mkdtempSync(join(tmpdir(), 'w2v2-sizing-'));
   try {
-    const speech = await sampleSpeech();
+    const speech = await sampleUtterances(SAMPLE_RATE);
+    if (speech.length === 0) {
+      process.stdout.write('note: sizing skipped: samples/*.wav are missing\n');
+      return;
+    }
     const files = MINUTES.map((minutes) => writeInput(work, speech, minutes));
     await alignOnce(work, base.dir, files[0]!.audio, files[0]!.text, 2);
     const runs: Run[] = [];
@@ -118,31 +121,14 @@ export async function runSizingBench(): Promise<void> {
   }
 }
 
-/** The sample utterances, decoded, with their transcripts, in order. */
-async function sampleSpeech(): Promise<{ samples: Float32Array; text: string }[]> {
-  const parts: { samples: Float32Array; text: string }[] = [];
-  for (const name of SAMPLES) {
-    const decoded = await decodeAudioFile(join(ROOT, 'samples', `${name}.wav`), {
-      targetSampleRate: SAMPLE_RATE,
-      maxDurationSec: 60,
-      timeoutMs: 10_000,
-    });
-    parts.push({
-      samples: decoded.samples,
-      text: readFileSync(join(ROOT, 'samples', `${name}.txt`), 'utf8').trim(),
-    });
-  }
-  return parts;
-}
-
 /** Whole utterances repeated until `minutes` are reached, as a WAV file and its transcript. */
 function writeInput(
   dir: string,
-  speech: readonly { samples: Float32Array; text: string }[],
+  speech: readonly SampleUtterance[],
   minutes: number,
 ): { audio: string; text: string } {
   const wanted = minutes * 60 * SAMPLE_RATE;
-  const chosen: { samples: Float32Array; text: string }[] = [];
+  const chosen: SampleUtterance[] = [];
   for (let length = 0, i = 0; length < wanted; i++) {
     const part = speech[i % speech.length]!;
     chosen.push(part);

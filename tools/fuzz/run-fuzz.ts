@@ -229,6 +229,9 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
     heapEndBytes: 0,
     decoderConsoleLines: 0,
   };
+  // The kernel's maxRSS is the process's lifetime high-water mark; in a shared process (a Jest worker) it may
+  // come from earlier work, so it only counts when it rose during this run.
+  const lifetimePeakBefore = process.resourceUsage().maxRSS * 1024;
   const quiet = silenceConsole();
   try {
     for (let index = first; index < first + options.cases; index++) {
@@ -280,7 +283,9 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
   const end = process.memoryUsage();
   report.rssEndBytes = end.rss;
   report.heapEndBytes = end.heapUsed;
-  report.peakRssBytes = Math.max(report.peakRssBytes, process.resourceUsage().maxRSS * 1024);
+  const lifetimePeakAfter = process.resourceUsage().maxRSS * 1024;
+  if (lifetimePeakAfter > lifetimePeakBefore)
+    report.peakRssBytes = Math.max(report.peakRssBytes, lifetimePeakAfter);
   report.decoderConsoleLines = quiet.lines();
   return report;
 }

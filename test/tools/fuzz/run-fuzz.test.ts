@@ -1,4 +1,12 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { memoryBoundBytes, runFuzz } from '../../../tools/fuzz/run-fuzz';
+
+/** Node's collector, reachable without starting Node with --expose-gc. */
+function collector(): () => void {
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+}
 
 describe('the fuzzer, a fixed-seed slice', () => {
   it('answers 1,000 hostile audio files and transcripts with results or typed errors, within the timeout', async () => {
@@ -19,6 +27,27 @@ describe('the fuzzer, a fixed-seed slice', () => {
       expect(Object.keys(outcomes)).not.toContain('crash');
     }
   }, 120_000);
+
+  it('does not count a high-water mark the process reached before the run', async () => {
+    // Prepare: raise the process's lifetime peak RSS by ~400 MB, then give the memory back, as an earlier suite
+    // in the same Jest worker does
+    const gc = collector();
+    let ballast: Buffer[] = Array.from({ length: 40 }, () => Buffer.alloc(10_000_000, 1));
+    const lifetimePeak = process.resourceUsage().maxRSS * 1024;
+    ballast = [];
+    gc();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    gc();
+
+    // Act
+    const report = await runFuzz({ cases: 100, seed: 20261125, timeoutMs: 5000, maxDurationSec: 60 });
+
+    // Assess
+    expect(ballast).toHaveLength(0);
+    expect(report.rssStartBytes).toBeLessThan(lifetimePeak - 200_000_000);
+    expect(report.peakRssBytes).toBeLessThan(lifetimePeak);
+    expect(report.peakRssBytes - report.rssStartBytes).toBeLessThan(report.maxBoundBytes);
+  }, 60_000);
 
   it('derives the memory bound from the file size and the duration limit', () => {
     const small = memoryBoundBytes(1000, 60);

@@ -41,6 +41,16 @@ class LogitsOnly(nn.Module):
         return logits
 
 
+def export_logits_onnx(model: nn.Module, example: torch.Tensor, path: Path, opset: int) -> None:
+    """Writes torchaudio's wav2vec2 `model` as the HF graph: `input_values` [batch, samples] to `logits`."""
+    with torch.no_grad():
+        torch.onnx.export(
+            LogitsOnly(model), (example,), str(path), input_names=["input_values"], output_names=["logits"],
+            dynamic_axes={"input_values": {0: "batch", 1: "samples"}, "logits": {0: "batch", 1: "frames"}},
+            opset_version=opset, do_constant_folding=True,
+        )
+
+
 def hf_config() -> dict:
     """The fields of facebook/wav2vec2-base-960h's config.json that describe the graph and its front-end."""
     return {
@@ -71,18 +81,13 @@ def hf_config() -> dict:
 def export(out_dir: Path, opset: int, seed: int) -> None:
     """Build wav2vec2-base with a 32-token CTC head and write model.onnx, config.json and vocab.json."""
     torch.manual_seed(seed)
-    model = LogitsOnly(torchaudio.models.wav2vec2_base(aux_num_out=len(VOCAB))).eval()
+    model = torchaudio.models.wav2vec2_base(aux_num_out=len(VOCAB)).eval()
     out_dir.mkdir(parents=True, exist_ok=True)
     # Written under a temporary name of this process and renamed last, so an interrupted export never leaves a
     # half model behind, and two exports at once (test workers) never write into one file.
     partial = out_dir / f"model.onnx.partial-{os.getpid()}"
     example = torch.randn(1, 16000)
-    with torch.no_grad():
-        torch.onnx.export(
-            model, (example,), str(partial), input_names=["input_values"], output_names=["logits"],
-            dynamic_axes={"input_values": {0: "batch", 1: "samples"}, "logits": {0: "batch", 1: "frames"}},
-            opset_version=opset, do_constant_folding=True,
-        )
+    export_logits_onnx(model, example, partial, opset)
     write_atomically(out_dir / "vocab.json", json.dumps(VOCAB) + "\n")
     write_atomically(out_dir / "config.json", json.dumps(hf_config(), indent=2) + "\n")
     partial.rename(out_dir / "model.onnx")

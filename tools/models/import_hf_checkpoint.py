@@ -25,9 +25,9 @@ import torch
 import torchaudio
 from torch import nn
 
-# The sibling export script's wrapper: the model directory's graph has one output, `logits`. Python puts this
-# script's folder on the import path when it runs it.
-from export_wav2vec2_base import LogitsOnly
+# The sibling export script's ONNX export, so both write one graph contract (`input_values` to `logits`). Python
+# puts this script's folder on the import path when it runs it.
+from export_wav2vec2_base import export_logits_onnx
 
 
 class CheckpointError(Exception):
@@ -416,12 +416,7 @@ def export_onnx(model: nn.Module, cfg: dict, path: Path, opset: int) -> None:
             f"the model has {size / 2**30:.1f} GiB of fp32 weights; one model.onnx cannot exceed 2 GiB"
         )
     example = torch.randn(1, max(16000, 2 * receptive_field(cfg)))
-    with torch.no_grad():
-        torch.onnx.export(
-            LogitsOnly(model), (example,), str(path), input_names=["input_values"], output_names=["logits"],
-            dynamic_axes={"input_values": {0: "batch", 1: "samples"}, "logits": {0: "batch", 1: "frames"}},
-            opset_version=opset, do_constant_folding=True,
-        )
+    export_logits_onnx(model, example, path, opset)
     onnx.checker.check_model(onnx.load(str(path)))
 
 

@@ -9,7 +9,7 @@
  * It needs Debian's python3 with torch, torchaudio and onnx (python3-torch, python3-torchaudio, python3-onnx in
  * .ci/apt-packages). Locally their absence skips these tests, naming what to install; under CI=true it fails them.
  */
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import {
   copyFileSync,
   mkdirSync,
@@ -25,26 +25,14 @@ import { join } from 'node:path';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { openCpuModel } from '../../../shared/inference/load-cpu-model';
 import { loadModelSpec } from '../../../shared/model/model-spec';
+import { DEFAULT_PYTHON } from '../../../tools/models/ensure-base-model';
+import { pythonModulesProblem } from '../../helpers/base-model';
 import { REPO_ROOT } from '../../helpers/demo-model';
 
-const PYTHON = '/usr/bin/python3';
 const IMPORTER = join(REPO_ROOT, 'tools', 'models', 'import_hf_checkpoint.py');
 const MAKE_CHECKPOINTS = join(__dirname, 'support', 'make_hf_checkpoints.py');
 /** float32 ONNX Runtime against float32 torch on the same weights: only summation order differs. */
 const MAX_LOGIT_DIFFERENCE = 1e-4;
-
-/** Why the importer cannot run here, or undefined when it can. */
-function pythonProblem(): string | undefined {
-  const probe = spawnSync(PYTHON, ['-c', 'import torch, torchaudio, onnx'], {
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  if (probe.error === undefined && probe.status === 0) return undefined;
-  const reason = `${PYTHON} cannot import torch, torchaudio and onnx (apt-get install python3-torch python3-torchaudio python3-onnx)`;
-  if (process.env.CI === 'true')
-    throw new Error(`CI=true but ${reason}: they are listed in .ci/apt-packages`);
-  return reason;
-}
 
 interface ProcessResult {
   code: number | null;
@@ -55,10 +43,15 @@ interface ProcessResult {
 /** Runs a python script to its end in `cwd` (never rejects: the exit code is part of what tests check). */
 function runPython(args: readonly string[], cwd: string): Promise<ProcessResult> {
   return new Promise((resolve) => {
-    execFile(PYTHON, args, { cwd, timeout: 120_000, maxBuffer: 16 << 20 }, (error, stdout, stderr) => {
-      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
-      resolve({ code, stdout, stderr });
-    });
+    execFile(
+      DEFAULT_PYTHON,
+      args,
+      { cwd, timeout: 120_000, maxBuffer: 16 << 20 },
+      (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
+        resolve({ code, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -99,7 +92,10 @@ function maxDifference(actual: ArrayLike<number>, expected: readonly number[]): 
   return worst;
 }
 
-const problem = pythonProblem();
+const problem = pythonModulesProblem(
+  ['torch', 'torchaudio', 'onnx'],
+  ['python3-torch', 'python3-torchaudio', 'python3-onnx'],
+);
 const describeWithPython = problem === undefined ? describe : describe.skip;
 if (problem !== undefined) console.warn(`import-hf-checkpoint tests skipped: ${problem}`);
 

@@ -1,35 +1,11 @@
 import type { S3Event } from 'aws-lambda';
-import type { Emissions } from '../../shared/align/emissions';
 import { decodeEventKey } from '../../shared/events/object-events';
 import { processEvent } from '../../shared/pipeline/process-event';
 import type { LocalS3 } from '../../tools/local-s3/local-s3-server';
-import { pipelineContext, StandInModel, toneWav } from '../shared/pipeline/pipeline-harness';
+import { GatedModel, pipelineContext, StandInModel, toneWav } from '../shared/pipeline/pipeline-harness';
 import { readTestObject, startTestS3, testStore } from '../tools/local-s3/local-s3-fixture';
 
 const TEXT = 'the quick brown fox';
-
-/** A stand-in model whose first inference waits until the test lets it go, so the test can act mid-inference. */
-class HeldModel extends StandInModel {
-  private enter: () => void = () => undefined;
-  private release: () => void = () => undefined;
-  /** Resolves once an inference has started. */
-  public readonly entered = new Promise<void>((resolve) => {
-    this.enter = resolve;
-  });
-  private readonly released = new Promise<void>((resolve) => {
-    this.release = resolve;
-  });
-
-  public override async logProbs(samples: Float32Array): Promise<Emissions> {
-    this.enter();
-    await this.released;
-    return super.logProbs(samples);
-  }
-
-  public letGo(): void {
-    this.release();
-  }
-}
 
 describe('event faults: duplicated, reordered, delayed events and objects overwritten mid-activity', () => {
   let s3: LocalS3;
@@ -194,14 +170,14 @@ describe('event faults: duplicated, reordered, delayed events and objects overwr
     // Prepare
     await upload('incoming/race2/f.txt', TEXT);
     const first = await upload('incoming/race2/f.wav', toneWav(1));
-    const model = new HeldModel();
+    const model = new GatedModel();
     const { context, pool } = pipelineContext(s3.endpoint, {}, model);
 
     // Act: overwrite once the model is running on version 1, and only then let it finish
     const running = processEvent(context, first.event);
     await model.entered;
     const second = await upload('incoming/race2/f.wav', toneWav(2));
-    model.letGo();
+    model.release();
     const superseded = await running;
     const afterFirst = await readTestObject(s3.endpoint, bucket, 'results/race2/f.json');
     await processEvent(context, second.event);

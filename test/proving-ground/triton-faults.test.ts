@@ -8,6 +8,7 @@ import { startTritonDevServer, type TritonDevServer } from '../../cli/triton-dev
 import { createHandler } from '../../lambdas/align-cpu';
 import { AlignError } from '../../shared/errors';
 import { RedeliveryNeededError } from '../../shared/pipeline/process-event';
+import { TASK_ERROR_NAMES } from '../../shared/pipeline/workflow-task-errors';
 import { LOCAL_S3_CREDENTIALS, LOCAL_S3_REGION, type LocalS3 } from '../../tools/local-s3/local-s3-server';
 import { toAwsS3Event } from '../../tools/local-s3/s3-event-adapter';
 import { DEMO_MODEL_DIR, SAMPLES_DIR } from '../helpers/demo-model';
@@ -102,7 +103,7 @@ describe('Triton faults end to end: the GPU path through the local S3 and the HT
       );
     } catch (error) {
       // The handler throws it as a TransientFailure (the name every caller retries), caused by the redelivery.
-      const transient = error instanceof Error && error.name === 'TransientFailure';
+      const transient = error instanceof Error && error.name === TASK_ERROR_NAMES.transient;
       ending.thrown =
         transient && error.cause instanceof RedeliveryNeededError ? 'redelivery' : String(error);
     } finally {

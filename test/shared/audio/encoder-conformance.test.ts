@@ -21,6 +21,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DecodedAudio } from '../../../shared/audio/audio-types';
 import { decodeAudioFile } from '../../../shared/audio/decode-audio';
+import { mulberry32 } from '../../../tools/bench/synthetic-emissions';
 import {
   averageChannels,
   maxDifference,
@@ -76,24 +77,13 @@ interface Case {
   gapless?: false;
 }
 
-/** A deterministic uniform generator (mulberry32), so noise is the same on every run. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
-
 /** Interleaved samples of `source`: a logarithmic sweep or seeded noise per channel, with silence where asked. */
 function generate(source: Source): Float64Array {
   const { rate, channels, frames, signal } = source;
   const out = new Float64Array(frames * channels);
   if (signal === 'silence') return out;
-  const random = seededRandom(rate * 31 + channels);
+  // Seeded, so the noise is the same on every run.
+  const random = mulberry32(rate * 31 + channels);
   const low = 50;
   const high = source.maxHz ?? 0.45 * rate;
   const seconds = frames / rate;

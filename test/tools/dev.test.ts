@@ -4,9 +4,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDev, uploadInstructions } from '../../tools/dev';
+import { REPO_ROOT } from '../helpers/demo-model';
 import { parseJsonObject } from '../helpers/json-object';
 import { StandInModel, toneWav } from '../shared/pipeline/pipeline-harness';
-import { localS3Folders, ROOT, testStore } from './local-s3/local-s3-fixture';
+import { localS3Folders, testStore } from './local-s3/local-s3-fixture';
 
 describe('npm run dev', () => {
   it('prints the endpoint and upload commands, then aligns what is uploaded', async () => {
@@ -45,7 +46,7 @@ describe('npm run dev', () => {
     // Prepare
     const tmp = await mkdtemp(join(tmpdir(), 'dev-folder-'));
     const dev = spawn(process.execPath, ['--import', 'tsx', 'tools/dev.ts', '--port', '0'], {
-      cwd: ROOT,
+      cwd: REPO_ROOT,
       env: { ...process.env, TMPDIR: tmp },
     });
     let printed = '';

@@ -1,10 +1,8 @@
-import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { memoryBoundBytes, runFuzz } from '../../../tools/fuzz/run-fuzz';
+import { REPO_ROOT } from '../../helpers/demo-model';
+import { runNode } from '../../helpers/run-node';
 import type { PriorPeakReport } from './prior-peak-probe';
-
-const execFileAsync = promisify(execFile);
 
 describe('the fuzzer, a fixed-seed slice', () => {
   it('answers 1,000 hostile audio files and transcripts with results or typed errors, within the timeout', async () => {
@@ -28,14 +26,14 @@ describe('the fuzzer, a fixed-seed slice', () => {
 
   it('does not count a high-water mark the process reached before the run', async () => {
     // Prepare: the probe raises its process's peak by ~400 MB and frees it before fuzzing
-    const root = join(__dirname, '..', '..', '..');
+    const probe = `require(${JSON.stringify(join(__dirname, 'prior-peak-probe.ts'))});`;
 
     // Act
-    const { stdout } = await execFileAsync(
-      process.execPath,
-      ['--expose-gc', '--import', 'tsx', join(__dirname, 'prior-peak-probe.ts')],
-      { cwd: root, timeout: 50_000 },
-    );
+    const stdout = await runNode(probe, '', {
+      cwd: REPO_ROOT,
+      nodeArgs: ['--expose-gc', '--import', 'tsx'],
+      timeoutMs: 50_000,
+    });
     const report = JSON.parse(stdout) as PriorPeakReport;
 
     // Assess

@@ -1,6 +1,4 @@
-import { execFile } from 'node:child_process';
 import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { S3Event } from 'aws-lambda';
 import { loadConfig, type S3Config } from '../../../shared/config/app-config';
 import { S3ClientPool } from '../../../shared/s3/s3-client-pool';
@@ -11,9 +9,8 @@ import {
   type LocalS3,
   startLocalS3,
 } from '../../../tools/local-s3/local-s3-server';
-
-/** The repository root, where child processes run. */
-export const ROOT = join(__dirname, '..', '..', '..');
+import { REPO_ROOT } from '../../helpers/demo-model';
+import { type NodeOutcome, runNodeOutcome } from '../../helpers/run-node';
 
 /** Log lines captured in memory. */
 export interface CapturedLog extends StoreLog {
@@ -87,16 +84,11 @@ export async function localS3Folders(directory: string): Promise<string[]> {
  * Runs `script` (CommonJS; it may require TypeScript modules) in a new Node process in the repository root
  * whose temporary folder is `tmp`, and resolves with how it ended: a failing exit is an outcome here.
  */
-export function runScript(
-  script: string,
-  tmp: string,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = execFile(
-      process.execPath,
-      ['--import', 'tsx', '-e', script],
-      { cwd: ROOT, env: { ...process.env, TMPDIR: tmp }, timeout: 60_000 },
-      (_error, stdout, stderr) => resolve({ code: child.exitCode, stdout, stderr }),
-    );
+export function runScript(script: string, tmp: string): Promise<NodeOutcome> {
+  return runNodeOutcome(script, '', {
+    cwd: REPO_ROOT,
+    env: { ...process.env, TMPDIR: tmp },
+    nodeArgs: ['--import', 'tsx'],
+    timeoutMs: 60_000,
   });
 }

@@ -1,5 +1,4 @@
 import { InvalidInputError } from '../../shared/errors';
-import { quietOnnxRuntimeLog } from '../../shared/inference/onnxruntime-log';
 import { loadModelSpec } from '../../shared/model/model-spec';
 import { writeModelRepositoryEntry } from '../../shared/triton/model-repository';
 import { type CliCommand, parseCommandArgs } from '../cli-command';
@@ -36,8 +35,6 @@ export const tritonRepoCommand: CliCommand = {
     const maxQueueDelayMicroseconds = wholeNumber('max-queue-delay-us', values['max-queue-delay-us'], 100, 0);
     const instances = wholeNumber('instances', values.instances, 1, 1);
     const spec = await loadModelSpec(modelDir);
-    // Writing the entry opens the graph in onnxruntime to read its shapes.
-    quietOnnxRuntimeLog();
     const written = await writeModelRepositoryEntry(spec, outDir, {
       name,
       maxBatchSize,

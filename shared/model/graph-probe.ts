@@ -1,8 +1,8 @@
 import { availableParallelism } from 'node:os';
-import { InferenceSession, Tensor } from 'onnxruntime-node';
+import { type InferenceSession, Tensor } from 'onnxruntime-node';
 import { AlignError } from '../errors';
 import { cpuSessionOptions } from '../inference/execution-settings';
-import { quietOnnxRuntimeLog } from '../inference/onnxruntime-log';
+import { createSession } from '../inference/onnx-session-cache';
 import { INPUT_NAME, OUTPUT_NAME } from './graph-contract';
 
 /** One run of the graph: its logits, frame-major. */
@@ -13,7 +13,7 @@ export interface ProbeOutput {
 }
 
 /** How closely two runs of the same input agree. */
-export interface LogitsAgreement {
+interface LogitsAgreement {
   /** Share of frames whose most likely token is the same. */
   argmaxAgreement: number;
   /** Largest difference of one token's probability in one frame. */
@@ -21,15 +21,8 @@ export interface LogitsAgreement {
 }
 
 /** Opens a graph on its own session (not the process-wide cache, so checking many folders holds none of them). */
-export async function openGraph(path: string): Promise<InferenceSession> {
-  quietOnnxRuntimeLog();
-  try {
-    return await InferenceSession.create(path, cpuSessionOptions(availableParallelism()));
-  } catch (error) {
-    throw new AlignError('MODEL', `cannot load ONNX model ${path}: ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
+export function openGraph(path: string): Promise<InferenceSession> {
+  return createSession(path, cpuSessionOptions(availableParallelism()));
 }
 
 /** What is wrong with a graph's declared input and output (names, types, ranks); empty when it fits. */

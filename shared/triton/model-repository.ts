@@ -1,7 +1,9 @@
 import { copyFile, mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InferenceSession } from 'onnxruntime-node';
 import { AlignError } from '../errors';
+import { createSession } from '../inference/onnx-session-cache';
+import { INPUT_NAME, OUTPUT_NAME } from '../model/graph-contract';
+import { graphInterfaceProblems } from '../model/graph-probe';
 import type { ModelSpec } from '../model/model-spec';
 import { renderTritonModelConfig, type TritonModelConfigOptions } from './model-config';
 
@@ -14,7 +16,7 @@ export interface WrittenRepositoryEntry {
 
 /**
  * Writes the Triton model repository entry `<outDir>/<name>/config.pbtxt` + `<name>/1/model.onnx` for a model
- * directory's fp32 graph, once the graph is known to take `input_values` and give `logits` of the
+ * directory's fp32 graph, once the graph is known to fit the graph contract (graph-contract.ts) with logits of the
  * vocabulary's width. Used by `w2v2-align triton-repo` and by the stack, which publishes one at deploy.
  */
 export async function writeModelRepositoryEntry(
@@ -35,38 +37,27 @@ export async function writeModelRepositoryEntry(
   return { configPath, modelPath, vocabSize };
 }
 
-/** The vocabulary size, once the fp32 graph is known to take `input_values` and give `logits` of that width. */
+/** The vocabulary size, once the fp32 graph is known to fit the graph contract with logits of that width. */
 async function checkGraph(spec: ModelSpec): Promise<number> {
-  let session: InferenceSession;
+  const size = spec.vocabulary.size;
+  const session = await createSession(spec.onnxPath, {}).catch((error: AlignError) => {
+    throw new AlignError('MODEL', `${error.message} (Triton serves the fp32 model.onnx)`, { cause: error });
+  });
   try {
-    session = await InferenceSession.create(spec.onnxPath);
-  } catch (error) {
-    throw new AlignError(
-      'MODEL',
-      `cannot load ${spec.onnxPath} (Triton serves the fp32 model.onnx): ${(error as Error).message}`,
-      { cause: error },
-    );
-  }
-  try {
-    const input = session.inputMetadata.find((tensor) => tensor.name === 'input_values');
-    const output = session.outputMetadata.find((tensor) => tensor.name === 'logits');
-    const shapeOf = (tensor: typeof input): readonly (number | string)[] =>
-      tensor?.isTensor ? tensor.shape : [];
-    const inputShape = shapeOf(input);
-    const outputShape = shapeOf(output);
-    const vocab = outputShape[2];
-    if (
-      inputShape.length !== 2 ||
-      outputShape.length !== 3 ||
-      (typeof vocab === 'number' && vocab !== spec.vocabulary.size)
-    ) {
+    const problems = graphInterfaceProblems(session);
+    const output = session.outputMetadata.find((tensor) => tensor.name === OUTPUT_NAME);
+    const width = output?.isTensor ? output.shape[2] : undefined;
+    if (typeof width === 'number' && width !== size) {
+      problems.push(`"${OUTPUT_NAME}" is ${width} wide, but vocab.json has ${size} tokens`);
+    }
+    if (problems.length > 0) {
       throw new AlignError(
         'MODEL',
-        `${spec.onnxPath} must take "input_values" [batch, samples] and give "logits" [batch, frames, ${spec.vocabulary.size}] ` +
-          `(vocab.json); it takes [${inputShape.join(',')}] and gives [${outputShape.join(',')}]`,
+        `${spec.onnxPath} must take "${INPUT_NAME}" [batch, samples] and give "${OUTPUT_NAME}" [batch, frames, ${size}] ` +
+          `(vocab.json); ${problems.join('; ')}`,
       );
     }
-    return spec.vocabulary.size;
+    return size;
   } finally {
     await session.release();
   }

@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import { AlignError } from '../errors';
 import { cpuInt8Support } from '../inference/cpu-int8-support';
 import type { ModelSpec } from './model-spec';
-import { type Int8Variant, type Int8VariantName, int8VariantFor } from './quantize/int8-variant';
+import {
+  INT8_VARIANTS,
+  type Int8Variant,
+  type Int8VariantName,
+  int8VariantFor,
+} from './quantize/int8-variant';
 import { quantizeModel } from './quantize/quantize-dynamic';
 
 /** The ONNX file to run, whether it is int8, and which int8 variant. */
@@ -36,9 +41,13 @@ export async function resolveModelFile(
     return { path: spec.onnxPath, quantized: false };
   }
   const variant = options.variant ?? int8VariantFor(cpuInt8Support());
-  const shipped = join(spec.dir, variant.file);
-  if (await isFile(shipped)) return { path: shipped, quantized: true, variant: variant.name };
-  if (spec.int8Path !== undefined) return { path: spec.int8Path, quantized: true, variant: 'portable' };
+  const portable = INT8_VARIANTS.portable;
+  // The shipped portable graph is spec.int8Path, which loadModelSpec has looked for already.
+  if (variant.name !== portable.name) {
+    const shipped = join(spec.dir, variant.file);
+    if (await isFile(shipped)) return { path: shipped, quantized: true, variant: variant.name };
+  }
+  if (spec.int8Path !== undefined) return { path: spec.int8Path, quantized: true, variant: portable.name };
   // Keyed by path, size and modification time: hashing the whole fp32 graph (hundreds of MB for a real model)
   // on every start would cost more than the cache saves; a changed file gets a new key.
   const { size, mtimeMs } = await stat(spec.onnxPath);

@@ -5,11 +5,11 @@ import { AlignError } from '../errors';
 /** The file every model directory has; its fields take precedence over the Hugging Face side files. */
 export const CONFIG_FILE = 'config.json';
 /** Where Hugging Face keeps the feature extractor's settings (sampling rate, normalisation). */
-export const PREPROCESSOR_FILE = 'preprocessor_config.json';
+const PREPROCESSOR_FILE = 'preprocessor_config.json';
 /** Where Hugging Face keeps the CTC tokenizer's settings (special tokens, word delimiter). */
-export const TOKENIZER_FILE = 'tokenizer_config.json';
+const TOKENIZER_FILE = 'tokenizer_config.json';
 /** Where Hugging Face repeats the special tokens. */
-export const SPECIAL_TOKENS_FILE = 'special_tokens_map.json';
+const SPECIAL_TOKENS_FILE = 'special_tokens_map.json';
 
 /** The Hugging Face files beside config.json that are read when present. */
 export const SIDE_FILES = [PREPROCESSOR_FILE, TOKENIZER_FILE, SPECIAL_TOKENS_FILE] as const;
@@ -34,7 +34,7 @@ const SETTING_FILES = {
 export type MergedSetting = keyof typeof SETTING_FILES;
 
 /** The merged settings, in the order they are looked up. */
-export const MERGED_SETTINGS = Object.keys(SETTING_FILES) as readonly MergedSetting[];
+const MERGED_SETTINGS = Object.keys(SETTING_FILES) as readonly MergedSetting[];
 
 /** A setting two files give different values: the first file's is used, the other's is not. */
 export interface SettingConflict {
@@ -109,13 +109,16 @@ export async function readModelJson(path: string, required: boolean): Promise<un
   }
 }
 
+/** Whether a parsed JSON value is an object (not an array or null), as a settings file must be. */
+export function isJsonObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 async function readJsonObject(path: string, required: boolean): Promise<Record<string, unknown> | undefined> {
   const parsed = await readModelJson(path, required);
   if (parsed === undefined) return undefined;
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw modelError(`${path} must hold a JSON object of settings`);
-  }
-  return parsed as Record<string, unknown>;
+  if (!isJsonObject(parsed)) throw modelError(`${path} must hold a JSON object of settings`);
+  return parsed;
 }
 
 function modelError(message: string, cause: unknown = undefined): AlignError {

@@ -1,8 +1,16 @@
 import { access } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import type { TimingCorrection } from '../align/timing-fit';
 import { AlignError } from '../errors';
 import { createVocabulary, type ModelTextConfig, type Vocabulary } from '../text/vocabulary';
-import { type MergedSetting, readModelJson, readModelSettings } from './model-settings';
+import {
+  CONFIG_FILE,
+  type MergedSetting,
+  type ModelSettings,
+  readModelJson,
+  readModelSettings,
+} from './model-settings';
+import { INT8_VARIANTS } from './quantize/int8-variant';
 
 /** One convolution of the feature extractor: how many samples it reads and how far it moves. */
 export interface ConvLayer {
@@ -25,7 +33,7 @@ export interface ModelSpec {
   frameSec: number;
   vocabulary: Vocabulary;
   /** Per-model correction added to word starts/ends (calibrated on a development set); zero when absent. */
-  timingCorrection: { startSec: number; endSec: number };
+  timingCorrection: TimingCorrection;
 }
 
 /** The settings this project reads (Hugging Face names, plus `timing_correction`), merged from the folder's files. */
@@ -45,22 +53,22 @@ const MAX_SAMPLE_RATE = 384_000;
 /**
  * Reads and validates a model directory: model.onnx, vocab.json, config.json (and model.int8.onnx if present),
  * with the settings a Hugging Face export keeps in preprocessor_config.json, tokenizer_config.json and
- * special_tokens_map.json.
+ * special_tokens_map.json; `settings`, when the caller has read them already (`check-model`), are not read again.
  */
-export async function loadModelSpec(dir: string): Promise<ModelSpec> {
+export async function loadModelSpec(dir: string, settings?: ModelSettings): Promise<ModelSpec> {
   const onnxPath = join(dir, 'model.onnx');
-  const int8Candidate = join(dir, 'model.int8.onnx');
-  const [settings, tokenToId, hasFp32, hasInt8] = await Promise.all([
-    readModelSettings(dir),
+  const int8Candidate = join(dir, INT8_VARIANTS.portable.file);
+  const [merged, tokenToId, hasFp32, hasInt8] = await Promise.all([
+    settings ?? readModelSettings(dir),
     readModelJson(join(dir, 'vocab.json'), true) as Promise<Record<string, number>>,
     exists(onnxPath),
     exists(int8Candidate),
   ]);
   if (!hasFp32 && !hasInt8)
     throw modelError(`model directory "${dir}" has neither model.onnx nor model.int8.onnx`);
-  const config = settings.values as ModelConfigFile;
-  const field = (name: MergedSetting) => `${settings.sources[name] ?? 'config.json'} ${name}`;
-  const vocabulary = createVocabulary(tokenToId, config, settings.sources);
+  const config = merged.values as ModelConfigFile;
+  const field = (name: MergedSetting) => `${merged.sources[name] ?? CONFIG_FILE} ${name}`;
+  const vocabulary = createVocabulary(tokenToId, config, merged.sources);
   if (config.vocab_size !== undefined && config.vocab_size !== vocabulary.size) {
     throw modelError(
       `config.json says vocab_size ${String(config.vocab_size)} but vocab.json has ${vocabulary.size} tokens`,

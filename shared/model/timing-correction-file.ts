@@ -1,15 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TimingCorrection } from '../align/timing-fit';
 import { AlignError } from '../errors';
+import { CONFIG_FILE, isJsonObject, readModelJson } from './model-settings';
 
 /**
  * Sets `timing_correction` in a model directory's config.json, every other field kept in its place, written
  * with a 2-space indent under a temporary name and renamed, so a reader never sees half a file. Returns the path.
  */
 export async function writeTimingCorrection(dir: string, correction: TimingCorrection): Promise<string> {
-  const path = join(dir, 'config.json');
+  const path = join(dir, CONFIG_FILE);
   const failed = (doing: string, error: unknown): AlignError =>
     new AlignError(
       'MODEL',
@@ -18,23 +19,18 @@ export async function writeTimingCorrection(dir: string, correction: TimingCorre
         cause: error,
       },
     );
-  let text: string;
-  let mode: number;
-  try {
-    [text, mode] = await Promise.all([readFile(path, 'utf8'), stat(path).then((info) => info.mode)]);
-  } catch (error) {
-    throw failed('read', error);
-  }
-  let config: unknown;
-  try {
-    config = JSON.parse(text);
-  } catch (error) {
-    throw new AlignError('MODEL', `${path} is not valid JSON: ${(error as Error).message}`, { cause: error });
-  }
-  if (typeof config !== 'object' || config === null || Array.isArray(config)) {
-    throw new AlignError('MODEL', `${path} is not a JSON object`);
-  }
-  const previous = (config as Record<string, unknown>).timing_correction;
+  const [config, mode] = await Promise.all([
+    readModelJson(path, true),
+    // The rewritten file keeps the old one's permissions.
+    stat(path).then(
+      (info) => info.mode,
+      (error: unknown) => {
+        throw failed('read', error);
+      },
+    ),
+  ]);
+  if (!isJsonObject(config)) throw new AlignError('MODEL', `${path} is not a JSON object`);
+  const previous = config.timing_correction;
   const updated = {
     ...config,
     // Fields of its own that a model directory keeps beside the two (a note on the data) stay.

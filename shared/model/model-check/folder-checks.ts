@@ -1,17 +1,17 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { MAX_CORRECTION_SEC } from '../../align/timing-fit';
+import { MAX_CORRECTION_SEC, type TimingCorrection } from '../../align/timing-fit';
 import { AlignError } from '../../errors';
 import { CONFIG_FILE, type ModelSettings, readModelSettings, SIDE_FILES } from '../model-settings';
 import { loadModelSpec, type ModelSpec } from '../model-spec';
+import { INT8_VARIANTS, type Int8VariantName } from '../quantize/int8-variant';
 import { type CheckResult, ok, problem, type SettingOrigin, skipped, warning } from './check-result';
 
 /** Which of the files a model directory may hold are there. */
 export interface FolderLayout {
   fp32: string | undefined;
-  int8: string | undefined;
-  /** model.int8-dot.onnx, the int8 variant for CPUs with a fused int8 dot product. */
-  int8Dot: string | undefined;
+  /** The shipped int8 graph of each variant (INT8_VARIANTS): model.int8.onnx, model.int8-dot.onnx. */
+  int8: Partial<Record<Int8VariantName, string>>;
   config: boolean;
   vocab: boolean;
   sideFiles: string[];
@@ -19,26 +19,28 @@ export interface FolderLayout {
 
 const DOCS = 'docs/model-directory.md';
 
+/** The graphs a model directory may hold, in the order `files` lists them. */
+const GRAPH_FILES = ['model.onnx', ...Object.values(INT8_VARIANTS).map((variant) => variant.file)];
+
 /** `files`: the graphs, config.json, vocab.json and the Hugging Face side files. */
 export async function checkFiles(dir: string): Promise<{ result: CheckResult; layout: FolderLayout }> {
-  const [fp32Bytes, int8Bytes, int8DotBytes, configBytes, vocabBytes, ...sideBytes] = await Promise.all(
-    ['model.onnx', 'model.int8.onnx', 'model.int8-dot.onnx', CONFIG_FILE, 'vocab.json', ...SIDE_FILES].map(
-      (name) => fileSize(join(dir, name)),
-    ),
+  const names = [...GRAPH_FILES, CONFIG_FILE, 'vocab.json', ...SIDE_FILES];
+  const sizes = new Map(
+    await Promise.all(names.map(async (name) => [name, await fileSize(join(dir, name))] as const)),
   );
+  const present = (name: string): boolean => sizes.get(name) !== undefined;
   const layout: FolderLayout = {
-    fp32: fp32Bytes === undefined ? undefined : join(dir, 'model.onnx'),
-    int8: int8Bytes === undefined ? undefined : join(dir, 'model.int8.onnx'),
-    int8Dot: int8DotBytes === undefined ? undefined : join(dir, 'model.int8-dot.onnx'),
-    config: configBytes !== undefined,
-    vocab: vocabBytes !== undefined,
-    sideFiles: SIDE_FILES.filter((_, i) => sideBytes[i] !== undefined),
+    fp32: present('model.onnx') ? join(dir, 'model.onnx') : undefined,
+    int8: Object.fromEntries(
+      Object.values(INT8_VARIANTS)
+        .filter((variant) => present(variant.file))
+        .map((variant) => [variant.name, join(dir, variant.file)]),
+    ),
+    config: present(CONFIG_FILE),
+    vocab: present('vocab.json'),
+    sideFiles: SIDE_FILES.filter(present),
   };
-  const graphs = [
-    ...(fp32Bytes === undefined ? [] : [`model.onnx (${megabytes(fp32Bytes)})`]),
-    ...(int8Bytes === undefined ? [] : [`model.int8.onnx (${megabytes(int8Bytes)})`]),
-    ...(int8DotBytes === undefined ? [] : [`model.int8-dot.onnx (${megabytes(int8DotBytes)})`]),
-  ];
+  const graphs = GRAPH_FILES.filter(present).map((file) => `${file} (${megabytes(sizes.get(file)!)})`);
   const found = [
     `graphs: ${graphs.length === 0 ? 'none' : graphs.join(', ')}`,
     `${layout.config ? CONFIG_FILE : `no ${CONFIG_FILE}`}, ${layout.vocab ? 'vocab.json' : 'no vocab.json'}`,
@@ -82,13 +84,14 @@ export interface CheckedSettings {
 
 /** `settings`: the folder loads as the pipeline loads it, and where each setting came from. */
 export async function checkSettings(dir: string, layout: FolderLayout): Promise<CheckedSettings> {
-  if (!layout.config || !layout.vocab || (layout.fp32 === undefined && layout.int8 === undefined)) {
+  if (!layout.config || !layout.vocab || (layout.fp32 === undefined && layout.int8.portable === undefined)) {
     return { result: skipped('settings', 'the files above'), origins: [] };
   }
   let settings: ModelSettings;
   let spec: ModelSpec;
   try {
-    [settings, spec] = await Promise.all([readModelSettings(dir), loadModelSpec(dir)]);
+    settings = await readModelSettings(dir);
+    spec = await loadModelSpec(dir, settings);
   } catch (error) {
     if (!(error instanceof AlignError)) throw error;
     return {
@@ -249,7 +252,7 @@ function describeValue(setting: string, value: unknown): string {
     return `${samplesPerFrame} samples a frame: kernels [${kernels.join(',')}], strides [${strides.join(',')}]`;
   }
   if (setting === 'timing_correction') {
-    const { startSec, endSec } = value as { startSec: number; endSec: number };
+    const { startSec, endSec } = value as TimingCorrection;
     return `start ${seconds(startSec)}, end ${seconds(endSec)}`;
   }
   return value === null ? 'none' : JSON.stringify(value);

@@ -12,7 +12,7 @@ import {
   runGraph,
 } from '../graph-probe';
 import { framesForSamples, type ModelSpec } from '../model-spec';
-import { int8VariantFor } from '../quantize/int8-variant';
+import { INT8_VARIANTS, int8VariantFor } from '../quantize/int8-variant';
 import { type CheckResult, ok, problem, skipped, warning } from './check-result';
 import type { FolderLayout } from './folder-checks';
 
@@ -47,7 +47,7 @@ export interface ProbeRun {
 export async function checkGraph(
   layout: FolderLayout,
 ): Promise<{ result: CheckResult; session?: InferenceSession }> {
-  const path = layout.fp32 ?? layout.int8;
+  const path = layout.fp32 ?? layout.int8.portable;
   if (path === undefined) return { result: skipped('graph', 'a graph file') };
   const opened = await openChecked(path);
   if ('failure' in opened) {
@@ -141,11 +141,11 @@ export async function checkInt8(
   spec: ModelSpec | undefined,
   fp32Runs: ProbeRun[] | undefined,
 ): Promise<CheckResult> {
-  if (layout.int8 === undefined && layout.fp32 === undefined) return skipped('int8', 'a graph file');
-  const shipped = [
-    ...(layout.int8 === undefined ? [] : [{ path: layout.int8, name: 'model.int8.onnx' }]),
-    ...(layout.int8Dot === undefined ? [] : [{ path: layout.int8Dot, name: 'model.int8-dot.onnx' }]),
-  ];
+  if (layout.int8.portable === undefined && layout.fp32 === undefined) return skipped('int8', 'a graph file');
+  const shipped = Object.values(INT8_VARIANTS).flatMap(({ name, file }) => {
+    const path = layout.int8[name];
+    return path === undefined ? [] : [{ path, name: file }];
+  });
   if (shipped.length === 0) {
     const variant = int8VariantFor(cpuInt8Support());
     return ok('int8', [

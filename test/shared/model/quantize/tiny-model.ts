@@ -115,11 +115,11 @@ function valueInfo(name: string, shape: (number | string)[]): onnx.IValueInfoPro
 
 /** Conv weights [out, in, kernel] and strides of `buildConvModel`, by node name. */
 export const CONV_LAYOUT = {
-  /** wav2vec2 layers 1-4: kernel 3, stride 2 (last slice is a single strided tap). */
+  /** wav2vec2 layers 1-4: kernel 3, stride 2, two tap groups (conv-as-matmul.ts), the second one tap and a zero row. */
   k3s2: { weight: [6, 4, 3], stride: 2 },
   /** wav2vec2 layers 5-6: kernel 2, stride 2, here with a bias. */
   k2s2: { weight: [5, 6, 2], stride: 2 },
-  /** Two taps in the last slice: the zero-padded path. */
+  /** Two tap groups of three rows, the second two taps and a zero row; some lengths cut the input to whole blocks. */
   k5s3: { weight: [4, 4, 5], stride: 3 },
   /** No strides attribute: stride 1. */
   k3s1: { weight: [4, 4, 3], stride: 1 },

@@ -23,7 +23,6 @@ function summary(report: FuzzReport, seconds: number): string {
       `peak ${mb(report.peakRssBytes)}; growth warm→end ${mb(report.rssEndBytes - report.rssWarmBytes)}, ` +
       `peak over start ${mb(report.peakRssBytes - report.rssStartBytes)} vs the largest per-case bound ${mb(report.maxBoundBytes)}`,
     `heap used: warm ${mb(report.heapWarmBytes)}, end ${mb(report.heapEndBytes)}`,
-    `decoder console lines silenced: ${report.decoderConsoleLines}`,
   );
   return `${lines.join('\n')}\n`;
 }

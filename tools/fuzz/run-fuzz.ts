@@ -52,8 +52,6 @@ export interface FuzzReport {
   peakRssBytes: number;
   heapWarmBytes: number;
   heapEndBytes: number;
-  /** Lines the WASM decoders wrote to the console (silenced during the run). */
-  decoderConsoleLines: number;
 }
 
 /** The codes a decoder may answer hostile audio with. */
@@ -183,22 +181,6 @@ async function transcriptOutcome(
   }
 }
 
-/** Silences console output (the WASM decoders print every corrupt frame) and counts the lines instead. */
-function silenceConsole(): { lines: () => number; restore: () => void } {
-  const saved = { error: console.error, warn: console.warn, log: console.log };
-  let lines = 0;
-  const count = (): void => {
-    lines++;
-  };
-  console.error = count;
-  console.warn = count;
-  console.log = count;
-  return {
-    lines: () => lines,
-    restore: () => Object.assign(console, saved),
-  };
-}
-
 /**
  * Runs `cases` fuzz cases: mutated real WAV/FLAC/MP3/Ogg files, generated headers with absurd fields, and
  * hostile transcripts through alignment and every renderer. Each case has its own random source derived from
@@ -227,58 +209,52 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
     peakRssBytes: 0,
     heapWarmBytes: 0,
     heapEndBytes: 0,
-    decoderConsoleLines: 0,
   };
   // The kernel's maxRSS is the process's lifetime high-water mark; in a shared process (a Jest worker) it may
   // come from earlier work, so it only counts when it rose during this run.
   const lifetimePeakBefore = process.resourceUsage().maxRSS * 1024;
-  const quiet = silenceConsole();
-  try {
-    for (let index = first; index < first + options.cases; index++) {
-      const random = SeededRandom.derive(options.seed, index);
-      const kind = caseKind(random);
-      const started = performance.now();
-      let label: string;
-      let result: { outcome: string; problem?: string };
-      if (kind === 'transcript') {
-        const transcript = await transcriptOutcome(spec, random);
-        label = `transcript (${transcript.label})`;
-        result = transcript;
-      } else {
-        const input = audioCase(kind, seeds, random);
-        label = `${input.label} (${input.bytes.length} bytes)`;
-        report.maxBoundBytes = Math.max(
-          report.maxBoundBytes,
-          memoryBoundBytes(input.bytes.length, options.maxDurationSec),
-        );
-        result = await runAudioCase(input, options, random);
-      }
-      const elapsed = performance.now() - started;
-      // The read timeout bounds decoding; transcripts (up to 1 MiB) are timed on their own.
-      if (kind === 'transcript') report.maxTranscriptMs = Math.max(report.maxTranscriptMs, elapsed);
-      else if (elapsed > options.timeoutMs)
-        result.problem ??= `took ${elapsed.toFixed(0)} ms, past the ${options.timeoutMs} ms timeout`;
-      if (kind !== 'transcript' && elapsed > report.maxCaseMs) {
-        report.maxCaseMs = elapsed;
-        report.slowestCase = `#${index} ${label}`;
-      }
-      report.outcomes[kind] ??= {};
-      const byKind = report.outcomes[kind];
-      byKind[result.outcome] = (byKind[result.outcome] ?? 0) + 1;
-      if (result.problem !== undefined) report.violations.push({ index, label, problem: result.problem });
-      report.cases++;
-      const memory = process.memoryUsage();
-      report.peakRssBytes = Math.max(report.peakRssBytes, memory.rss);
-      if (report.cases === warmAt) {
-        report.rssWarmBytes = memory.rss;
-        report.heapWarmBytes = memory.heapUsed;
-      }
-      if (options.onProgress !== undefined && report.cases % (options.progressEvery ?? 1000) === 0) {
-        options.onProgress(report.cases, report);
-      }
+  for (let index = first; index < first + options.cases; index++) {
+    const random = SeededRandom.derive(options.seed, index);
+    const kind = caseKind(random);
+    const started = performance.now();
+    let label: string;
+    let result: { outcome: string; problem?: string };
+    if (kind === 'transcript') {
+      const transcript = await transcriptOutcome(spec, random);
+      label = `transcript (${transcript.label})`;
+      result = transcript;
+    } else {
+      const input = audioCase(kind, seeds, random);
+      label = `${input.label} (${input.bytes.length} bytes)`;
+      report.maxBoundBytes = Math.max(
+        report.maxBoundBytes,
+        memoryBoundBytes(input.bytes.length, options.maxDurationSec),
+      );
+      result = await runAudioCase(input, options, random);
     }
-  } finally {
-    quiet.restore();
+    const elapsed = performance.now() - started;
+    // The read timeout bounds decoding; transcripts (up to 1 MiB) are timed on their own.
+    if (kind === 'transcript') report.maxTranscriptMs = Math.max(report.maxTranscriptMs, elapsed);
+    else if (elapsed > options.timeoutMs)
+      result.problem ??= `took ${elapsed.toFixed(0)} ms, past the ${options.timeoutMs} ms timeout`;
+    if (kind !== 'transcript' && elapsed > report.maxCaseMs) {
+      report.maxCaseMs = elapsed;
+      report.slowestCase = `#${index} ${label}`;
+    }
+    report.outcomes[kind] ??= {};
+    const byKind = report.outcomes[kind];
+    byKind[result.outcome] = (byKind[result.outcome] ?? 0) + 1;
+    if (result.problem !== undefined) report.violations.push({ index, label, problem: result.problem });
+    report.cases++;
+    const memory = process.memoryUsage();
+    report.peakRssBytes = Math.max(report.peakRssBytes, memory.rss);
+    if (report.cases === warmAt) {
+      report.rssWarmBytes = memory.rss;
+      report.heapWarmBytes = memory.heapUsed;
+    }
+    if (options.onProgress !== undefined && report.cases % (options.progressEvery ?? 1000) === 0) {
+      options.onProgress(report.cases, report);
+    }
   }
   const end = process.memoryUsage();
   report.rssEndBytes = end.rss;
@@ -286,6 +262,5 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
   const lifetimePeakAfter = process.resourceUsage().maxRSS * 1024;
   if (lifetimePeakAfter > lifetimePeakBefore)
     report.peakRssBytes = Math.max(report.peakRssBytes, lifetimePeakAfter);
-  report.decoderConsoleLines = quiet.lines();
   return report;
 }

@@ -22,7 +22,7 @@ export interface DecodedChunk {
 export interface StreamingDecoder {
   decode(bytes: Uint8Array): Promise<DecodedChunk>;
   /** Bytes to `decode` after the input's last byte and before `flush`, when the decoder needs them to see the end. */
-  readonly endPadding: Uint8Array | undefined;
+  readonly endPadding?: Uint8Array;
   /** Decodes what the decoder still buffers at end of input. */
   flush(): Promise<DecodedChunk>;
   /** Releases the WASM memory; the decoder is unusable afterwards. */
@@ -49,7 +49,7 @@ async function openFlac(container: AudioFormat): Promise<StreamingDecoder> {
   return {
     decode: (bytes) => decoder.decode(bytes),
     // Ogg FLAC arrives as whole packets in pages, which the parser cuts without looking ahead.
-    endPadding: container === 'flac' ? FLAC_END_PADDING : undefined,
+    ...(container === 'flac' ? { endPadding: FLAC_END_PADDING } : {}),
     flush: () => decoder.flush(),
     free: () => decoder.free(),
   };
@@ -61,7 +61,6 @@ async function openVorbis(): Promise<StreamingDecoder> {
   await decoder.ready;
   return {
     decode: (bytes) => decoder.decode(bytes),
-    endPadding: undefined,
     flush: () => decoder.flush(),
     free: () => decoder.free(),
   };
@@ -73,7 +72,6 @@ async function openMpeg(): Promise<StreamingDecoder> {
   await decoder.ready;
   return {
     decode: async (bytes) => decoder.decode(bytes),
-    endPadding: undefined,
     // mpg123 emits every complete frame as it is fed; nothing is held back at the end.
     flush: async () => NOTHING,
     free: () => decoder.free(),
@@ -86,7 +84,6 @@ async function openOpus(): Promise<StreamingDecoder> {
   await decoder.ready;
   return {
     decode: async (bytes) => decoder.decode(bytes),
-    endPadding: undefined,
     flush: () => decoder.flush(),
     free: () => decoder.free(),
   };

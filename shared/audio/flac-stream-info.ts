@@ -1,3 +1,5 @@
+import { pageBodyStart } from './ogg-pages';
+
 /** What a native FLAC file's STREAMINFO block declares. */
 export interface FlacStreamInfo {
   sampleRate: number;
@@ -30,7 +32,7 @@ export const OGG_FLAC_STREAMINFO_END = 27 + 255 + OGG_FLAC_PREFIX + FLAC_STREAMI
 
 /** Reads the STREAMINFO that an Ogg FLAC stream's first packet carries (the Ogg mapping of FLAC). */
 export function parseOggFlacStreamInfo(head: Uint8Array): FlacStreamInfo | undefined {
-  const packetStart = 27 + (head[26] ?? 0);
+  const packetStart = pageBodyStart(head);
   if (head[packetStart] !== 0x7f) return undefined;
   return parseFlacStreamInfo(head.subarray(packetStart + OGG_FLAC_PREFIX));
 }

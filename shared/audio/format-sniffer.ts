@@ -1,5 +1,6 @@
 import { AlignError } from '../errors';
 import { parseMpegHeader } from './mpeg-frames';
+import { pageBodyStart } from './ogg-pages';
 
 /** Codecs an Ogg stream may carry that the decoders handle. */
 export type OggCodec = 'vorbis' | 'opus' | 'flac';
@@ -22,14 +23,18 @@ const OGG_CODEC_IDS: readonly { id: readonly number[]; codec: OggCodec }[] = [
   { id: [0x7f, ...ascii('FLAC')], codec: 'flac' },
 ];
 
-/** Formats people upload that are not supported, so the error can name them. */
-const KNOWN_UNSUPPORTED: readonly { at: number; magic: readonly number[]; name: string }[] = [
-  { at: 4, magic: ascii('ftyp'), name: 'MP4/M4A (AAC or ALAC)' },
-  { at: 0, magic: ascii('FORM'), name: 'AIFF' },
-  { at: 0, magic: [0x1a, 0x45, 0xdf, 0xa3], name: 'WebM/Matroska' },
-  { at: 0, magic: ascii('caff'), name: 'Core Audio (CAF)' },
-  { at: 0, magic: ascii('#!AMR'), name: 'AMR' },
-];
+/** The RIFF-style containers of WAV: RIFF, and its 64-bit forms RF64 and BW64. */
+const RIFF_IDS: readonly (readonly number[])[] = [ascii('RIFF'), ascii('RF64'), ascii('BW64')];
+
+/** Formats people upload that are not supported, so the error can name them (and the codecs they carry). */
+const KNOWN_UNSUPPORTED: readonly { at: number; magic: readonly number[]; name: string; codecs?: string }[] =
+  [
+    { at: 4, magic: ascii('ftyp'), name: 'MP4/M4A', codecs: 'AAC or ALAC' },
+    { at: 0, magic: ascii('FORM'), name: 'AIFF' },
+    { at: 0, magic: [0x1a, 0x45, 0xdf, 0xa3], name: 'WebM/Matroska' },
+    { at: 0, magic: ascii('caff'), name: 'Core Audio (CAF)' },
+    { at: 0, magic: ascii('#!AMR'), name: 'AMR' },
+  ];
 
 const MP3_HINTS = new Set(['mp3', 'mp2', 'mpga', 'mpeg']);
 
@@ -60,8 +65,7 @@ export function mpegFrameChannels(head: Uint8Array): number | undefined {
 }
 
 function sniffOgg(head: Uint8Array): SniffedFormat {
-  const segments = head[26] ?? 0;
-  const packetStart = 27 + segments;
+  const packetStart = pageBodyStart(head);
   const match = OGG_CODEC_IDS.find(({ id }) => startsWith(head, packetStart, id));
   if (match === undefined) {
     const id = Array.from(head.subarray(packetStart, packetStart + 8), (b) =>
@@ -80,10 +84,7 @@ function sniffOgg(head: Uint8Array): SniffedFormat {
  * consulted only when the bytes are inconclusive, which happens for raw MPEG audio starting with junk.
  */
 export function sniffFormat(head: Uint8Array, formatHint?: string): SniffedFormat {
-  const riff =
-    startsWith(head, 0, ascii('RIFF')) ||
-    startsWith(head, 0, ascii('RF64')) ||
-    startsWith(head, 0, ascii('BW64'));
+  const riff = RIFF_IDS.some((id) => startsWith(head, 0, id));
   if (riff && head.length < 12) {
     throw new AlignError(
       'AUDIO_DECODE',
@@ -100,14 +101,32 @@ export function sniffFormat(head: Uint8Array, formatHint?: string): SniffedForma
   throw unrecognisedError(head);
 }
 
+/**
+ * The audio format a file's first bytes name, supported or not ('WAV', 'MP3', 'MP4/M4A', 'AIFF'...), or undefined
+ * when they name none. It never throws, so that readers of other files (a transcript's) can say that what they
+ * were given looks like audio.
+ */
+export function audioFormatName(head: Uint8Array): string | undefined {
+  if (RIFF_IDS.some((id) => startsWith(head, 0, id)) && startsWith(head, 8, ascii('WAVE'))) return 'WAV';
+  if (startsWith(head, 0, ascii('fLaC'))) return 'FLAC';
+  if (startsWith(head, 0, ascii('OggS'))) return 'Ogg';
+  if (startsWith(head, 0, ascii('ID3')) || mpegFrameChannels(head) !== undefined) return 'MP3';
+  return knownUnsupported(head)?.name;
+}
+
+function knownUnsupported(head: Uint8Array): (typeof KNOWN_UNSUPPORTED)[number] | undefined {
+  return KNOWN_UNSUPPORTED.find(({ at, magic }) => startsWith(head, at, magic));
+}
+
 function unrecognisedError(head: Uint8Array): AlignError {
   if (head.length === 0) return new AlignError('AUDIO_DECODE', 'audio file is empty (0 bytes)');
-  const known = KNOWN_UNSUPPORTED.find(({ at, magic }) => startsWith(head, at, magic));
+  const known = knownUnsupported(head);
   const expected = 'expected WAV, FLAC, MP3 or Ogg (Vorbis/Opus/FLAC)';
   if (known !== undefined) {
+    const codecs = known.codecs === undefined ? '' : ` (${known.codecs})`;
     return new AlignError(
       'AUDIO_DECODE',
-      `${known.name} audio is not supported; ${expected}, e.g. convert to WAV`,
+      `${known.name}${codecs} audio is not supported; ${expected}, e.g. convert to WAV`,
     );
   }
   const hex = Array.from(head.subarray(0, 12), (b) => b.toString(16).padStart(2, '0')).join(' ');

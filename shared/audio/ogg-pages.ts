@@ -6,6 +6,16 @@ const CAPTURE = [0x4f, 0x67, 0x67, 0x53] as const;
 const VERSION_AT = 4;
 /** Bytes of a page header before its segment table. */
 const HEADER_BYTES = 27;
+/** Offset of the page's segment count, the length of the segment table. */
+const SEGMENT_COUNT_AT = 26;
+
+/**
+ * Where the body of the page whose header starts `page` begins, after its segment table: in a stream's first
+ * page, its first packet (the codec's identification header).
+ */
+export function pageBodyStart(page: Uint8Array): number {
+  return HEADER_BYTES + (page[SEGMENT_COUNT_AT] ?? 0);
+}
 /** header_type flag of a logical stream's first page. */
 const BEGINNING_OF_STREAM = 0x02;
 /** header_type flag of a logical stream's last page. */
@@ -90,7 +100,7 @@ export class OggPageCheck implements StreamEndCheck {
   /** Where the header read stops next: after the version byte, after the fixed header, after the segment table. */
   private headerBytes(): number {
     if (this.headerLength <= VERSION_AT) return VERSION_AT + 1;
-    return this.headerLength < HEADER_BYTES ? HEADER_BYTES : HEADER_BYTES + (this.header[26] as number);
+    return this.headerLength < HEADER_BYTES ? HEADER_BYTES : pageBodyStart(this.header);
   }
 
   private search(bytes: Uint8Array, from: number): number {
@@ -150,6 +160,6 @@ export class OggPageCheck implements StreamEndCheck {
 
 /** The pre-skip an Ogg Opus file's first page declares: 48 kHz samples the decoder drops before the audio. */
 export function opusPreSkip(head: Uint8Array): number {
-  const at = HEADER_BYTES + (head[26] ?? 0) + OPUS_PRE_SKIP_AT;
+  const at = pageBodyStart(head) + OPUS_PRE_SKIP_AT;
   return (head[at] ?? 0) | ((head[at + 1] ?? 0) << 8);
 }

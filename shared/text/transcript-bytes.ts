@@ -1,23 +1,10 @@
+import { audioFormatName } from '../audio/format-sniffer';
 import { InvalidInputError } from '../errors';
 
-/** Leading bytes of files people pass for a transcript by mistake, and what to call them. */
-const MAGIC: ReadonlyArray<{ test: (bytes: Uint8Array) => boolean; looksLike: string }> = [
-  { test: (b) => ascii(b, 0, 'RIFF') && ascii(b, 8, 'WAVE'), looksLike: 'a WAV file' },
-  { test: (b) => ascii(b, 0, 'RF64') && ascii(b, 8, 'WAVE'), looksLike: 'a WAV file' },
-  { test: (b) => ascii(b, 0, 'fLaC'), looksLike: 'a FLAC file' },
-  { test: (b) => ascii(b, 0, 'OggS'), looksLike: 'an Ogg file' },
-  // ID3 tags, or an MPEG audio frame's 11-bit sync (a byte UTF-8 never has, 0xFF, then three more set bits).
-  {
-    test: (b) => ascii(b, 0, 'ID3') || (b[0] === 0xff && ((b[1] ?? 0) & 0xe0) === 0xe0),
-    looksLike: 'an MP3 file',
-  },
-  { test: (b) => ascii(b, 4, 'ftyp'), looksLike: 'an MP4/M4A file' },
-  {
-    test: (b) => b[0] === 0x1a && b[1] === 0x45 && b[2] === 0xdf && b[3] === 0xa3,
-    looksLike: 'a WebM/Matroska file',
-  },
-  { test: (b) => ascii(b, 0, '%PDF-'), looksLike: 'a PDF document' },
-  { test: (b) => ascii(b, 0, 'PK\u0003\u0004'), looksLike: 'a ZIP archive, as .docx and .odt documents are' },
+/** Leading bytes of documents people pass for a transcript by mistake, and what to call them (audio aside). */
+const DOCUMENTS: ReadonlyArray<{ magic: string; looksLike: string }> = [
+  { magic: '%PDF-', looksLike: 'a PDF document' },
+  { magic: 'PK\u0003\u0004', looksLike: 'a ZIP archive, as .docx and .odt documents are' },
 ];
 
 /**
@@ -38,8 +25,8 @@ export function transcriptText(bytes: Uint8Array, name: string): string {
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
     throw new InvalidInputError(`${name} is UTF-16 text, not UTF-8; save it as UTF-8`);
   }
-  const magic = MAGIC.find((entry) => entry.test(bytes));
-  if (magic !== undefined) throw notText(name, `it looks like ${magic.looksLike}`);
+  const looksLike = audioLooksLike(bytes) ?? DOCUMENTS.find((entry) => ascii(bytes, entry.magic))?.looksLike;
+  if (looksLike !== undefined) throw notText(name, `it looks like ${looksLike}`);
   const nul = bytes.indexOf(0);
   if (nul >= 0) throw notText(name, `it has a NUL byte at offset ${nul}`);
   let text: string;
@@ -62,8 +49,16 @@ function notText(name: string, why: string): InvalidInputError {
   return new InvalidInputError(`${name} is not text (${why})`);
 }
 
-function ascii(bytes: Uint8Array, offset: number, text: string): boolean {
-  for (let i = 0; i < text.length; i++) if (bytes[offset + i] !== text.charCodeAt(i)) return false;
+/** 'a WAV file', 'an MP3 file' for bytes that start like an audio file, else undefined. */
+function audioLooksLike(bytes: Uint8Array): string | undefined {
+  const format = audioFormatName(bytes);
+  if (format === undefined) return undefined;
+  // Of the names audioFormatName gives, those starting with a vowel or an M (read "em": MP3) take "an".
+  return `${/^[AEIOUM]/.test(format) ? 'an' : 'a'} ${format} file`;
+}
+
+function ascii(bytes: Uint8Array, text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (bytes[i] !== text.charCodeAt(i)) return false;
   return true;
 }
 

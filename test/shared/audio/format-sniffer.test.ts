@@ -1,4 +1,9 @@
-import { id3v2TagSize, mpegFrameChannels, sniffFormat } from '../../../shared/audio/format-sniffer';
+import {
+  audioFormatName,
+  id3v2TagSize,
+  mpegFrameChannels,
+  sniffFormat,
+} from '../../../shared/audio/format-sniffer';
 import { AlignError } from '../../../shared/errors';
 import { concat } from './wav-fixture';
 
@@ -77,6 +82,24 @@ describe('sniffFormat', () => {
 
     expect(error.code).toBe('AUDIO_DECODE');
     expect(error.message).toMatch(message);
+  });
+});
+
+describe('audioFormatName', () => {
+  it.each([
+    ['BW64 WAVE', bytes('BW64\xff\xff\xff\xffWAVEds64'), 'WAV'],
+    ['FLAC', bytes('fLaC\x00\x00\x00\x22'), 'FLAC'],
+    ['an Ogg page', bytes('OggS\x00\x02'), 'Ogg'],
+    ['an ID3 tag', bytes('ID3\x04\x00\x00'), 'MP3'],
+    ['an MPEG frame', Uint8Array.from([0xff, 0xfb, 0x90, 0xc4]), 'MP3'],
+    ['MP4', bytes('\x00\x00\x00\x20ftypM4A '), 'MP4/M4A'],
+    ['AIFF', bytes('FORM\x00\x00\x00\x00AIFF'), 'AIFF'],
+    ['CAF', bytes('caff\x00\x01'), 'Core Audio (CAF)'],
+    ['AMR', bytes('#!AMR\n'), 'AMR'],
+    ['text', bytes('just some text'), undefined],
+    ['a cut RIFF header', bytes('RIFF\x00\x00'), undefined],
+  ])('names %s, supported or not, without throwing', (_name, head, expected) => {
+    expect(audioFormatName(head)).toBe(expected);
   });
 });
 

@@ -45,6 +45,22 @@ describe('transcriptText', () => {
       Buffer.from('\u0000\u0000\u0000\u0020ftypM4A ', 'latin1'),
       'it looks like an MP4/M4A file',
     ],
+    [
+      'an AIFF file',
+      Buffer.from('FORM\u0000\u0001\u0000\u0000AIFFCOMM', 'latin1'),
+      'it looks like an AIFF file',
+    ],
+    [
+      'a BW64 WAV file',
+      Buffer.from('BW64\u00ff\u00ff\u00ff\u00ffWAVEds64', 'latin1'),
+      'it looks like a WAV file',
+    ],
+    [
+      'a CAF file',
+      Buffer.from('caff\u0000\u0001\u0000\u0000', 'latin1'),
+      'it looks like a Core Audio (CAF) file',
+    ],
+    ['an AMR file', Buffer.from('#!AMR\n<', 'latin1'), 'it looks like an AMR file'],
     ['a PDF', Buffer.from('%PDF-1.7\n'), 'it looks like a PDF document'],
     ['a Word document', Buffer.from('PK\u0003\u0004\u0014\u0000', 'latin1'), 'it looks like a ZIP archive'],
     ['data with a NUL byte', Buffer.from('hello\u0000world'), 'it has a NUL byte at offset 5'],

@@ -126,6 +126,18 @@ export class InvalidInputError extends AlignError {
   }
 }
 
+/**
+ * An input changed while it was processed (a download found another version than its head, or the activity's
+ * inputs moved on before its result was committed), so it must be read again: retryable, and the user's
+ * (INVALID_INPUT) should it keep changing through every retry, since nothing in the system failed.
+ */
+export class SourceChangedError extends AlignError {
+  public constructor(message: string) {
+    super('INVALID_INPUT', message, { retryable: true });
+    this.name = 'SourceChangedError';
+  }
+}
+
 /** A configuration value that cannot be used; the message names the variable (or context key). */
 export class ConfigError extends AlignError {
   public constructor(message: string, options?: { cause?: unknown }) {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { BigIntStats } from 'node:fs';
 import { type FileHandle, mkdir, open, readdir, realpath, rename, rm, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
-import { AlignError, InvalidInputError } from '../errors';
+import { AlignError, InvalidInputError, SourceChangedError } from '../errors';
 import type { ObjectDownload, ObjectHead, ObjectLocation, ObjectStore } from '../pipeline/object-store';
 import { FolderAccessError, UnsafeKeyError } from './folder-errors';
 
@@ -52,11 +52,9 @@ export class FolderStore implements ObjectStore {
       const info = await handle.stat({ bigint: true });
       const etag = versionOf(info);
       if (expectedEtag !== undefined && etag !== expectedEtag) {
-        throw new AlignError(
-          'INVALID_INPUT',
+        throw new SourceChangedError(
           `${path} changed while it was being processed (version ${expectedEtag}, now ${etag}); ` +
             'it is read again as the new version',
-          { retryable: true },
         );
       }
       return { body: chunksOf(handle, path), etag, size: Number(info.size) };
@@ -66,12 +64,12 @@ export class FolderStore implements ObjectStore {
     }
   }
 
-  /** A whole small file as UTF-8 text and as stored, or undefined when there is none; larger than `maxBytes` is refused. */
-  public async readText(
+  /** A whole small file as stored, or undefined when there is none; larger than `maxBytes` is refused. */
+  public async readBytes(
     bucket: string,
     key: string,
     maxBytes: number,
-  ): Promise<{ text: string; bytes: Uint8Array; etag: string } | undefined> {
+  ): Promise<{ bytes: Uint8Array; etag: string } | undefined> {
     const path = await this.confined(bucket, key);
     let handle: FileHandle;
     try {
@@ -86,8 +84,7 @@ export class FolderStore implements ObjectStore {
       if (info.size > BigInt(maxBytes)) {
         throw new InvalidInputError(`${path} is ${info.size} bytes; at most ${maxBytes} are read`);
       }
-      const bytes = await handle.readFile();
-      return { text: bytes.toString('utf8'), bytes, etag: versionOf(info) };
+      return { bytes: await handle.readFile(), etag: versionOf(info) };
     } catch (error) {
       if (error instanceof AlignError) throw error;
       throw new FolderAccessError('read', path, error);

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { decodeAudioStream } from '../audio/decode-audio';
-import { AlignError, InvalidInputError } from '../errors';
+import { AlignError, InvalidInputError, SourceChangedError } from '../errors';
 import type { AcousticModel } from '../inference/acoustic-model';
 import type { OutputFormat } from '../output/result';
 import { relativeHref } from '../output/viewer/relative-href';
@@ -13,8 +13,8 @@ import type { LargeFileHandoff } from './large-file-handoff';
 import type { ObjectHead, ObjectLocation, ObjectStore } from './object-store';
 import { sourceOf } from './result-source';
 import { isResultUpToDate, type SourceVersions, writeResult } from './result-store';
-import { changedSource, SourceChangedError } from './source-check';
-import { type FoundTranscript, type PassedOver, passedOverWarning } from './transcript-discovery';
+import { changedSource, type ReadSources } from './source-check';
+import { type FoundTranscript, passedOverWarning } from './transcript-discovery';
 
 /** Who follows activities as they run (`align-dir`'s progress bar); keyed by the audio's key. */
 export interface ActivityProgress {
@@ -36,19 +36,14 @@ export interface ActivityContext {
   progress?: ActivityProgress;
 }
 
-/** One audio object to process; `backend: 'cpu'` keeps it on CPU (the state machine's own CPU branch). */
-export interface AudioRequest {
-  bucket: string;
-  key: string;
+/**
+ * One audio object to process, with the inputs read for it (checked again before its result is committed);
+ * `backend: 'cpu'` keeps it on CPU (the state machine's own CPU branch).
+ */
+export interface AudioRequest extends ReadSources {
   /** The key classified: its stem finds the transcript, its name files the results. */
   audio: ClassifiedAudio;
   head: ObjectHead;
-  /** The transcript discovery found (or the rerun named); undefined: transcribe mode. */
-  transcript: FoundTranscript | undefined;
-  /** The rerun's explicit transcript key, which replaces discovery. */
-  transcriptKey: string | undefined;
-  /** Result documents discovery passed over as descriptors; each is a warning in the result. */
-  passedOver: readonly PassedOver[];
   force: boolean;
   backend: 'cpu' | 'triton' | undefined;
 }
@@ -189,17 +184,8 @@ async function commitResult(
   request: AudioRequest,
   write: () => Promise<ResultKeys>,
 ): Promise<ResultKeys | undefined> {
-  const read = {
-    bucket: request.bucket,
-    key: request.key,
-    stem: request.audio.stem,
-    audioEtag: request.head.etag,
-    transcript: request.transcript,
-    transcriptKey: request.transcriptKey,
-    passedOver: request.passedOver,
-  };
   const { store, settings } = context;
-  const before = await changedSource(store, settings.layout, read);
+  const before = await changedSource(store, settings.layout, request);
   if (before === 'audio') return undefined;
   if (before === 'transcript') {
     throw new SourceChangedError(
@@ -207,7 +193,7 @@ async function commitResult(
     );
   }
   const keys = await write();
-  if ((await changedSource(store, settings.layout, read)) !== undefined) {
+  if ((await changedSource(store, settings.layout, request)) !== undefined) {
     throw new SourceChangedError(
       `the inputs of ${request.key} changed while its result was written, which may have replaced a newer ` +
         "version's result; aligning it again from the current inputs",

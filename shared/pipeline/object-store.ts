@@ -28,14 +28,14 @@ export interface ObjectStore {
    */
   download(bucket: string, key: string, knownSize?: number, expectedEtag?: string): Promise<ObjectDownload>;
   /**
-   * A whole small object as UTF-8 text with its version, or undefined when it does not exist; larger than
-   * `maxBytes` is refused. `bytes` are the object as stored, for callers that must tell text from binary data.
+   * A whole small object as stored, with its version, or undefined when it does not exist; larger than
+   * `maxBytes` is refused.
    */
-  readText(
+  readBytes(
     bucket: string,
     key: string,
     maxBytes: number,
-  ): Promise<{ text: string; bytes: Uint8Array; etag: string } | undefined>;
+  ): Promise<{ bytes: Uint8Array; etag: string } | undefined>;
   /**
    * Writes an object whole: a reader sees the old object or the new one, never part of one. `metadata` comes back
    * in `head` where the store keeps metadata (S3); a folder keeps none.
@@ -48,4 +48,21 @@ export interface ObjectStore {
   ): Promise<void>;
   /** How a result's `source` names the object. */
   locate(bucket: string, key: string): ObjectLocation;
+}
+
+/**
+ * A whole small object as UTF-8 text (bytes that are not UTF-8 become U+FFFD), with its version, or undefined
+ * when it does not exist; larger than `maxBytes` is refused. For documents this system wrote; a user's
+ * transcript is checked strictly instead (`transcriptText`).
+ */
+export async function readText(
+  store: Pick<ObjectStore, 'readBytes'>,
+  bucket: string,
+  key: string,
+  maxBytes: number,
+): Promise<{ text: string; etag: string } | undefined> {
+  const found = await store.readBytes(bucket, key, maxBytes);
+  if (found === undefined) return undefined;
+  const { bytes, etag } = found;
+  return { text: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'), etag };
 }

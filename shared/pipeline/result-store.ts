@@ -2,7 +2,7 @@ import { formatExtension, renderResult } from '../output/render';
 import type { AlignmentResult, OutputFormat, ResultSource } from '../output/result';
 import type { ViewerAudio } from '../output/viewer/html-viewer';
 import type { ResultKeys } from './activity-outcome';
-import type { ObjectStore } from './object-store';
+import { type ObjectStore, readText } from './object-store';
 
 /** The versions a result was computed from: recorded in its `source`, and as metadata where the store keeps it. */
 export interface SourceVersions {
@@ -125,7 +125,7 @@ async function readResultDocument(
   bucket: string,
   key: string,
 ): Promise<Partial<AlignmentResult> | undefined> {
-  const found = await store.readText(bucket, key, MAX_RESULT_BYTES);
+  const found = await readText(store, bucket, key, MAX_RESULT_BYTES);
   if (found === undefined) return undefined;
   try {
     const parsed: unknown = JSON.parse(found.text);

@@ -1,18 +1,20 @@
-import { AlignError } from '../errors';
-import type { ActivityLayout } from './activity-layout';
-import type { ObjectStore } from './object-store';
+import type { ActivityLayout, ClassifiedAudio } from './activity-layout';
+import type { ObjectHead, ObjectStore } from './object-store';
 import { currentTranscript, type FoundTranscript, type PassedOver } from './transcript-discovery';
 
-/** The inputs an activity read, at the versions it read them. */
+/** The inputs an activity read, at the versions it read them (what an `AudioRequest` carries of them). */
 export interface ReadSources {
   bucket: string;
   key: string;
-  stem: string;
-  audioEtag: string;
+  /** The audio key classified: its stem finds the transcript. */
+  audio: Pick<ClassifiedAudio, 'stem'>;
+  /** The audio's head as read: its ETag is the version aligned. */
+  head: Pick<ObjectHead, 'etag'>;
+  /** The transcript discovery found (or the rerun named); undefined: transcribe mode. */
   transcript: FoundTranscript | undefined;
   /** The rerun's explicit transcript key, which replaces discovery. */
   transcriptKey: string | undefined;
-  /** The result documents discovery passed over as descriptors. */
+  /** Result documents discovery passed over as descriptors (each a warning in the result). */
   passedOver: readonly PassedOver[];
 }
 
@@ -28,22 +30,11 @@ export async function changedSource(
 ): Promise<'audio' | 'transcript' | undefined> {
   const [audio, transcript] = await Promise.all([
     store.head(read.bucket, read.key),
-    currentTranscript(store, read.bucket, layout, read.stem, read.transcriptKey, read.passedOver),
+    currentTranscript(store, read.bucket, layout, read.audio.stem, read.transcriptKey, read.passedOver),
   ]);
-  if (audio?.etag !== read.audioEtag) return 'audio';
+  if (audio?.etag !== read.head.etag) return 'audio';
   if (transcript?.key !== read.transcript?.key || transcript?.etag !== read.transcript?.etag) {
     return 'transcript';
   }
   return undefined;
-}
-
-/**
- * An input changed while its activity ran, so the activity must read its inputs again: retryable, and the
- * user's (INVALID_INPUT) should it keep changing through every retry, since nothing in the system failed.
- */
-export class SourceChangedError extends AlignError {
-  public constructor(message: string) {
-    super('INVALID_INPUT', message, { retryable: true });
-    this.name = 'SourceChangedError';
-  }
 }

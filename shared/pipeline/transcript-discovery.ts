@@ -48,15 +48,22 @@ export async function findTranscript(
     return { transcript: await readExplicitTranscript(store, bucket, layout, explicitKey), passedOver: [] };
   }
   const passedOver: PassedOver[] = [];
-  for (const extension of TRANSCRIPT_EXTENSIONS) {
-    const key = layout.inputKey(stem, extension);
-    const found = await store.readText(bucket, key, MAX_TRANSCRIPT_BYTES);
+  for (const { key, extension } of transcriptCandidates(layout, stem)) {
+    const found = await store.readBytes(bucket, key, MAX_TRANSCRIPT_BYTES);
     if (found === undefined) continue;
     const transcript = transcriptOf(key, extension, found);
     if (transcript !== undefined) return { transcript, passedOver };
     passedOver.push({ key, etag: found.etag });
   }
   return { transcript: metadataTranscript(audio), passedOver };
+}
+
+/** The keys discovery tries for a stem's transcript, in its order: the descriptor, then the text file. */
+function transcriptCandidates(
+  layout: ActivityLayout,
+  stem: string,
+): { key: string; extension: (typeof TRANSCRIPT_EXTENSIONS)[number] }[] {
+  return TRANSCRIPT_EXTENSIONS.map((extension) => ({ key: layout.inputKey(stem, extension), extension }));
 }
 
 /** What the result says about a passed-over result document, naming what was aligned instead. */
@@ -104,9 +111,7 @@ export async function currentTranscript(
   passedOver: readonly PassedOver[],
 ): Promise<{ key: string; etag: string } | undefined> {
   const keys =
-    explicitKey === undefined
-      ? TRANSCRIPT_EXTENSIONS.map((extension) => layout.inputKey(stem, extension))
-      : [explicitKey];
+    explicitKey === undefined ? transcriptCandidates(layout, stem).map(({ key }) => key) : [explicitKey];
   for (const key of keys) {
     const head = await store.head(bucket, key);
     const passed = passedOver.some((result) => result.key === key && result.etag === head?.etag);
@@ -128,7 +133,7 @@ async function readExplicitTranscript(
       `transcriptKey "${key}" must name a .json descriptor or a .txt transcript among the inputs${why}`,
     );
   }
-  const found = await store.readText(bucket, key, MAX_TRANSCRIPT_BYTES);
+  const found = await store.readBytes(bucket, key, MAX_TRANSCRIPT_BYTES);
   if (found === undefined)
     throw new InvalidInputError(`transcriptKey "${key}" does not exist in bucket ${bucket}`);
   const transcript = transcriptOf(key, classified.extension, found);

@@ -9,8 +9,14 @@ import {
 import { type RetryHooks, type RetryPolicy, withRetry } from '../concurrency/retry';
 import { Semaphore } from '../concurrency/semaphore';
 import type { S3Config } from '../config/app-config';
-import { AlignError } from '../errors';
-import type { ObjectDownload, ObjectHead, ObjectLocation, ObjectStore } from '../pipeline/object-store';
+import { AlignError, SourceChangedError } from '../errors';
+import {
+  type ObjectDownload,
+  type ObjectHead,
+  type ObjectLocation,
+  type ObjectStore,
+  readText,
+} from '../pipeline/object-store';
 import { isNotFound, S3DeleteRefusedError, S3OperationError } from './s3-errors';
 
 /** Structured log sink (Powertools Logger fits). */
@@ -104,11 +110,9 @@ export class S3Store implements ObjectStore {
       const etag = bareEtag(output.ETag);
       if (expectedEtag !== undefined && etag !== expectedEtag) {
         output.Body.destroy();
-        throw new AlignError(
-          'S3',
+        throw new SourceChangedError(
           `s3://${bucket}/${key} changed while it was being processed (ETag ${expectedEtag}, now ${etag}); ` +
             'it is read again as the new version',
-          { retryable: true },
         );
       }
       const size = output.ContentLength ?? knownSize ?? 0;
@@ -123,12 +127,12 @@ export class S3Store implements ObjectStore {
     }
   }
 
-  /** A whole small object as UTF-8 text and as stored, or undefined when it does not exist; larger than `maxBytes` is refused. */
-  public async readText(
+  /** A whole small object as stored, or undefined when it does not exist; larger than `maxBytes` is refused. */
+  public async readBytes(
     bucket: string,
     key: string,
     maxBytes: number,
-  ): Promise<{ text: string; bytes: Uint8Array; etag: string } | undefined> {
+  ): Promise<{ bytes: Uint8Array; etag: string } | undefined> {
     const head = await this.head(bucket, key);
     if (head === undefined) return undefined;
     if (head.size > maxBytes) {
@@ -146,8 +150,16 @@ export class S3Store implements ObjectStore {
     }
     const chunks: Uint8Array[] = [];
     for await (const chunk of download.body) chunks.push(chunk);
-    const bytes = Buffer.concat(chunks);
-    return { text: bytes.toString('utf8'), bytes, etag: download.etag };
+    return { bytes: Buffer.concat(chunks), etag: download.etag };
+  }
+
+  /** `readBytes` as UTF-8 text (`readText` in object-store.ts), as tools and tests read results. */
+  public readText(
+    bucket: string,
+    key: string,
+    maxBytes: number,
+  ): Promise<{ text: string; etag: string } | undefined> {
+    return readText(this, bucket, key, maxBytes);
   }
 
   /** Writes an object (whole, in memory: results and failure records are small). */

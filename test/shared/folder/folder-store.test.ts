@@ -10,7 +10,9 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SourceChangedError } from '../../../shared/errors';
 import { FolderStore } from '../../../shared/folder/folder-store';
+import { readText } from '../../../shared/pipeline/object-store';
 
 /** A store over a fresh temp folder named `root`, with a sibling folder outside it. */
 function tempStore(): { store: FolderStore; root: string; outside: string } {
@@ -43,13 +45,15 @@ describe('FolderStore', () => {
     // Act
     await store.put('files', 'a/b/c.txt', 'hello', { contentType: 'text/plain', metadata: { kept: 'no' } });
     const head = await store.head('files', 'a/b/c.txt');
-    const text = await store.readText('files', 'a/b/c.txt', 100);
+    const read = await store.readBytes('files', 'a/b/c.txt', 100);
+    const text = await readText(store, 'files', 'a/b/c.txt', 100);
     const download = await store.download('files', 'a/b/c.txt');
 
     // Assess
     expect(readFileSync(join(root, 'a', 'b', 'c.txt'), 'utf8')).toBe('hello');
     expect(head).toEqual({ etag: expect.stringMatching(/^5-\d+$/), size: 5, metadata: {} });
-    expect(text).toEqual({ text: 'hello', bytes: Buffer.from('hello'), etag: head!.etag });
+    expect(read).toEqual({ bytes: Buffer.from('hello'), etag: head!.etag });
+    expect(text).toEqual({ text: 'hello', etag: head!.etag });
     expect(download.etag).toBe(head!.etag);
     expect(await drain(download.body)).toBe('hello');
     expect(store.locate('files', 'a/b/c.txt')).toEqual({ path: join(root, 'a', 'b', 'c.txt') });
@@ -79,8 +83,8 @@ describe('FolderStore', () => {
 
     // Act
     const missing = await store.head('files', 'nope.wav');
-    const folder = await store.readText('files', 'folder.json', 100);
-    const big = store.readText('files', 'big.txt', 100);
+    const folder = await store.readBytes('files', 'folder.json', 100);
+    const big = store.readBytes('files', 'big.txt', 100);
 
     // Assess
     expect(missing).toBeUndefined();
@@ -102,7 +106,9 @@ describe('FolderStore', () => {
     const download = store.download('files', 'a.wav', undefined, head!.etag);
 
     // Assess
+    await expect(download).rejects.toBeInstanceOf(SourceChangedError);
     await expect(download).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
       retryable: true,
       message: expect.stringMatching(/changed/),
     });
@@ -167,7 +173,7 @@ describe('FolderStore', () => {
     // Act
     const attempts = await Promise.allSettled([
       store.head('files', key),
-      store.readText('files', key, 100),
+      store.readBytes('files', key, 100),
       store.download('files', key),
       store.put('files', key, 'x', { contentType: 'text/plain' }),
       store.delete('files', key),
@@ -189,7 +195,7 @@ describe('FolderStore', () => {
     // Act
     const attempts = await Promise.allSettled([
       store.put('files', 'linked-folder/new/planted.txt', 'x', { contentType: 'text/plain' }),
-      store.readText('files', 'linked-file.txt', 100),
+      store.readBytes('files', 'linked-file.txt', 100),
       store.head('files', 'linked-folder/secret.txt'),
     ]);
 
@@ -206,7 +212,7 @@ describe('FolderStore', () => {
     symlinkSync(join(root, 'real'), join(root, 'alias'));
 
     // Act
-    const text = await store.readText('files', 'alias/a.txt', 100);
+    const text = await readText(store, 'files', 'alias/a.txt', 100);
 
     // Assess
     expect(text?.text).toBe('inside');

@@ -41,7 +41,7 @@ class HeldCommitStore implements ObjectStore {
 
   public head: ObjectStore['head'] = (bucket, key) => this.inner.head(bucket, key);
   public download: ObjectStore['download'] = (...args) => this.inner.download(...args);
-  public readText: ObjectStore['readText'] = (...args) => this.inner.readText(...args);
+  public readBytes: ObjectStore['readBytes'] = (...args) => this.inner.readBytes(...args);
   public locate: ObjectStore['locate'] = (bucket, key) => this.inner.locate(bucket, key);
 
   public async put(...args: Parameters<ObjectStore['put']>): Promise<void> {
@@ -195,8 +195,8 @@ describe('changedSource', () => {
     return {
       bucket: 'input',
       key: 'talk.wav',
-      stem: 'talk',
-      audioEtag: audio.etag,
+      audio: { stem: 'talk' },
+      head: audio,
       transcript: discovery.transcript,
       transcriptKey: undefined,
       passedOver: discovery.passedOver,

@@ -1,3 +1,4 @@
+import { SourceChangedError } from '../../../shared/errors';
 import { S3DeleteRefusedError, S3OperationError } from '../../../shared/s3/s3-errors';
 import { type FaultProxy, startFaultProxy } from '../../../tools/local-s3/fault-proxy';
 import type { LocalS3 } from '../../../tools/local-s3/local-s3-server';
@@ -28,6 +29,7 @@ describe('S3Store against a local S3 server', () => {
       metadata: { transcript: 'x%20y' },
     });
     const head = await store.head(bucket, 'dir/a b+é.txt');
+    const read = await store.readBytes(bucket, 'dir/a b+é.txt', 1024);
     const text = await store.readText(bucket, 'dir/a b+é.txt', 1024);
     const missing = await store.head(bucket, 'dir/nothing.txt');
     pool.destroy();
@@ -35,7 +37,8 @@ describe('S3Store against a local S3 server', () => {
     // Assess
     expect(head).toMatchObject({ size: Buffer.byteLength('héllo'), metadata: { transcript: 'x%20y' } });
     expect(head?.etag).toMatch(/^[0-9a-f]{32}$/);
-    expect(text).toEqual({ text: 'héllo', bytes: Buffer.from('héllo'), etag: head?.etag });
+    expect(read).toEqual({ bytes: Buffer.from('héllo'), etag: head?.etag });
+    expect(text).toEqual({ text: 'héllo', etag: head?.etag });
     expect(missing).toBeUndefined();
   });
 
@@ -59,6 +62,28 @@ describe('S3Store against a local S3 server', () => {
     const progress = log.lines.filter((line) => line.message === 'download progress');
     expect(progress.length).toBeGreaterThan(0);
     expect(progress.every((line) => line.extra?.total === payload.length)).toBe(true);
+    expect(store.limits.downloads.active).toBe(0);
+  });
+
+  it('refuses to stream an object overwritten since its HEAD, as a retryable changed input, not an S3 failure', async () => {
+    // Prepare
+    const { store, pool } = testStore(s3.endpoint);
+    await store.put(bucket, 'moving.wav', 'first', { contentType: 'audio/wav' });
+    const head = await store.head(bucket, 'moving.wav');
+    await store.put(bucket, 'moving.wav', 'second version', { contentType: 'audio/wav' });
+
+    // Act
+    const download = store.download(bucket, 'moving.wav', head?.size, head?.etag);
+    const outcome = await download.catch((error: unknown) => error);
+    pool.destroy();
+
+    // Assess
+    expect(outcome).toBeInstanceOf(SourceChangedError);
+    expect(outcome).toMatchObject({
+      code: 'INVALID_INPUT',
+      retryable: true,
+      message: expect.stringMatching(/moving\.wav changed while it was being processed/),
+    });
     expect(store.limits.downloads.active).toBe(0);
   });
 

@@ -3,7 +3,7 @@ import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { AlignError } from '../shared/errors';
 import { AlignmentStack } from './stacks/alignment-stack';
-import { readStackSettings } from './stacks/stack-settings';
+import { readModelSize, readStackSettings } from './stacks/stack-settings';
 import { stageCpuImage } from './stage-cpu-image';
 import { stageTritonRepository } from './stage-triton-repository';
 
@@ -19,6 +19,7 @@ async function main(): Promise<void> {
   new AlignmentStack(app, settings.stackName, {
     settings,
     tritonRepository,
+    modelSize: await readModelSize(settings.modelDir),
     description: 'w2v2-align: wav2vec2 CTC forced alignment of audio dropped into S3',
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));

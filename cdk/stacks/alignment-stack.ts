@@ -15,6 +15,7 @@ import {
   CPU_TIMEOUT,
   CpuAlignFunction,
 } from '../constructs/cpu-align-function';
+import type { ModelSize } from '../constructs/cpu-sizing';
 import { acknowledge, acknowledgeStateMachineDefaults } from '../constructs/nag-findings';
 import {
   type FunctionNetwork,
@@ -42,6 +43,8 @@ export interface AlignmentStackProps extends StackProps {
   cpuImageDir?: string;
   /** Triton's model repository staged from `settings.modelDir` (cdk/stage-triton-repository); the service needs it. */
   tritonRepository?: StagedModelRepository | undefined;
+  /** The transformer of `settings.modelDir` (readModelSize), which sizes the CPU Lambda; default wav2vec2-base. */
+  modelSize?: ModelSize | undefined;
 }
 
 /**
@@ -72,7 +75,7 @@ export class AlignmentStack extends Stack {
       architecture: settings.cpuArchitecture,
       memoryMb: settings.cpuMemoryMb,
       maxConcurrency: settings.cpuMaxConcurrency,
-      model: settings.modelSize,
+      model: props.modelSize,
       imageDir: props.cpuImageDir,
     });
     this.cpu.bindBucket(this.storage);

@@ -1,9 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Node } from 'constructs';
 import { closestName } from '../../shared/config/closest-name';
 import { httpsUrl } from '../../shared/config/https-url';
 import { ConfigError } from '../../shared/errors';
+import { readModelSettings } from '../../shared/model/model-settings';
 import { type ModelSize, modelSizeFromConfig } from '../constructs/cpu-sizing';
 
 /** The repository root: relative paths in context (modelDir, tritonCaBundle) are read from here. */
@@ -38,8 +39,6 @@ export interface StackSettings {
   triton: TritonSettings;
   /** The model directory both backends serve (the CPU image bakes it in; Triton's repository is made from it). */
   modelDir: string;
-  /** The model's transformer from its config.json, for the CPU Lambda's sizing; undefined where it does not say. */
-  modelSize: ModelSize | undefined;
   cpuArchitecture: 'x86_64' | 'arm64';
   cpuMemoryMb: number;
   cpuMaxConcurrency: number;
@@ -110,7 +109,6 @@ export function readStackSettings(node: Node): StackSettings {
     stackName,
     triton,
     modelDir,
-    modelSize: readModelSize(modelDir),
     cpuArchitecture: architecture,
     // Lambda's limits: 128 MB to 10 GB memory; reserved concurrency of an SQS source between 2 and 1000.
     cpuMemoryMb: context.integer('cpuMemoryMb', 10240, 1769, 10240),
@@ -211,23 +209,15 @@ function readCaBundle(context: ContextReader): string | undefined {
   return path;
 }
 
-/** The model directory: vocabulary and config always; the fp32 graph when Triton's repository is made from it. */
-function readModelSize(modelDir: string): ModelSize | undefined {
-  const path = join(modelDir, 'config.json');
-  let config: unknown;
-  try {
-    config = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    throw new ConfigError(`modelDir's config.json is not valid JSON: ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
-  if (typeof config !== 'object' || config === null || Array.isArray(config)) {
-    throw new ConfigError(`modelDir's config.json must be a JSON object of settings (${path})`);
-  }
-  return modelSizeFromConfig(config as Record<string, unknown>);
+/**
+ * The transformer of the model in `modelDir` (readStackSettings checked it), for the CPU Lambda's sizing;
+ * undefined where its config.json does not say. A config the aligner could not read fails here with MODEL.
+ */
+export async function readModelSize(modelDir: string): Promise<ModelSize | undefined> {
+  return modelSizeFromConfig((await readModelSettings(modelDir)).values);
 }
 
+/** The model directory: vocabulary and config always; the fp32 graph when Triton's repository is made from it. */
 function readModelDir(context: ContextReader, needsFp32: boolean): string {
   const given = context.string('modelDir');
   const dir = given === undefined ? DEMO_MODEL_DIR : resolve(ROOT, given);

@@ -6,7 +6,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { StagedModelRepository } from '../../cdk/constructs/triton-service';
 import { AlignmentStack } from '../../cdk/stacks/alignment-stack';
-import { readStackSettings } from '../../cdk/stacks/stack-settings';
+import { readModelSize, readStackSettings } from '../../cdk/stacks/stack-settings';
 import { stageTritonRepository } from '../../cdk/stage-triton-repository';
 
 /** Context of a stack with the TritonService (placeholder certificate and name). */
@@ -62,6 +62,7 @@ export async function synthStack(
     settings,
     ...options,
     tritonRepository: settings.triton.kind === 'service' ? await stagedRepository() : undefined,
+    modelSize: await readModelSize(settings.modelDir),
   });
   const template = Template.fromStack(stack);
   const nag = new AwsSolutionsChecks().validateScope(app);

@@ -1,3 +1,6 @@
+import { DEFAULTS } from '../../shared/config/app-config';
+import { ConfigError } from '../../shared/errors';
+
 /**
  * Sizing of the CPU Lambda from measurement (docs/deploy.md#cpu-lambda-sizing): its inference threads from the
  * vCPUs its memory buys, and the large-file thresholds from the measured real-time factor, memory per audio hour
@@ -29,11 +32,6 @@ export interface Measured {
   memoryMbPerAudioHour: number;
 }
 
-/** Lambda's duration price in us-east-1 (first pricing tier), dollars per GB-second. */
-export const LAMBDA_PRICE_PER_GB_SECOND = { x86_64: 0.0000166667, arm64: 0.0000133334 } as const;
-/** Amazon Transcribe's list price per audio hour (standard batch), the yardstick of the cost target. */
-export const TRANSCRIBE_PRICE_PER_HOUR = 1.44;
-
 /**
  * The slowest host the thresholds are sized for, as a multiple of the measured time: Lambda's x86 hosts may lack
  * VNNI, where the portable int8 graph runs, measured on this project's machines at about 1.4x the chosen one.
@@ -43,8 +41,8 @@ const HOST_MARGIN = 2;
 const BUDGET_SHARE = 0.6;
 /** Bytes per second of the largest common uncompressed input: 48 kHz 16-bit stereo WAV. */
 const MAX_BYTES_PER_SEC = 48_000 * 2 * 2;
-/** Files longer than this are refused before any threshold (MAX_AUDIO_DURATION_SEC's default). */
-const MAX_AUDIO_SEC = 4 * 3600;
+/** The thresholds' unit and least value. */
+const MINUTE_SEC = 60;
 
 /** The transformer of a model, from its config.json; wav2vec2-base's when the config does not say. */
 export interface ModelSize {
@@ -54,7 +52,7 @@ export interface ModelSize {
 }
 
 /** wav2vec2-base, the architecture MEASURED_BASE comes from. */
-export const BASE_SIZE: ModelSize = { layers: 12, hidden: 768, feedForward: 3072 };
+const BASE_SIZE: ModelSize = { layers: 12, hidden: 768, feedForward: 3072 };
 
 /** The vCPUs a memory size buys, as whole threads: memory / 1,769 MB rounded (6 at 10,240 MB), at least one. */
 export function lambdaVcpus(memoryMb: number): number {
@@ -66,10 +64,6 @@ export interface CpuSizing {
   threads: number;
   /** Estimated wall seconds per audio second on this many threads, as measured (no host margin). */
   rtf: number;
-  /** What the thresholds plan with: rtf times the host margin. */
-  plannedRtf: number;
-  /** Lambda's duration charge per audio hour at rtf, in dollars (x86_64 price). */
-  costPerAudioHour: number;
   largeFileThresholdSec: number;
   largeFileThresholdBytes: number;
 }
@@ -79,6 +73,7 @@ export interface CpuSizing {
  * (`batchSize` files share the vCPUs) finishes within BUDGET_SHARE of the timeout on a host HOST_MARGIN times
  * slower than measured, and fits BUDGET_SHARE of the memory. Time scales with the transformer's per-frame
  * multiply-adds against wav2vec2-base's, never below it (the convolutional front-end does not shrink).
+ * Throws ConfigError for a memory below minimumMemoryMb: not even one-minute files would fit.
  */
 export function cpuSizing(props: {
   memoryMb: number;
@@ -88,25 +83,45 @@ export function cpuSizing(props: {
   measured?: Measured | undefined;
 }): CpuSizing {
   const measured = props.measured ?? MEASURED_BASE;
+  const least = minimumMemoryMb(props.batchSize, measured);
+  if (props.memoryMb < least) {
+    throw new ConfigError(
+      `cpuMemoryMb must be at least ${least} to hold a batch of ${props.batchSize} one-minute files of a ` +
+        `base-sized model (${Math.round(measured.baseMemoryMb)} MB plus ${Math.round(measured.memoryMbPerAudioHour)} ` +
+        `MB per audio hour, in ${BUDGET_SHARE * 100}% of the memory), got ${props.memoryMb}`,
+    );
+  }
   const threads = lambdaVcpus(props.memoryMb);
   const rtf = amdahlRtf(measured, threads) * modelScale(props.model ?? BASE_SIZE);
-  const plannedRtf = rtf * HOST_MARGIN;
-  const byTime = (BUDGET_SHARE * props.timeoutSec) / (props.batchSize * plannedRtf);
-  const byMemory =
-    ((BUDGET_SHARE * props.memoryMb - measured.baseMemoryMb) /
-      (props.batchSize * measured.memoryMbPerAudioHour)) *
-    3600;
-  const seconds = Math.min(MAX_AUDIO_SEC, byTime, byMemory);
-  // Whole minutes: a threshold is read by people.
-  const largeFileThresholdSec = Math.max(60, Math.floor(seconds / 60) * 60);
+  const byTime = (BUDGET_SHARE * props.timeoutSec) / (props.batchSize * rtf * HOST_MARGIN);
+  const seconds = Math.min(
+    DEFAULTS.MAX_AUDIO_DURATION_SEC,
+    byTime,
+    audioSecInMemory(props.memoryMb, props.batchSize, measured),
+  );
+  // Whole minutes: a threshold is read by people. Only time can ask for less than one (memory is checked above),
+  // for a transformer some ten times wav2vec2-base's work on one vCPU.
+  const largeFileThresholdSec = Math.max(MINUTE_SEC, Math.floor(seconds / MINUTE_SEC) * MINUTE_SEC);
   return {
     threads,
     rtf,
-    plannedRtf,
-    costPerAudioHour: 3600 * rtf * (props.memoryMb / 1024) * LAMBDA_PRICE_PER_GB_SECOND.x86_64,
     largeFileThresholdSec,
     largeFileThresholdBytes: largeFileThresholdSec * MAX_BYTES_PER_SEC,
   };
+}
+
+/** The least memory in which a batch of `batchSize` one-minute files fits BUDGET_SHARE, in whole MB. */
+export function minimumMemoryMb(batchSize: number, measured: Measured = MEASURED_BASE): number {
+  return Math.ceil(
+    (measured.baseMemoryMb + (batchSize * MINUTE_SEC * measured.memoryMbPerAudioHour) / 3600) / BUDGET_SHARE,
+  );
+}
+
+/** Seconds of audio per file such that a batch of them fits BUDGET_SHARE of `memoryMb`. */
+function audioSecInMemory(memoryMb: number, batchSize: number, measured: Measured): number {
+  return (
+    ((BUDGET_SHARE * memoryMb - measured.baseMemoryMb) / (batchSize * measured.memoryMbPerAudioHour)) * 3600
+  );
 }
 
 /**

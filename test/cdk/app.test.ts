@@ -58,6 +58,11 @@ describe('cdk/app.ts', () => {
       { tritonDomainName: 'triton.example.com' },
       /^error CONFIG: tritonCertificateArn is required/,
     ],
+    [
+      'a CPU Lambda too small for a batch of base-model files',
+      { cpuMemoryMb: '1769' },
+      /^error CONFIG: cpuMemoryMb must be at least 2055 to hold a batch of 4 one-minute files .*, got 1769$/,
+    ],
   ])('answers %s with one line naming the key, and no stack trace', async (_label, context, line) => {
     // Act
     const run = await runApp(context, outdir);

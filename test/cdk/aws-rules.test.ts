@@ -3,11 +3,11 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CPU_IMAGE_DIR } from '../../cdk/constructs/cpu-align-function';
-import { amdahlRtf, MEASURED_BASE } from '../../cdk/constructs/cpu-sizing';
+import { amdahlRtf, MEASURED_BASE, minimumMemoryMb } from '../../cdk/constructs/cpu-sizing';
 import { VPC_ACCESS_ACTIONS } from '../../cdk/constructs/pipeline-function';
 import { COLD_START_READINESS, WARM_READINESS } from '../../cdk/constructs/workflow-settings';
 import { DEFAULT_TRITON_IMAGE } from '../../cdk/stacks/stack-settings';
-import { INPUT_ERROR_CODES, SYSTEM_ERROR_CODES } from '../../shared/errors';
+import { ConfigError, INPUT_ERROR_CODES, SYSTEM_ERROR_CODES } from '../../shared/errors';
 import {
   attemptExecutionName,
   executionName,
@@ -68,6 +68,8 @@ const VARIANTS: Record<string, Variant> = {
     gpu: 'none',
     options: () => ({ cpuImageDir: arm64ImageDir() }),
   },
+  // The smallest whole-vCPU size that holds a batch of base-model files: 2 threads, a shorter threshold.
+  'a CPU Lambda of 3,538 MB': { context: { cpuMemoryMb: '3538' }, gpu: 'none' },
   'a second stack named AlignB': { context: { ...SERVICE_CONTEXT, stackName: 'AlignB' }, gpu: 'service' },
   'the Triton image mirrored in ECR': {
     context: { ...SERVICE_CONTEXT, tritonImage: MIRRORED_IMAGE, stackName: 'AlignMirror' },
@@ -229,15 +231,14 @@ describe.each(Object.keys(VARIANTS))('AWS rules: the stack with %s', (name) => {
   it('Lambda gives one vCPU-second per second per 1,769 MB: the CPU function runs that many threads, and a batch of files at its large-file threshold fits its timeout and memory at the measured speed', async () => {
     // Prepare
     const b = await get();
-    const [cpu] = ofType(b.template, 'AWS::Lambda::Function').filter(
-      ([, fn]) =>
-        (propertiesOf(fn).Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables
-          ?.W2V2_INFERENCE_THREADS !== undefined,
-    );
-    const [, mapping] = firstOfType(b.template, 'AWS::Lambda::EventSourceMapping');
+    const cpuId = logicalIdOf(b.synthesized, b.synthesized.stack.cpu.function);
+    const mapping = ofType(b.template, 'AWS::Lambda::EventSourceMapping').find(
+      ([, resource]) => (propertiesOf(resource).FunctionName as { Ref?: string }).Ref === cpuId,
+    )?.[1];
+    if (mapping === undefined) throw new Error('no event source mapping invokes the CPU function');
 
     // Act
-    const props = propertiesOf(cpu![1]);
+    const props = propertiesOf(resourceAt(b.template, cpuId));
     const env = (props.Environment as { Variables: Record<string, string> }).Variables;
     const memoryMb = props.MemorySize as number;
     const threads = Number(env.W2V2_INFERENCE_THREADS);
@@ -248,6 +249,8 @@ describe.each(Object.keys(VARIANTS))('AWS rules: the stack with %s', (name) => {
 
     // Assess
     expect(threads).toBe(Math.round(memoryMb / 1769));
+    expect(thresholdSec % 60).toBe(0);
+    expect(thresholdSec).toBeGreaterThanOrEqual(60);
     expect(batch * thresholdSec * rtf).toBeLessThanOrEqual(props.Timeout as number);
     expect(
       MEASURED_BASE.baseMemoryMb + (batch * thresholdSec * MEASURED_BASE.memoryMbPerAudioHour) / 3600,
@@ -452,6 +455,19 @@ describe('AWS rules: Step Functions execution names', () => {
 });
 
 describe('AWS rules: the CPU-only stack', () => {
+  it('refuses a CPU Lambda whose memory cannot hold a batch of base-model files, naming the least that can', async () => {
+    // Act
+    const synth = synthStack({ cpuMemoryMb: '1769' });
+
+    // Assess
+    await expect(synth).rejects.toThrow(ConfigError);
+    await expect(synth).rejects.toThrow(
+      new RegExp(
+        `^cpuMemoryMb must be at least ${minimumMemoryMb(4)} to hold a batch of 4 one-minute files .*, got 1769$`,
+      ),
+    );
+  });
+
   it('creates nothing that costs money while idle: no VPC, NAT gateway, load balancer, ECS or GPU instances', async () => {
     // Prepare
     const { template } = await build('no context (CPU only)');

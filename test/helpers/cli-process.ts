@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { watchMemory } from '../../tools/process-memory';
 import { REPO_ROOT } from './demo-model';
 
 /** The built command line, exactly what `npx w2v2-align` runs. */
@@ -28,26 +28,17 @@ export interface CliLimits {
   maxRssBytes: number;
 }
 
-/** A `/proc/<pid>/status` field in bytes (the kernel writes kB); 0 once the process is gone. */
-function statusBytes(pid: number, field: 'VmHWM' | 'VmRSS'): number {
-  try {
-    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(
-      readFileSync(`/proc/${pid}/status`, 'utf8'),
-    );
-    return match?.[1] === undefined ? 0 : Number(match[1]) * 1024;
-  } catch {
-    return 0;
-  }
-}
+/** What most runs allow: half a minute and 1 GiB resident. */
+const DEFAULT_LIMITS: CliLimits = { killAfterMs: 30_000, maxRssBytes: 1024 ** 3 };
 
 /**
  * Runs `w2v2-align args` (the checkout's, or the bin script `cli` of a copy) in a child process with only `env`
- * (and PATH) set, sampling its memory as it runs.
+ * (and PATH) set, sampling its memory as it runs and killing it past `limits`.
  */
 export function runCliProcess(
   args: readonly string[],
   env: Readonly<Record<string, string>>,
-  limits: CliLimits,
+  limits: CliLimits = DEFAULT_LIMITS,
   cli = CLI,
 ): Promise<CliRun> {
   return new Promise((resolve, reject) => {
@@ -60,7 +51,6 @@ export function runCliProcess(
     });
     let stdout = '';
     let stderr = '';
-    let peakRssBytes = 0;
     let killed: CliRun['killed'];
     child.stdout.setEncoding('utf8').on('data', (text: string) => {
       stdout += text;
@@ -72,16 +62,15 @@ export function runCliProcess(
       killed ??= why;
       child.kill('SIGKILL');
     };
-    const sampler = setInterval(() => {
-      if (child.pid === undefined) return;
-      peakRssBytes = Math.max(peakRssBytes, statusBytes(child.pid, 'VmHWM'));
-      if (statusBytes(child.pid, 'VmRSS') > limits.maxRssBytes) stop('memory');
-    }, SAMPLE_MS);
+    const memory = watchMemory(child, SAMPLE_MS, ({ rssBytes }) => {
+      if (rssBytes > limits.maxRssBytes) stop('memory');
+    });
     const deadline = setTimeout(() => stop('time'), limits.killAfterMs);
     child.on('error', reject);
     child.on('close', (code) => {
-      clearInterval(sampler);
+      memory.stop();
       clearTimeout(deadline);
+      const peakRssBytes = memory.peakBytes();
       resolve({ code, killed, stdout, stderr, wallMs: performance.now() - started, peakRssBytes });
     });
   });

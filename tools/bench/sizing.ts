@@ -1,13 +1,15 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { cpuSizing, type Measured, TRANSCRIBE_PRICE_PER_HOUR } from '../../cdk/constructs/cpu-sizing';
+import { type Measured, minimumMemoryMb } from '../../cdk/constructs/cpu-sizing';
 import { cpuInt8Support, describeCpuInt8 } from '../../shared/inference/cpu-int8-support';
 import { int8VariantFor } from '../../shared/model/quantize/int8-variant';
 import { encodeWav16 } from '../../shared/output/viewer/wav-encoder';
 import { ensureBaseModel } from '../models/ensure-base-model';
+import { watchMemory } from '../process-memory';
+import { BATCH_SIZE, sizeCosts, TIMEOUT_SEC, TRANSCRIBE_PRICE_PER_HOUR } from './lambda-cost';
 import { loadAverage } from './load-average';
 import { type SampleUtterance, sampleUtterances } from './sample-utterances';
 import { printTable } from './table';
@@ -22,8 +24,6 @@ const SAMPLE_RATE = 16_000;
 const MINUTES = [5, 20, 60];
 /** The length also run on one thread, for the parallel share of the work. */
 const ONE_THREAD_MINUTES = 20;
-/** Lambda memory sizes at each whole vCPU count, and the largest. */
-const LAMBDA_SIZES = [1769, 3538, 5307, 7076, 8845, 10_240];
 
 /** One `w2v2-align align` run: wall time and peak resident memory of the process. */
 interface Run {
@@ -99,22 +99,23 @@ export async function runSizingBench(): Promise<void> {
     process.stdout.write(
       `memory per audio hour (2 threads, slope ${middle} -> ${longest} min): ${perHour.toFixed(0)} MB; ` +
         `intercept: ${measured.baseMemoryMb.toFixed(0)} MB\n\nThe CPU Lambda at each size (cpuSizing with these ` +
-        `figures: threads = memory / 1,769 MB, RTF by Amdahl's law beyond 2 threads, a batch of 4, 15 min timeout; ` +
+        `figures: threads = memory / 1,769 MB, RTF by Amdahl's law beyond 2 threads, a batch of ${BATCH_SIZE}, ` +
+        `${TIMEOUT_SEC / 60} min timeout; ` +
         `cost = Lambda x86 duration at that RTF; Amazon Transcribe lists $${TRANSCRIBE_PRICE_PER_HOUR} per hour)\n`,
     );
+    const least = minimumMemoryMb(BATCH_SIZE, measured);
     printTable(
       ['memory MB', 'threads', 'RTF', 'large-file threshold', '$ per audio hour', 'of Transcribe'],
-      LAMBDA_SIZES.map((memoryMb) => {
-        const sizing = cpuSizing({ memoryMb, timeoutSec: 900, batchSize: 4, measured });
-        return [
-          String(memoryMb),
-          String(sizing.threads),
-          sizing.rtf.toFixed(4),
-          `${sizing.largeFileThresholdSec / 60} min`,
-          sizing.costPerAudioHour.toFixed(4),
-          `${((sizing.costPerAudioHour / TRANSCRIBE_PRICE_PER_HOUR) * 100).toFixed(2)}%`,
-        ];
-      }),
+      sizeCosts(measured).map((size) => [
+        String(size.memoryMb),
+        String(size.threads),
+        size.rtf.toFixed(4),
+        size.largeFileThresholdSec === undefined
+          ? `none: refused, a batch needs ${least} MB`
+          : `${size.largeFileThresholdSec / 60} min`,
+        size.costPerAudioHour.toFixed(4),
+        `${((size.costPerAudioHour / TRANSCRIBE_PRICE_PER_HOUR) * 100).toFixed(2)}%`,
+      ]),
     );
   } finally {
     rmSync(work, { recursive: true, force: true });
@@ -178,17 +179,9 @@ async function alignOnce(
   );
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  let peakKb = 0;
-  const watch = setInterval(() => {
-    try {
-      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-      peakKb = Math.max(peakKb, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0));
-    } catch {
-      // The process has just exited; the last reading stands.
-    }
-  }, 50);
+  const memory = watchMemory(child, 50);
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  clearInterval(watch);
+  memory.stop();
   if (code !== 0) throw new Error(`w2v2-align align exited ${code}: ${stderr.slice(-2000)}`);
-  return { wallSec: (performance.now() - started) / 1000, peakMb: peakKb / 1024 };
+  return { wallSec: (performance.now() - started) / 1000, peakMb: memory.peakBytes() / 1024 ** 2 };
 }

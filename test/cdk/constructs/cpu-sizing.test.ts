@@ -3,8 +3,10 @@ import {
   cpuSizing,
   lambdaVcpus,
   MEASURED_BASE,
+  minimumMemoryMb,
   modelSizeFromConfig,
 } from '../../../cdk/constructs/cpu-sizing';
+import { ConfigError } from '../../../shared/errors';
 
 describe('lambdaVcpus', () => {
   it.each([
@@ -25,24 +27,35 @@ describe('cpuSizing', () => {
     const sizing = cpuSizing({ memoryMb: 10_240, timeoutSec: 900, batchSize: 4 });
 
     // Assess
+    const plannedRtf = 2 * sizing.rtf;
     expect(sizing.threads).toBe(6);
     expect(sizing.largeFileThresholdSec % 60).toBe(0);
-    expect(sizing.plannedRtf).toBeCloseTo(2 * sizing.rtf, 10);
-    expect(4 * sizing.largeFileThresholdSec * sizing.plannedRtf).toBeLessThanOrEqual(0.6 * 900);
-    expect(4 * (sizing.largeFileThresholdSec + 60) * sizing.plannedRtf).toBeGreaterThan(0.6 * 900);
+    expect(4 * sizing.largeFileThresholdSec * plannedRtf).toBeLessThanOrEqual(0.6 * 900);
+    expect(4 * (sizing.largeFileThresholdSec + 60) * plannedRtf).toBeGreaterThan(0.6 * 900);
     expect(sizing.largeFileThresholdBytes).toBe(sizing.largeFileThresholdSec * 192_000);
   });
 
-  it('prices an audio hour at the measured speed: memory in GB times wall seconds times the x86 GB-second price', () => {
+  it('gives two vCPUs the speed measured on two threads', () => {
     // Act
     const sizing = cpuSizing({ memoryMb: 3538, timeoutSec: 900, batchSize: 4 });
 
     // Assess
     expect(sizing.rtf).toBeCloseTo(MEASURED_BASE.rtfTwoThreads, 10);
-    expect(sizing.costPerAudioHour).toBeCloseTo(
-      3600 * MEASURED_BASE.rtfTwoThreads * (3538 / 1024) * 0.0000166667,
-      10,
-    );
+  });
+
+  it('refuses a memory in which a batch of one-minute files does not fit, naming the least that does', () => {
+    // Prepare: 1,190 MB plus 4 minutes at 640 MB an hour, in 60% of the memory.
+    const least = Math.ceil((1190 + (4 * 640) / 60) / 0.6);
+
+    // Act
+    const refuse = (memoryMb: number) => () => cpuSizing({ memoryMb, timeoutSec: 900, batchSize: 4 });
+
+    // Assess
+    expect(minimumMemoryMb(4)).toBe(least);
+    expect(refuse(1769)).toThrow(ConfigError);
+    expect(refuse(1769)).toThrow(`cpuMemoryMb must be at least ${least} `);
+    expect(refuse(least - 1)).toThrow(ConfigError);
+    expect(refuse(least)().largeFileThresholdSec).toBe(60);
   });
 
   it('gives fewer threads and a shorter threshold to a smaller function', () => {

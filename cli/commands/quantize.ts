@@ -11,6 +11,18 @@ import { type CliCommand, parseCommandArgs } from '../cli-command';
 /** Protobuf messages, and so ONNX files without external data, cannot exceed 2 GiB. */
 const MAX_MODEL_BYTES = 2 ** 31;
 
+const OPTIONS = {
+  variant: { type: 'string' },
+  activations: { type: 'string' },
+  form: { type: 'string' },
+  'weight-type': { type: 'string' },
+  'full-range': { type: 'boolean' },
+  'min-columns': { type: 'string' },
+  conv: { type: 'boolean' },
+  exclude: { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+
 /** `quantize`: writes an int8 copy of an fp32 ONNX model (MatMul/Gemm weights int8, activations dynamic). */
 export const quantizeCommand: CliCommand = {
   summary: 'writes an int8 copy of an fp32 ONNX model',
@@ -18,37 +30,16 @@ export const quantizeCommand: CliCommand = {
     '<in.onnx> <out.onnx> [--variant portable|dot-product] [--activations per-row|per-tensor] [--form fused|integer] [--weight-type int8|uint8] ' +
     '[--full-range] [--min-columns 128] [--conv] [--exclude NODE,...] [--json]',
   async run(args, _env, io) {
-    const { values, positionals } = parseCommandArgs(args, {
-      variant: { type: 'string' },
-      activations: { type: 'string' },
-      form: { type: 'string' },
-      'weight-type': { type: 'string' },
-      'full-range': { type: 'boolean' },
-      'min-columns': { type: 'string' },
-      conv: { type: 'boolean' },
-      exclude: { type: 'string' },
-      json: { type: 'boolean' },
-    });
+    const { values, positionals } = parseCommandArgs(args, OPTIONS);
     const [input, output, ...extra] = positionals;
     if (input === undefined || output === undefined || extra.length > 0) {
       throw new InvalidInputError('quantize takes exactly two files: <in.onnx> <out.onnx>');
     }
-    // A variant (docs/model-directory.md#the-int8-copy) gives the defaults; the other options refine it.
-    const variant =
-      values.variant === undefined
-        ? {}
-        : INT8_VARIANTS[
-            choice('variant', values.variant, Object.keys(INT8_VARIANTS) as Int8VariantName[], 'portable')
-          ].options;
+    // A variant (docs/model-directory.md#the-int8-copy) gives the defaults; the flags given refine it.
+    const variant = choice('variant', values.variant, Object.keys(INT8_VARIANTS) as Int8VariantName[]);
     const options: QuantizeOptions = {
-      activations: choice('activations', values.activations, ['per-row', 'per-tensor'] as const, 'per-row'),
-      form: choice('form', values.form, ['fused', 'integer'] as const, 'fused'),
-      weightType: choice('weight-type', values['weight-type'], ['int8', 'uint8'] as const, 'int8'),
-      reduceRange: values['full-range'] !== true && variant.reduceRange !== false,
-      convolutions: values.conv === true || variant.convolutions === true,
-      minColumns:
-        values['min-columns'] === undefined ? undefined : wholeNumber('min-columns', values['min-columns']),
-      excludeNodes: (values.exclude ?? '').split(',').filter((name) => name !== ''),
+      ...(variant === undefined ? {} : INT8_VARIANTS[variant].options),
+      ...givenOptions(values),
     };
 
     const { model, report } = quantizeModel(await readModel(input), options);
@@ -57,13 +48,29 @@ export const quantizeCommand: CliCommand = {
   },
 };
 
+/** The flags' options, only those given: one left out would otherwise override the variant's with a default. */
+function givenOptions(
+  values: ReturnType<typeof parseCommandArgs<typeof OPTIONS>>['values'],
+): QuantizeOptions {
+  const flags: { [K in keyof QuantizeOptions]: QuantizeOptions[K] | undefined } = {
+    activations: choice('activations', values.activations, ['per-row', 'per-tensor'] as const),
+    form: choice('form', values.form, ['fused', 'integer'] as const),
+    weightType: choice('weight-type', values['weight-type'], ['int8', 'uint8'] as const),
+    reduceRange: values['full-range'] === true ? false : undefined,
+    convolutions: values.conv === true ? true : undefined,
+    minColumns:
+      values['min-columns'] === undefined ? undefined : wholeNumber('min-columns', values['min-columns']),
+    excludeNodes: values.exclude?.split(',').filter((name) => name !== ''),
+  };
+  return Object.fromEntries(Object.entries(flags).filter(([, value]) => value !== undefined));
+}
+
 function choice<T extends string>(
   name: string,
   value: string | undefined,
   allowed: readonly T[],
-  fallback: T,
-): T {
-  if (value === undefined) return fallback;
+): T | undefined {
+  if (value === undefined) return undefined;
   if (!(allowed as readonly string[]).includes(value)) {
     throw new InvalidInputError(`--${name} must be one of ${allowed.join(', ')}, got "${value}"`);
   }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { InferenceSession } from 'onnxruntime-node';
 import { quantizeCommand } from '../../../cli/commands/quantize';
 import { AlignError, InvalidInputError } from '../../../shared/errors';
+import { INT8_VARIANTS } from '../../../shared/model/quantize/int8-variant';
 import type { QuantizeReport } from '../../../shared/model/quantize/quantize-dynamic';
 import { buildConvModel, buildTinyModel } from '../../shared/model/quantize/tiny-model';
 
@@ -93,6 +94,34 @@ describe('w2v2-align quantize', () => {
     await expect(run([input, output, '--variant', 'vnni'])).rejects.toThrow(
       /--variant must be one of portable, dot-product, got "vnni"/,
     );
+  });
+
+  it('takes every option a variant sets, each overridden by a flag given', async () => {
+    // Prepare
+    const { input, output } = workspace();
+    writeFileSync(input, buildConvModel());
+    const dot = INT8_VARIANTS['dot-product'];
+    // A variant that also sets the activation scales, which no flag default may then replace.
+    const replaced = jest.replaceProperty(dot, 'options', { ...dot.options, activations: 'per-tensor' });
+    const report = async (...flags: string[]) =>
+      JSON.parse(
+        (await run([input, output, '--json', '--min-columns', '1', '--variant', 'dot-product', ...flags]))
+          .stdout,
+      ) as QuantizeReport;
+
+    // Act
+    let asVariant: QuantizeReport;
+    let overridden: QuantizeReport;
+    try {
+      asVariant = await report();
+      overridden = await report('--activations', 'per-row');
+    } finally {
+      replaced.restore();
+    }
+
+    // Assess
+    expect(asVariant).toMatchObject({ activations: 'per-tensor', rewritten: { conv: 4 } });
+    expect(overridden).toMatchObject({ activations: 'per-row', rewritten: { conv: 4 } });
   });
 
   it('fails with a MODEL error and writes nothing when the input is not an ONNX model', async () => {

@@ -92,9 +92,23 @@ async function checkWritable(found: Found, out: string, folderNeeded: boolean): 
   if (folderNeeded && !found.info.isDirectory()) {
     throw new InvalidInputError(`--out "${out}": "${found.path}" is not a folder`);
   }
-  await access(found.path, constants.W_OK).catch((error: NodeJS.ErrnoException) => {
-    throw new InvalidInputError(`--out "${out}": "${found.path}" is not writable (${error.code ?? error})`, {
-      cause: error,
-    });
+  await requireWritable(found.path, `--out "${out}":`);
+}
+
+/** Fails when `path` is not a folder (or is missing); `fix`, when given, says what to give instead. */
+export async function requireFolder(path: string, fix?: string): Promise<void> {
+  const info = await stat(path).catch(() => undefined);
+  if (info?.isDirectory() !== true) {
+    throw new InvalidInputError(`"${path}" is not a folder${fix === undefined ? '' : `: ${fix}`}`);
+  }
+}
+
+/** Fails when `path` cannot be written; `label` names it first, and `fix`, when given, says what to do instead. */
+export async function requireWritable(path: string, label: string, fix?: string): Promise<void> {
+  await access(path, constants.W_OK).catch((error: NodeJS.ErrnoException) => {
+    throw new InvalidInputError(
+      `${label} "${path}" is not writable (${error.code ?? error})${fix === undefined ? '' : `; ${fix}`}`,
+      { cause: error },
+    );
   });
 }

@@ -1,4 +1,3 @@
-import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { KeyedQueue } from '../../shared/concurrency/keyed-queue';
@@ -17,7 +16,7 @@ import { type ObjectContext, processObject } from '../../shared/pipeline/object-
 import type { ActivityTelemetry } from '../../shared/telemetry/activity-metrics';
 import type { PipelineLog } from '../../shared/telemetry/pipeline-logger';
 import { type CliCommand, type CliIo, parseCommandArgs } from '../cli-command';
-import { checkOutputFolder } from '../cli-output';
+import { checkOutputFolder, requireFolder } from '../cli-output';
 import { closeCliModel, openCliModel } from '../open-model';
 import { formatClock } from '../progress-bar';
 import { type FileOutcome, ProgressReporter } from '../progress-reporter';
@@ -69,8 +68,7 @@ export const alignDirCommand: CliCommand = {
     const formats = parseFormats(values.format ?? DEFAULT_FORMATS);
     const config = loadConfig(env);
     const root = resolve(dir);
-    const info = await stat(root).catch(() => undefined);
-    if (info?.isDirectory() !== true) throw new InvalidInputError(`"${root}" is not a folder`);
+    await requireFolder(root);
     if (values.out !== undefined) await checkOutputFolder(values.out);
     const store = new FolderStore({
       [INPUT]: root,

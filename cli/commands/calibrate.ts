@@ -1,7 +1,5 @@
-import { constants } from 'node:fs';
-import { access, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { alignTranscript } from '../../shared/align/align-transcript';
+import { findTranscriptPath, timeTranscriptPath } from '../../shared/align/align-transcript';
 import {
   boundaryErrors,
   matchesTranscript,
@@ -18,6 +16,7 @@ import { type AppConfig, loadConfig } from '../../shared/config/app-config';
 import { InvalidInputError } from '../../shared/errors';
 import { FolderStore } from '../../shared/folder/folder-store';
 import type { AcousticModel } from '../../shared/inference/acoustic-model';
+import { CONFIG_FILE } from '../../shared/model/model-settings';
 import { loadModelSpec, type ModelSpec } from '../../shared/model/model-spec';
 import { writeTimingCorrection } from '../../shared/model/timing-correction-file';
 import { tokenizeTranscript } from '../../shared/text/tokenizer';
@@ -30,6 +29,7 @@ import {
   formatCalibration,
 } from '../calibration-report';
 import { type CliCommand, parseCommandArgs } from '../cli-command';
+import { requireFolder, requireWritable } from '../cli-output';
 import { decodeInputAudio } from '../decode-input-audio';
 import { closeCliModel, openCliModel } from '../open-model';
 
@@ -67,10 +67,10 @@ export const calibrateCommand: CliCommand = {
     const dryRun = values['dry-run'] === true;
     const config = loadConfig(env);
     const root = resolve(folder);
-    const info = await stat(root).catch(() => undefined);
-    if (info?.isDirectory() !== true) throw new InvalidInputError(`"${root}" is not a folder`);
+    await requireFolder(root);
     const spec = await loadModelSpec(values.model);
-    if (!dryRun) await checkWritable(spec.dir);
+    // Checked before any audio is read, so that the fit is not lost to a directory it cannot be written into.
+    if (!dryRun) await requireWritable(spec.dir, 'model directory', '--dry-run only prints the correction');
     const pairs = await calibrationPairs(root, await new FolderStore({ [INPUT]: root }).list(INPUT));
     if (pairs.length === 0) throw new InvalidInputError(noPairsMessage(root));
     const matches = pairs.map((pair) => matchPair(pair, spec, config));
@@ -86,8 +86,8 @@ export const calibrateCommand: CliCommand = {
       closeCliModel(model);
     }
     const fitted = fitCorrection(joined(measured.map((file) => file.raw)));
-    if (!dryRun) await writeTimingCorrection(spec.dir, fitted);
-    const report = calibrationReport(spec, measured, fitted, !dryRun);
+    const configPath = dryRun ? join(spec.dir, CONFIG_FILE) : await writeTimingCorrection(spec.dir, fitted);
+    const report = calibrationReport(spec, measured, fitted, configPath, !dryRun);
     io.stdout.write(values.json === true ? calibrationJson(report) : formatCalibration(report));
   },
 };
@@ -97,12 +97,13 @@ function calibrationReport(
   spec: ModelSpec,
   files: readonly MeasuredFile[],
   fitted: TimingCorrection,
+  configPath: string,
   written: boolean,
 ): CalibrationReport {
   const afterFit = files.map((file) => file.errorsWith(fitted));
   return {
     modelDir: spec.dir,
-    configPath: join(spec.dir, 'config.json'),
+    configPath,
     written,
     current: spec.timingCorrection,
     fitted,
@@ -156,7 +157,7 @@ function matchPair(pair: CalibrationPair, spec: ModelSpec, config: AppConfig): W
   }
 }
 
-/** Runs the model on one file once; each correction then only re-times the alignment. */
+/** Runs the model and finds the path on one file once; each correction then only re-times the path. */
 async function measureFile(
   path: string,
   pair: CalibrationPair,
@@ -168,16 +169,19 @@ async function measureFile(
   try {
     const audio = await decodeInputAudio(path, spec.sampleRate, config);
     const logProbs = await model.logProbs(audio.samples);
-    // Only the model's output is kept for the fitted correction's alignment, not the samples.
+    // A correction only shifts the times, so the path is found once; it and the model's output are kept for
+    // the fitted correction's timing, not the samples.
+    const found = findTranscriptPath(logProbs, pair.text, {
+      vocabulary: spec.vocabulary,
+      robust: config.robustMode,
+      confidenceWeighting: config.confidenceWeighting,
+      star: false,
+    });
     const { durationSec } = audio.info;
     const errorsWith = (correction: TimingCorrection): BoundaryErrors => {
-      const { words } = alignTranscript(logProbs, pair.text, {
-        vocabulary: spec.vocabulary,
+      const { words } = timeTranscriptPath(found, logProbs, {
         frameSec: spec.frameSec,
         durationSec,
-        robust: config.robustMode,
-        confidenceWeighting: config.confidenceWeighting,
-        star: false,
         timingCorrection: correction,
       });
       return boundaryErrors(words, pair.referenceWords, match);
@@ -214,14 +218,4 @@ function figures(
     before: summaries(before),
     after: summaries(after),
   };
-}
-
-/** Fails before any audio is read when the fitted correction could not be written into the model directory. */
-async function checkWritable(dir: string): Promise<void> {
-  await access(dir, constants.W_OK).catch((error: NodeJS.ErrnoException) => {
-    throw new InvalidInputError(
-      `model directory "${dir}" is not writable (${error.code ?? error}); --dry-run only prints the correction`,
-      { cause: error },
-    );
-  });
 }

@@ -1,8 +1,8 @@
-import { stat } from 'node:fs/promises';
 import { AlignError, InvalidInputError } from '../../shared/errors';
 import { checkModelDir } from '../../shared/model/model-check/check-model-dir';
 import type { CheckResult, ModelCheckReport } from '../../shared/model/model-check/check-result';
 import { type CliCommand, parseCommandArgs } from '../cli-command';
+import { requireFolder } from '../cli-output';
 
 /** The status column's width: the longest status, `problem`/`skipped`, and a space. */
 const STATUS_WIDTH = 8;
@@ -22,8 +22,7 @@ export const checkModelCommand: CliCommand = {
     if (dir === undefined || extra.length > 0) {
       throw new InvalidInputError('check-model takes exactly one model directory: <modelDir>');
     }
-    if (!(await isDirectory(dir)))
-      throw new InvalidInputError(`"${dir}" is not a folder: give a model directory`);
+    await requireFolder(dir, 'give a model directory');
     const report = await checkModelDir(dir);
     io.stdout.write(values.json === true ? `${JSON.stringify(report, null, 2)}\n` : renderReport(report));
     if (!report.usable) {
@@ -37,7 +36,7 @@ export const checkModelCommand: CliCommand = {
 };
 
 /** The report for people: one block a check, its first finding on the status line, then the rest and the fix. */
-export function renderReport(report: ModelCheckReport): string {
+function renderReport(report: ModelCheckReport): string {
   const blocks = report.checks.map(renderCheck);
   const { ok, warning, problem, skipped } = report.counts;
   const verdict = report.usable
@@ -56,14 +55,6 @@ function renderCheck({ check, status, found, code, fix }: CheckResult): string {
   const head = `${status.padEnd(STATUS_WIDTH)}  ${check}${code === undefined ? '' : ` (${code})`}: ${first ?? ''}\n`;
   const lines = [...rest, ...(fix === undefined ? [] : [`fix: ${fix}`])];
   return head + lines.map((line) => `${indent}${line}\n`).join('');
-}
-
-async function isDirectory(path: string): Promise<boolean> {
-  try {
-    return (await stat(path)).isDirectory();
-  } catch {
-    return false;
-  }
 }
 
 function plural(count: number, word: string): string {

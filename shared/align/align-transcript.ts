@@ -1,11 +1,12 @@
 import type { CharTiming, WordTiming } from '../output/result';
-import { tokenizeTranscript } from '../text/tokenizer';
+import { type TokenizedTranscript, tokenizeTranscript } from '../text/tokenizer';
 import type { Vocabulary } from '../text/vocabulary';
 import type { AlignmentPath } from './alignment-path';
 import { alignmentWarning } from './alignment-quality';
 import { frameConfidence } from './confidence';
 import { type ForcedAlignStats, forcedAlign } from './ctc-viterbi';
 import type { Emissions } from './emissions';
+import type { TimingCorrection } from './timing-fit';
 import { wordTimings } from './word-timing';
 
 /** How a transcript is aligned against one file's emissions. */
@@ -22,7 +23,7 @@ export interface AlignTranscriptOptions {
   /** Insert the `<star>` wildcard between words so speech missing from the transcript is absorbed. */
   star: boolean;
   /** The model's calibrated timing correction (config.json), added to word and char times. */
-  timingCorrection?: { startSec: number; endSec: number } | undefined;
+  timingCorrection?: TimingCorrection | undefined;
 }
 
 /** Words and characters with times and scores, plus what the alignment needs to report. */
@@ -43,12 +44,31 @@ export interface TranscriptAlignment {
  */
 const STAR_PENALTY = -1;
 
+/** The transcript's tokens and its best CTC path through one file's log-probs, before any timing. */
+export interface TranscriptPath {
+  transcript: TokenizedTranscript;
+  path: AlignmentPath;
+  viterbi: ForcedAlignStats;
+}
+
 /** Tokenizes the transcript, finds the best CTC path through the log-probs and turns it into timings. */
 export function alignTranscript(
   logProbs: Emissions,
   text: string,
   options: AlignTranscriptOptions,
 ): TranscriptAlignment {
+  return timeTranscriptPath(findTranscriptPath(logProbs, text, options), logProbs, options);
+}
+
+/**
+ * Tokenizes the transcript and finds its best CTC path through the log-probs: the costly part of an alignment,
+ * which no timing correction changes, so one path can be timed with several (as calibrate does).
+ */
+export function findTranscriptPath(
+  logProbs: Emissions,
+  text: string,
+  options: Pick<AlignTranscriptOptions, 'vocabulary' | 'robust' | 'confidenceWeighting' | 'star'>,
+): TranscriptPath {
   const { vocabulary } = options;
   const transcript = tokenizeTranscript(text, vocabulary, {
     robust: options.robust,
@@ -60,6 +80,16 @@ export function alignTranscript(
     frameWeights: options.confidenceWeighting ? frameConfidence(logProbs) : undefined,
     star: options.star ? { penalty: STAR_PENALTY, optional: true } : undefined,
   });
+  return { transcript, path: { states: path.states, score: path.score }, viterbi: path.stats };
+}
+
+/** Times a transcript's path in seconds, with the timing correction applied, and judges the result. */
+export function timeTranscriptPath(
+  found: TranscriptPath,
+  logProbs: Emissions,
+  options: Pick<AlignTranscriptOptions, 'frameSec' | 'durationSec' | 'timingCorrection'>,
+): TranscriptAlignment {
+  const { transcript, path } = found;
   const timings = wordTimings(path, transcript, logProbs, {
     frameSec: options.frameSec,
     durationSec: options.durationSec,
@@ -67,7 +97,7 @@ export function alignTranscript(
     endOffsetSec: options.timingCorrection?.endSec ?? 0,
   });
   // A transcript of other audio still aligns (CTC always finds a path); its result must not pass for a good one.
-  const doubt = alignmentWarning(timings.words);
+  const doubt = alignmentWarning(timings.words, timings);
   return {
     words: timings.words,
     chars: timings.chars,
@@ -75,7 +105,7 @@ export function alignTranscript(
     warnings: doubt === undefined ? [...transcript.warnings] : [...transcript.warnings, doubt],
     meanWordScore: timings.meanWordScore,
     lowScoreWords: timings.lowScoreWords,
-    path: { states: path.states, score: path.score },
-    viterbi: path.stats,
+    path,
+    viterbi: found.viterbi,
   };
 }

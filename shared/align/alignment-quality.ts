@@ -1,6 +1,6 @@
 import { ScoreBelowMinimumError } from '../errors';
 import type { AlignmentResult, WordTiming } from '../output/result';
-import { DEFAULT_LOW_SCORE_THRESHOLD as LOW_SCORE_THRESHOLD } from './word-timing';
+import { DEFAULT_LOW_SCORE_THRESHOLD as LOW_SCORE_THRESHOLD, type Timings } from './word-timing';
 
 /*
  * An alignment "looks wrong" when its transcript does not seem to be what the audio says. The thresholds come
@@ -44,16 +44,22 @@ export interface AlignmentQuality {
   reasons: string[];
 }
 
+/**
+ * The aligned words' mean score and how many score under LOW_SCORE_THRESHOLD, as the alignment reports them
+ * (wordTimings, a result's stats), so that the judgement and `--min-score` go by the same number.
+ */
+export type WordScores = Pick<Timings, 'meanWordScore' | 'lowScoreWords'>;
+
 /** Judges an alignment by its words' scores and durations; words without an alignable token do not count. */
-export function assessAlignment(words: readonly WordTiming[]): AlignmentQuality {
+export function assessAlignment(words: readonly WordTiming[], scores: WordScores): AlignmentQuality {
   const aligned = words.filter((word) => word.aligned);
   if (aligned.length === 0) return { suspect: false, reasons: [] };
   const reasons: string[] = [];
-  const mean = aligned.reduce((sum, word) => sum + word.score, 0) / aligned.length;
+  const mean = scores.meanWordScore;
   if (mean < SUSPECT_MEAN_SCORE) {
     reasons.push(`mean word score ${mean.toFixed(2)} is below ${SUSPECT_MEAN_SCORE}`);
   }
-  const low = aligned.filter((word) => word.score < LOW_SCORE_THRESHOLD).length;
+  const low = scores.lowScoreWords;
   if (aligned.length >= LOW_SHARE_MIN_WORDS && low / aligned.length >= SUSPECT_LOW_SHARE) {
     reasons.push(`${low} of ${aligned.length} words score under ${LOW_SCORE_THRESHOLD}`);
   }
@@ -79,16 +85,16 @@ export function assessAlignment(words: readonly WordTiming[]): AlignmentQuality 
 }
 
 /** The result's warning for an alignment that looks wrong, or undefined when it looks right. */
-export function alignmentWarning(words: readonly WordTiming[]): string | undefined {
-  const { suspect, reasons } = assessAlignment(words);
+export function alignmentWarning(words: readonly WordTiming[], scores: WordScores): string | undefined {
+  const { suspect, reasons } = assessAlignment(words, scores);
   return suspect
     ? `alignment looks wrong (is the transcript the one of this audio?): ${reasons.join('; ')}`
     : undefined;
 }
 
 /** Whether a result is an alignment that looks wrong; a transcription has no transcript to doubt. */
-export function isSuspectResult(result: Pick<AlignmentResult, 'mode' | 'words'>): boolean {
-  return result.mode === 'align' && assessAlignment(result.words).suspect;
+export function isSuspectResult(result: Pick<AlignmentResult, 'mode' | 'words' | 'stats'>): boolean {
+  return result.mode === 'align' && assessAlignment(result.words, result.stats).suspect;
 }
 
 /** Fails an alignment whose mean word score is below the caller's `minScore` (the CLI's `--min-score`). */

@@ -44,7 +44,7 @@ describe('the "alignment looks wrong" check on the demo model', () => {
     const result = await aligned(name, transcriptOf(name));
 
     // Assess
-    expect(assessAlignment(result.words)).toEqual({ suspect: false, reasons: [] });
+    expect(assessAlignment(result.words, result.stats)).toEqual({ suspect: false, reasons: [] });
     expect(result.warnings).toEqual([]);
   });
 
@@ -74,7 +74,7 @@ describe('the "alignment looks wrong" check on the demo model', () => {
 
     // Assess
     expect(result.stats.meanWordScore).toBeGreaterThan(0.8);
-    expect(assessAlignment(result.words).reasons).toEqual([
+    expect(assessAlignment(result.words, result.stats).reasons).toEqual([
       expect.stringMatching(
         /^"me" lasts \d\.\d\d s \(at most 0\.80 s expected\): longer than its letters take/,
       ),
@@ -86,15 +86,19 @@ describe('the "alignment looks wrong" check on the demo model', () => {
   it('does not judge a transcription, which has no transcript to doubt', async () => {
     // Prepare
     const result = await aligned('puppy-tail', undefined);
-    const lowScores = result.words.map((word) => ({ ...word, score: 0.1 }));
+    const words = result.words.map((word) => ({ ...word, score: 0.1 }));
+    const lowScores = {
+      words,
+      stats: { ...result.stats, meanWordScore: 0.1, lowScoreWords: words.filter((w) => w.aligned).length },
+    };
 
     // Act
-    const suspect = isSuspectResult({ mode: result.mode, words: lowScores });
+    const suspect = isSuspectResult({ mode: result.mode, ...lowScores });
 
     // Assess
     expect(result.mode).toBe('transcribe');
     expect(suspect).toBe(false);
-    expect(isSuspectResult({ mode: 'align', words: lowScores })).toBe(true);
+    expect(isSuspectResult({ mode: 'align', ...lowScores })).toBe(true);
   });
 
   it('fails a mean word score below the minimum asked for with ALIGNMENT_IMPOSSIBLE, and passes one at it', async () => {

@@ -109,8 +109,13 @@ describe('ActivityMetrics', () => {
       score,
       aligned: true,
     });
-    const wrong = { ...result('cpu'), words: [word(0.1), word(0.2)] };
-    const right = { ...result('cpu'), words: [word(0.9), word(0.8)] };
+    // The stats summarise the words' scores, as a result's always do.
+    const scored = (scores: number[], meanWordScore: number, lowScoreWords: number): AlignmentResult => {
+      const base = result('cpu');
+      return { ...base, words: scores.map(word), stats: { ...base.stats, meanWordScore, lowScoreWords } };
+    };
+    const wrong = scored([0.1, 0.2], 0.15, 2);
+    const right = scored([0.9, 0.8], 0.85, 0);
 
     // Act
     const [wrongDoc] = emitted(() => metrics.succeeded(wrong));

@@ -5,7 +5,7 @@ export const LABEL_FONT_PX = 12;
 export const LABEL_FONT_FAMILY = 'system-ui, sans-serif';
 
 /** The smallest font a label shrinks to before it is shortened: smaller is unreadable. */
-export const LABEL_MIN_FONT_PX = 9;
+const LABEL_MIN_FONT_PX = 9;
 
 /** A word box's horizontal padding, in px, each side (in the stylesheet too). */
 export const WORD_BOX_PADDING_PX = 3;
